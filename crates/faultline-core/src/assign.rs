@@ -1,0 +1,1 @@
+//! Assigns lines to tests. OWNER: lead.

@@ -1,0 +1,30 @@
+//! faultline-core: CI artifacts in, typed events and a report out.
+//!
+//! The crate is pure: it takes bytes and returns data. It performs no I/O, reads no clock and spawns no
+//! threads, so the very same code runs in the CLI and, compiled to `wasm32-unknown-unknown`, in a browser.
+//!
+//! Data flow: [`input`] expands archives into [`InputFile`]s and sniffs what each holds; [`junit`] and
+//! [`robot`] read test results; [`logline`] splits logs into timestamped lines; [`extract`] turns lines
+//! into typed [`Event`]s with the pattern pack; [`assign`] ties every line and event to its test;
+//! [`analyze`] drives it all and builds the [`Report`].
+
+pub mod analyze;
+pub mod assign;
+pub mod decode;
+pub mod event;
+pub mod extract;
+pub mod input;
+pub mod junit;
+pub mod logline;
+pub mod model;
+pub mod report;
+pub mod robot;
+pub mod source;
+pub mod warning;
+
+pub use analyze::{Analysis, AnalyzeOptions, analyze};
+pub use event::{Event, EventKind, Plane};
+pub use model::{TestCase, TestStatus};
+pub use report::{REPORT_SCHEMA, Report};
+pub use source::{InputFile, SourceRef};
+pub use warning::{Warning, WarningKind};

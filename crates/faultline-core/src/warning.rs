@@ -1,0 +1,69 @@
+//! Problems with the input that did not stop the analysis. Bad input never aborts a run: what could be
+//! read is still used, and each problem becomes a located [`Warning`] the user can act on.
+
+use serde::Serialize;
+
+/// What went wrong, as a stable machine-readable tag (serialised in snake_case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// XML that is not well-formed; what was read before the error is kept.
+    MalformedXml,
+    /// A JUnit attribute whose value could not be understood (e.g. `time="abc"`); the raw text is kept.
+    BadAttribute,
+    /// Suite counts (`tests=`, `failures=`…) that disagree with the test cases actually present.
+    CountMismatch,
+    /// Bytes that are not valid in the detected encoding and were replaced by U+FFFD.
+    InvalidEncoding,
+    /// An archive that could not be opened or a member that could not be read.
+    BadArchive,
+    /// A size, depth or count limit was hit; the rest was skipped.
+    LimitExceeded,
+    /// A file whose contents faultline does not understand at all (e.g. binary data); it is skipped.
+    Unrecognised,
+    /// A Robot Framework output.xml element that could not be interpreted.
+    BadRobotOutput,
+    /// A pattern-pack or rule-file problem.
+    BadPattern,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Warning {
+    pub file: String,
+    /// 1-based line, when the problem has a position.
+    pub line: Option<u32>,
+    /// 1-based column (in characters of the decoded line), when known.
+    pub column: Option<u32>,
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(kind: WarningKind, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { file: file.into(), line: None, column: None, kind, message: message.into() }
+    }
+
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn at_line(mut self, line: u32) -> Self {
+        self.line = Some(line);
+        self
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
