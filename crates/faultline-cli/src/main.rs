@@ -1,1 +1,59 @@
-fn main() {}
+//! `faultline`: diagnose a failed CI run from its artifacts.
+
+mod cli;
+mod collect;
+mod text;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, Format};
+
+/// Exit code when the analysis ran.
+const EXIT_OK: u8 = 0;
+/// Exit code when nothing given could be read, or the usage is wrong (clap uses 2 for usage too).
+const EXIT_UNREADABLE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Analyze(args) => analyze(args),
+    }
+}
+
+fn analyze(args: cli::AnalyzeArgs) -> ExitCode {
+    if args.paths.is_empty() {
+        eprintln!(
+            "faultline: error: no input given; pass files, directories or archives (see `faultline analyze --help`)"
+        );
+        return ExitCode::from(EXIT_UNREADABLE);
+    }
+    let collected = collect::collect(&args.paths);
+    for problem in &collected.problems {
+        eprintln!("faultline: error: {problem}");
+    }
+    let options = faultline_core::AnalyzeOptions::default();
+    let analysis = faultline_core::analyze(collected.files, &options);
+    if !analysis.read_anything() {
+        eprintln!("faultline: error: nothing given could be read as a test report or a log");
+        return ExitCode::from(EXIT_UNREADABLE);
+    }
+    let out = match args.format {
+        Format::Json => {
+            let mut s = analysis.report.to_json_pretty();
+            s.push('\n');
+            s
+        }
+        Format::Text => text::render(&analysis.report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+        // A closed pipe (`faultline … | head`) is not an error worth a message.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("faultline: error: writing the report: {e}");
+        }
+    }
+    ExitCode::from(EXIT_OK)
+}

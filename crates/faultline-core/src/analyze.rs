@@ -1,16 +1,361 @@
-//! Drives ingestion end to end. OWNER: lead.
+//! Drives ingestion end to end: archives → files → tests, lines and events → one [`Report`].
 
-use crate::report::Report;
-use crate::source::InputFile;
+use std::collections::HashMap;
+
+use crate::assign::{self, AssignReason};
+use crate::decode::decode;
+use crate::event::{Event, EventKind, Fields};
+use crate::extract::{Candidate, Origin, Pack};
+use crate::input::{self, ArtifactKind, Limits};
+use crate::junit;
+use crate::logline::{self, LogFile};
+use crate::model::{TestCase, TestStatus};
+use crate::report::{FileEntry, FileKind, REPORT_SCHEMA, Report, Summary};
+use crate::robot::{self, RobotTest};
+use crate::source::{InputFile, SourceRef};
+use crate::warning::{Warning, WarningKind};
 
 #[derive(Debug, Clone, Default)]
-pub struct AnalyzeOptions {}
+pub struct AnalyzeOptions {
+    pub limits: Limits,
+    /// Users' pattern packs, applied after the built-in one.
+    pub packs: Vec<Pack>,
+}
 
+/// The report plus what front ends need to show evidence in context.
 pub struct Analysis {
     pub report: Report,
+    /// Every log read, with its lines, so a viewer can show any cited line in context.
+    pub logs: Vec<LogFile>,
+}
+
+impl Analysis {
+    /// True when at least one input could be read as JUnit, output.xml or a log.
+    pub fn read_anything(&self) -> bool {
+        self.report.files.iter().any(|f| f.kind != FileKind::Skipped)
+    }
+}
+
+/// Everything read from the inputs before tests and lines are tied together.
+#[derive(Default)]
+struct Gathered {
+    files: Vec<FileEntry>,
+    tests: Vec<TestCase>,
+    robot: Vec<RobotTest>,
+    logs: Vec<LogFile>,
+    /// Log texts waiting for the year hint (which comes from test timestamps) before they are split.
+    pending_logs: Vec<(String, String)>,
+    warnings: Vec<Warning>,
 }
 
 pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
-    let _ = (files, options);
-    todo!()
+    let mut g = Gathered::default();
+    for file in files {
+        for member in input::expand(file, &options.limits, &mut g.warnings) {
+            read_member(member, &mut g);
+        }
+    }
+
+    let (tests, exact) = merge_tests(std::mem::take(&mut g.tests), &g.robot);
+    let year_hint = tests.iter().filter_map(|t| t.start_ms).min().and_then(year_of);
+    for (name, text) in std::mem::take(&mut g.pending_logs) {
+        let log = logline::read_log(&name, text, year_hint, &mut g.warnings);
+        if let Some(entry) = g.files.iter_mut().find(|f| f.name == name && f.kind == FileKind::Log) {
+            entry.lines = Some(log.lines.len() as u64);
+        }
+        g.logs.push(log);
+    }
+
+    let mut pack = Pack::builtin();
+    for p in &options.packs {
+        pack.merge(p.clone());
+    }
+
+    let id_index: HashMap<&str, usize> = tests.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let mut events = Vec::new();
+    let mut assignments = Vec::new();
+
+    let windows = assign::windows(&tests, &exact);
+    for log in &g.logs {
+        let frames = logline::detect_frames(log);
+        let per_line = assign::assign_lines(log, &frames, &tests, &windows);
+        log_events(log, &per_line, &tests, &pack, &mut events);
+        assignments.extend(assign::runs(log, &per_line, &tests));
+    }
+    for rt in &g.robot {
+        if let Some(&i) = id_index.get(rt.case.id.as_str()) {
+            robot_events(rt, &tests[i].id, &pack, &mut events);
+        }
+    }
+    for t in &tests {
+        junit_events(t, &pack, &mut events);
+    }
+    test_boundary_events(&tests, &g.robot, &mut events);
+
+    order_events(&mut events, &g.files);
+    assignments.sort_by(|a, b| (a.file.as_str(), a.first_line).cmp(&(b.file.as_str(), b.first_line)));
+
+    let report = Report {
+        schema: REPORT_SCHEMA,
+        summary: Summary::of(&tests),
+        files: g.files,
+        tests,
+        events,
+        assignments,
+        warnings: g.warnings,
+    };
+    Analysis { report, logs: g.logs }
+}
+
+fn read_member(member: InputFile, g: &mut Gathered) {
+    let bytes_len = member.bytes.len() as u64;
+    let kind = input::sniff(&member.name, &member.bytes);
+    let mut entry = FileEntry {
+        name: member.name.clone(),
+        kind: FileKind::Skipped,
+        bytes: bytes_len,
+        lines: None,
+        tests: None,
+    };
+    match kind {
+        ArtifactKind::Junit => {
+            let text = decode(&member.name, &member.bytes, &mut g.warnings);
+            let doc = junit::read_junit(&member.name, &text, &mut g.warnings);
+            entry.kind = FileKind::Junit;
+            entry.tests = Some(doc.cases.len() as u64);
+            g.tests.extend(doc.cases);
+        }
+        ArtifactKind::RobotOutput => {
+            let text = decode(&member.name, &member.bytes, &mut g.warnings);
+            let run = robot::read_output_xml(&member.name, &text, &mut g.warnings);
+            entry.kind = FileKind::RobotOutput;
+            entry.tests = Some(run.tests.len() as u64);
+            g.robot.extend(run.tests);
+        }
+        ArtifactKind::Log => {
+            let text = decode(&member.name, &member.bytes, &mut g.warnings);
+            drop(member.bytes);
+            entry.kind = FileKind::Log;
+            g.pending_logs.push((member.name, text));
+        }
+        ArtifactKind::Binary => {
+            g.warnings.push(Warning::new(
+                WarningKind::Unrecognised,
+                &member.name,
+                "binary data, not a test report or a log; skipped",
+            ));
+        }
+    }
+    g.files.push(entry);
+}
+
+/// Joins JUnit cases and output.xml tests that describe the same test (same `suite::name` id).
+/// output.xml knows more (documentation, tags, exact times, steps); JUnit's status is kept when both have
+/// one, because that is what the CI page showed. Returns the tests and each one's exact window, if any.
+fn merge_tests(mut tests: Vec<TestCase>, robot: &[RobotTest]) -> (Vec<TestCase>, Vec<Option<(i64, i64)>>) {
+    let mut exact = vec![None; tests.len()];
+    for rt in robot {
+        let rc = &rt.case;
+        let window = rc.start_ms.zip(rt.end_ms.or_else(|| rc.end_ms()));
+        if let Some(i) = tests.iter().position(|t| t.id == rc.id) {
+            let t = &mut tests[i];
+            if t.documentation.is_none() {
+                t.documentation = rc.documentation.clone();
+            }
+            if t.tags.is_empty() {
+                t.tags = rc.tags.clone();
+            }
+            if rc.start_ms.is_some() {
+                t.start_ms = rc.start_ms;
+            }
+            if t.duration_ms.is_none() {
+                t.duration_ms = rc.duration_ms;
+            }
+            if t.message.is_none() {
+                t.message = rc.message.clone();
+            }
+            exact[i] = window;
+        } else {
+            tests.push(rc.clone());
+            exact.push(window);
+        }
+    }
+    (tests, exact)
+}
+
+fn year_of(ms: i64) -> Option<i32> {
+    use chrono::Datelike;
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.year())
+}
+
+fn log_events(
+    log: &LogFile,
+    per_line: &[Option<(usize, AssignReason)>],
+    tests: &[TestCase],
+    pack: &Pack,
+    out: &mut Vec<Event>,
+) {
+    for idx in 0..log.lines.len() {
+        let text = log.clean(idx);
+        let next = if idx + 1 < log.lines.len() { Some(log.clean(idx + 1)) } else { None };
+        let source = log.source_ref(idx);
+        let before = out.len();
+        let cand = Candidate {
+            text: &text,
+            next: next.as_deref(),
+            origin: Origin::Log,
+            source: &source,
+            time_ms: log.lines[idx].time_ms,
+        };
+        pack.extract(&cand, out);
+        if out.len() > before {
+            let test =
+                per_line.get(idx).copied().flatten().and_then(|(t, _)| tests.get(t)).map(|t| t.id.clone());
+            for e in &mut out[before..] {
+                e.test = test.clone();
+            }
+        }
+    }
+}
+
+fn robot_events(rt: &RobotTest, test_id: &str, pack: &Pack, out: &mut Vec<Event>) {
+    for step in &rt.steps {
+        let mut fields = Fields::new();
+        fields.insert("name".into(), step.name.clone());
+        fields.insert("depth".into(), step.depth.to_string());
+        fields.insert("step_kind".into(), step.kind.clone());
+        if let Some(lib) = &step.library {
+            fields.insert("library".into(), lib.clone());
+        }
+        if !step.args.is_empty() {
+            fields.insert("args".into(), step.args.join(" "));
+        }
+        push(out, EventKind::StepStarted, step.start_ms, test_id, &step.source, "robot-step", fields.clone());
+
+        let before = out.len();
+        let cand = Candidate {
+            text: &step.name,
+            next: None,
+            origin: Origin::Step,
+            source: &step.source,
+            time_ms: step.start_ms,
+        };
+        pack.extract(&cand, out);
+        for m in &step.messages {
+            let cand = Candidate {
+                text: &m.text,
+                next: None,
+                origin: Origin::RobotMessage,
+                source: &m.source,
+                time_ms: m.time_ms,
+            };
+            pack.extract(&cand, out);
+        }
+        for e in &mut out[before..] {
+            e.test = Some(test_id.to_string());
+        }
+
+        if let Some(status) = step.status {
+            fields.insert("status".into(), status.as_str().into());
+        }
+        push(out, EventKind::StepFinished, step.end_ms, test_id, &step.source, "robot-step", fields);
+    }
+}
+
+/// Failure messages and bodies are evidence too: a pytest traceback often names the object it acted on.
+fn junit_events(t: &TestCase, pack: &Pack, out: &mut Vec<Event>) {
+    for f in &t.failures {
+        if !matches!(
+            f.kind,
+            crate::model::FailureKind::Failure
+                | crate::model::FailureKind::Error
+                | crate::model::FailureKind::RerunFailure
+                | crate::model::FailureKind::RerunError
+                | crate::model::FailureKind::FlakyFailure
+                | crate::model::FailureKind::FlakyError
+        ) {
+            continue;
+        }
+        let source = SourceRef::new(t.source.file.clone(), f.line, t.source.byte_start, t.source.byte_end);
+        let time = t.end_ms().or(t.start_ms);
+        let message = f.message.clone().unwrap_or_else(|| f.text.lines().next().unwrap_or("").to_string());
+        let mut fields = Fields::new();
+        fields.insert("message".into(), message.clone());
+        fields.insert("failure_kind".into(), format!("{:?}", f.kind).to_lowercase());
+        if let Some(ty) = &f.type_ {
+            fields.insert("exception".into(), ty.clone());
+        }
+        push(out, EventKind::Assertion, time, &t.id, &source, "junit-failure", fields);
+
+        let before = out.len();
+        let texts = std::iter::once(message.as_str()).chain(f.text.lines());
+        for (offset, line) in texts.enumerate() {
+            let src = SourceRef::new(
+                source.file.clone(),
+                f.line.saturating_add(offset.saturating_sub(1) as u32),
+                source.byte_start,
+                source.byte_end,
+            );
+            let cand =
+                Candidate { text: line, next: None, origin: Origin::Junit, source: &src, time_ms: time };
+            pack.extract(&cand, out);
+        }
+        for e in &mut out[before..] {
+            e.test = Some(t.id.clone());
+        }
+    }
+}
+
+/// Start and end of each test that has anything to show, so a timeline has its frame. Passing tests with
+/// no events get none: a 100k-case suite would otherwise double its report with noise.
+fn test_boundary_events(tests: &[TestCase], robot: &[RobotTest], out: &mut Vec<Event>) {
+    let with_events: std::collections::HashSet<String> = out.iter().filter_map(|e| e.test.clone()).collect();
+    let robot_end: HashMap<&str, Option<i64>> =
+        robot.iter().map(|r| (r.case.id.as_str(), r.end_ms)).collect();
+    for t in tests {
+        if !(t.status.is_failure() || t.status == TestStatus::Flaky || with_events.contains(&t.id)) {
+            continue;
+        }
+        let mut fields = Fields::new();
+        fields.insert("name".into(), t.name.clone());
+        push(out, EventKind::TestStarted, t.start_ms, &t.id, &t.source, "test", fields.clone());
+        fields.insert("status".into(), t.status.as_str().into());
+        let end = robot_end.get(t.id.as_str()).copied().flatten().or_else(|| t.end_ms());
+        push(out, EventKind::TestFinished, end, &t.id, &t.source, "test", fields);
+    }
+}
+
+fn push(
+    out: &mut Vec<Event>,
+    kind: EventKind,
+    time_ms: Option<i64>,
+    test: &str,
+    source: &SourceRef,
+    extractor: &str,
+    fields: Fields,
+) {
+    out.push(Event {
+        kind,
+        time_ms,
+        test: Some(test.to_string()),
+        source: source.clone(),
+        extractor: extractor.into(),
+        fields,
+    });
+}
+
+/// Time order; ties and untimed events fall back to input file order, then line, so the order is total
+/// and the report deterministic. Untimed events go last.
+fn order_events(events: &mut [Event], files: &[FileEntry]) {
+    let file_rank: HashMap<&str, usize> =
+        files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    events.sort_by_cached_key(|e| {
+        (
+            e.time_ms.is_none(),
+            e.time_ms.unwrap_or(0),
+            file_rank.get(e.source.file.as_str()).copied().unwrap_or(usize::MAX),
+            e.source.line,
+            matches!(e.kind, EventKind::TestFinished | EventKind::StepFinished),
+        )
+    });
 }

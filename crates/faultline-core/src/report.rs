@@ -1,9 +1,89 @@
-//! The report. OWNER: lead.
+//! The `faultline.report/v1` report: the one shape every front end (CLI, wasm, web app) emits.
+//!
+//! Field names are a public contract: add fields freely, never rename or remove one.
+
 use serde::Serialize;
 
+use crate::assign::Assignment;
+use crate::event::Event;
+use crate::model::{TestCase, TestStatus};
+use crate::warning::Warning;
+
 pub const REPORT_SCHEMA: &str = "faultline.report/v1";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub tests: u64,
+    pub passed: u64,
+    pub failed: u64,
+    pub errors: u64,
+    pub skipped: u64,
+    pub flaky: u64,
+}
+
+impl Summary {
+    pub fn of(tests: &[TestCase]) -> Summary {
+        let mut s = Summary { tests: tests.len() as u64, ..Summary::default() };
+        for t in tests {
+            match t.status {
+                TestStatus::Passed => s.passed += 1,
+                TestStatus::Failed => s.failed += 1,
+                TestStatus::Error => s.errors += 1,
+                TestStatus::Skipped => s.skipped += 1,
+                TestStatus::Flaky => s.flaky += 1,
+            }
+        }
+        s
+    }
+}
+
+/// What faultline made of one input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Junit,
+    RobotOutput,
+    Log,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileEntry {
+    pub name: String,
+    pub kind: FileKind,
+    pub bytes: u64,
+    /// Lines, for logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<u64>,
+    /// Test cases read, for JUnit and output.xml.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tests: Option<u64>,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema: &'static str,
+    pub summary: Summary,
+    pub files: Vec<FileEntry>,
+    pub tests: Vec<TestCase>,
+    /// Every event, ordered by time (events without a time keep their place in file order).
+    pub events: Vec<Event>,
+    /// Which log lines belong to which test, and why.
+    pub assignments: Vec<Assignment>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Report {
+    pub fn to_json_pretty(&self) -> String {
+        // Serialising plain data with string keys cannot fail; fall back to an empty object if it ever did.
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| String::from("{}"))
+    }
+
+    pub fn test(&self, id: &str) -> Option<&TestCase> {
+        self.tests.iter().find(|t| t.id == id)
+    }
+
+    pub fn events_of<'a>(&'a self, test_id: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
+        self.events.iter().filter(move |e| e.test.as_deref() == Some(test_id))
+    }
 }

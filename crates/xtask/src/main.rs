@@ -1,1 +1,114 @@
-fn main() {}
+//! `cargo xtask …`: the project's commands. Each one installs what it needs and skips what is there, so
+//! the README's two commands work on a fresh machine.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The scenario `cargo xtask demo` shows: the founding case, failing run.
+const DEMO_SCENARIO: &str = "fixtures/rwx-recovery-cr-deleted";
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test     fmt check, clippy -D warnings, every test, and the wasm32 build of faultline-core
+  demo     analyse the bundled founding case and print its tests and timeline
+  bench    run the criterion benchmarks (cargo bench)
+";
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let cmd = args.next().unwrap_or_default();
+    let root = workspace_root()?;
+    std::env::set_current_dir(&root).with_context(|| format!("entering {}", root.display()))?;
+    match cmd.as_str() {
+        "test" => test(),
+        "demo" => demo(),
+        "bench" => bench(args.collect()),
+        "" | "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+fn workspace_root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .context("xtask is expected at crates/xtask in the workspace")
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    ensure_wasm_target()?;
+    step("format check", || cargo(&["fmt", "--all", "--", "--check"]))?;
+    step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    step("tests", || cargo(&["test", "--workspace"]))?;
+    step("wasm32 build of faultline-core", || {
+        cargo(&["build", "-p", "faultline-core", "--target", WASM_TARGET])
+    })?;
+    eprintln!("xtask test: all steps passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+fn demo() -> Result<()> {
+    step("build the CLI", || cargo(&["build", "--release", "-p", "faultline-cli"]))?;
+    let bin = Path::new("target/release/faultline");
+    let status = Command::new(bin)
+        .args(["analyze", DEMO_SCENARIO, "--format", "text"])
+        .status()
+        .with_context(|| format!("running {}", bin.display()))?;
+    if !status.success() {
+        bail!("faultline exited with {status}");
+    }
+    Ok(())
+}
+
+fn bench(extra: Vec<String>) -> Result<()> {
+    let mut args = vec!["bench".to_string(), "-p".into(), "faultline-core".into()];
+    if !extra.is_empty() {
+        args.push("--".into());
+        args.extend(extra);
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    step("criterion benchmarks", || cargo(&refs))
+}
+
+/// Installs the wasm32 target with rustup unless it is already there.
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    match out {
+        Ok(o) if String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == WASM_TARGET) => Ok(()),
+        Ok(_) => step("install the wasm32 target", || run("rustup", &["target", "add", WASM_TARGET])),
+        Err(e) => bail!("rustup is needed to install the {WASM_TARGET} target: {e}"),
+    }
+}
+
+fn cargo(args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(&cargo, args)
+}
+
+fn run(program: &str, args: &[&str]) -> Result<()> {
+    let status = Command::new(program).args(args).status().with_context(|| format!("starting {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed with {status}", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Runs one named step, saying what it is before and how long it took after.
+fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    eprintln!("xtask: {name} …");
+    let started = Instant::now();
+    let result = f();
+    eprintln!("xtask: {name}: {} in {:.1?}", if result.is_ok() { "ok" } else { "FAILED" }, started.elapsed());
+    result.with_context(|| format!("step `{name}` failed"))
+}
