@@ -1,0 +1,478 @@
+//! Recursive, bounded expansion of zip, tar, tar.gz/tgz and gz.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use super::Limits;
+use crate::source::InputFile;
+use crate::warning::{Warning, WarningKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Zip,
+    Gzip,
+    Tar,
+}
+
+fn detect(bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Some(Format::Zip)
+    } else if bytes.starts_with(&[0x1f, 0x8b]) {
+        Some(Format::Gzip)
+    } else if bytes.get(257..262) == Some(b"ustar") {
+        Some(Format::Tar)
+    } else {
+        None
+    }
+}
+
+/// Shared state of one expansion: the byte budget is global across nesting levels so that a bomb
+/// spread over many small nested archives is caught too.
+struct Ctx<'a> {
+    limits: &'a Limits,
+    remaining: u64,
+    warnings: &'a mut Vec<Warning>,
+    out: Vec<InputFile>,
+    seen: HashMap<String, u32>,
+}
+
+/// Expands archives (nested too) into their member files; other files pass through unchanged. Members
+/// are named `outer.zip!/dir/inner.log`.
+pub fn expand(file: InputFile, limits: &Limits, warnings: &mut Vec<Warning>) -> Vec<InputFile> {
+    let mut ctx = Ctx {
+        limits,
+        remaining: limits.max_decompressed_bytes,
+        warnings,
+        out: Vec::new(),
+        seen: HashMap::new(),
+    };
+    visit(file, 0, &mut ctx);
+    ctx.out
+}
+
+fn visit(file: InputFile, depth: u32, ctx: &mut Ctx<'_>) {
+    let Some(format) = detect(&file.bytes) else {
+        push_unique(file, ctx);
+        return;
+    };
+    if depth >= ctx.limits.max_depth {
+        ctx.warnings.push(Warning::new(
+            WarningKind::LimitExceeded,
+            &file.name,
+            format!("archive nested more than {} deep; not expanded", ctx.limits.max_depth),
+        ));
+        return;
+    }
+    match format {
+        Format::Zip => zip_members(&file, depth, ctx),
+        Format::Tar => tar_members(&file.name, &file.bytes, depth, ctx),
+        Format::Gzip => gzip_member(&file, depth, ctx),
+    }
+}
+
+/// Duplicate member names (legal in zip and tar) must not make one file shadow another.
+fn push_unique(mut file: InputFile, ctx: &mut Ctx<'_>) {
+    let n = ctx.seen.entry(file.name.clone()).or_insert(0);
+    *n += 1;
+    if *n > 1 {
+        file.name = format!("{} ({})", file.name, n);
+    }
+    ctx.out.push(file);
+}
+
+/// Reads at most what the limits allow from one member; the rest is dropped with a warning.
+fn read_capped(reader: &mut dyn Read, name: &str, compressed: u64, ctx: &mut Ctx<'_>) -> Option<Vec<u8>> {
+    let by_ratio = compressed.saturating_mul(ctx.limits.max_ratio).max(1 << 20);
+    let cap = ctx.remaining.min(by_ratio);
+    let mut buf = Vec::new();
+    let result = reader.take(cap.saturating_add(1)).read_to_end(&mut buf);
+    if let Err(e) = result {
+        ctx.warnings.push(Warning::new(
+            WarningKind::BadArchive,
+            name,
+            format!("member could not be read completely ({e}); {} bytes kept", buf.len()),
+        ));
+    }
+    if buf.len() as u64 > cap {
+        buf.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+        let why = if cap == ctx.remaining {
+            format!("total decompressed size limit of {} bytes reached", ctx.limits.max_decompressed_bytes)
+        } else {
+            format!("decompression ratio over {}:1", ctx.limits.max_ratio)
+        };
+        ctx.warnings.push(Warning::new(
+            WarningKind::LimitExceeded,
+            name,
+            format!("{why}; only the first {} bytes were read", buf.len()),
+        ));
+    }
+    ctx.remaining = ctx.remaining.saturating_sub(buf.len() as u64);
+    if buf.is_empty() && ctx.remaining == 0 { None } else { Some(buf) }
+}
+
+/// Member names are labels only (nothing is ever written to disk), but `../` and absolute paths are
+/// still normalised so a label cannot pretend to be a file outside its archive.
+fn member_label(archive: &str, raw: &str, ctx: &mut Ctx<'_>) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut escaped = raw.starts_with('/') || raw.starts_with('\\');
+    for part in raw.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => escaped |= parts.pop().is_none(),
+            p => parts.push(p),
+        }
+    }
+    let clean = parts.join("/");
+    if escaped || raw.contains('\0') {
+        ctx.warnings.push(Warning::new(
+            WarningKind::BadArchive,
+            archive,
+            format!("member name {raw:?} points outside the archive; shown as {clean:?}"),
+        ));
+    }
+    format!("{archive}!/{}", clean.replace('\0', "\u{FFFD}"))
+}
+
+fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
+    let mut archive = match zip::ZipArchive::new(Cursor::new(&file.bytes[..])) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.warnings.push(Warning::new(
+                WarningKind::BadArchive,
+                &file.name,
+                format!("zip directory unreadable ({e}); reading members from the start of the file"),
+            ));
+            return zip_stream_members(file, depth, ctx);
+        }
+    };
+    let count = archive.len();
+    for i in 0..count {
+        if i >= ctx.limits.max_entries as usize {
+            ctx.warnings.push(Warning::new(
+                WarningKind::LimitExceeded,
+                &file.name,
+                format!(
+                    "more than {} members; the remaining {} were skipped",
+                    ctx.limits.max_entries,
+                    count - i
+                ),
+            ));
+            break;
+        }
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                ctx.warnings.push(Warning::new(
+                    WarningKind::BadArchive,
+                    &file.name,
+                    format!("member {i}: {e}"),
+                ));
+                continue;
+            }
+        };
+        if entry.is_dir() || entry.is_symlink() {
+            continue;
+        }
+        let raw = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("member-{i}"));
+        let name = member_label(&file.name, &raw, ctx);
+        let compressed = entry.compressed_size();
+        if let Some(bytes) = read_capped(&mut entry, &name, compressed, ctx) {
+            drop(entry);
+            visit(InputFile::new(name, bytes), depth + 1, ctx);
+        }
+    }
+}
+
+/// A zip whose central directory is gone (a truncated upload) still has its local headers: walk them in
+/// order and inflate each member whose data is complete, until the bytes run out.
+fn zip_stream_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
+    let bytes = &file.bytes[..];
+    let mut at = 0usize;
+    for i in 0..ctx.limits.max_entries {
+        let Some(header) = LocalHeader::parse(bytes, at) else {
+            if at < bytes.len() && !bytes[at..].starts_with(b"PK\x01\x02") {
+                ctx.warnings.push(Warning::new(
+                    WarningKind::BadArchive,
+                    &file.name,
+                    format!("archive ends inside member {}; earlier members were kept", i + 1),
+                ));
+            }
+            return;
+        };
+        let data_end = header.data_start.saturating_add(header.compressed);
+        let name = member_label(&file.name, &header.name, ctx);
+        let data = &bytes[header.data_start.min(bytes.len())..data_end.min(bytes.len())];
+        if header.name.ends_with('/') {
+            at = data_end;
+            continue;
+        }
+        if data_end > bytes.len() || header.sizes_unknown {
+            ctx.warnings.push(Warning::new(
+                WarningKind::BadArchive,
+                &name,
+                "member data is cut off; what could be inflated is kept",
+            ));
+        }
+        let content = match header.method {
+            0 => read_capped(&mut &data[..], &name, header.compressed.max(1) as u64, ctx),
+            8 => read_capped(
+                &mut flate2::read::DeflateDecoder::new(data),
+                &name,
+                header.compressed as u64,
+                ctx,
+            ),
+            m => {
+                ctx.warnings.push(Warning::new(
+                    WarningKind::BadArchive,
+                    &name,
+                    format!("compression method {m} is not supported; member skipped"),
+                ));
+                Some(Vec::new()).filter(|v: &Vec<u8>| !v.is_empty())
+            }
+        };
+        if let Some(content) = content {
+            visit(InputFile::new(name, content), depth + 1, ctx);
+        }
+        if data_end > bytes.len() || header.sizes_unknown {
+            return;
+        }
+        at = data_end;
+    }
+}
+
+/// The fixed part of a zip local file header (APPNOTE 4.3.7).
+struct LocalHeader {
+    method: u16,
+    compressed: usize,
+    name: String,
+    data_start: usize,
+    /// Bit 3: sizes follow the data in a descriptor, so the header's are zero and the end is unknown.
+    sizes_unknown: bool,
+}
+
+impl LocalHeader {
+    fn parse(bytes: &[u8], at: usize) -> Option<LocalHeader> {
+        let h = bytes.get(at..at.checked_add(30)?)?;
+        if &h[..4] != b"PK\x03\x04" {
+            return None;
+        }
+        let u16_at = |o: usize| u16::from_le_bytes([h[o], h[o + 1]]);
+        let u32_at = |o: usize| u32::from_le_bytes([h[o], h[o + 1], h[o + 2], h[o + 3]]);
+        let flags = u16_at(6);
+        let name_len = usize::from(u16_at(26));
+        let extra_len = usize::from(u16_at(28));
+        let name_start = at + 30;
+        let name = String::from_utf8_lossy(bytes.get(name_start..name_start + name_len)?).into_owned();
+        let sizes_unknown = flags & 0x08 != 0;
+        let compressed =
+            if sizes_unknown { bytes.len().saturating_sub(name_start) } else { u32_at(18) as usize };
+        Some(LocalHeader {
+            method: u16_at(8),
+            compressed,
+            name,
+            data_start: name_start + name_len + extra_len,
+            sizes_unknown,
+        })
+    }
+}
+
+fn tar_members(archive_name: &str, bytes: &[u8], depth: u32, ctx: &mut Ctx<'_>) {
+    let mut archive = tar::Archive::new(Cursor::new(bytes));
+    let entries = match archive.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            ctx.warnings.push(Warning::new(
+                WarningKind::BadArchive,
+                archive_name,
+                format!("tar unreadable: {e}"),
+            ));
+            return;
+        }
+    };
+    for (i, entry) in entries.enumerate() {
+        if i >= ctx.limits.max_entries as usize {
+            ctx.warnings.push(Warning::new(
+                WarningKind::LimitExceeded,
+                archive_name,
+                format!("more than {} members; the rest were skipped", ctx.limits.max_entries),
+            ));
+            break;
+        }
+        let mut entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                ctx.warnings.push(Warning::new(
+                    WarningKind::BadArchive,
+                    archive_name,
+                    format!("tar ends inside member {} ({e}); earlier members were kept", i + 1),
+                ));
+                break;
+            }
+        };
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let name = member_label(archive_name, &raw, ctx);
+        let size = entry.header().size().unwrap_or(0);
+        if let Some(data) = read_capped(&mut entry, &name, size.max(1), ctx) {
+            visit(InputFile::new(name, data), depth + 1, ctx);
+        }
+    }
+}
+
+/// A gzip stream holds one file. A tarball inside keeps the outer name (`logs.tgz!/a.log`); a single
+/// file is named without its `.gz` suffix.
+fn gzip_member(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
+    let mut decoder = flate2::read::MultiGzDecoder::new(&file.bytes[..]);
+    let inner = file.name.strip_suffix(".gz").or_else(|| file.name.strip_suffix(".GZ")).map(str::to_string);
+    let label = inner.clone().unwrap_or_else(|| format!("{}!/data", file.name));
+    let Some(bytes) = read_capped(&mut decoder, &label, file.bytes.len() as u64, ctx) else { return };
+    if detect(&bytes) == Some(Format::Tar) {
+        tar_members(&file.name, &bytes, depth + 1, ctx);
+    } else {
+        let name = if file.name.ends_with(".tgz") { format!("{}!/data", file.name) } else { label };
+        visit(InputFile::new(name, bytes), depth + 1, ctx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in members {
+            let opts =
+                zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            w.start_file(*name, opts).expect("start");
+            w.write_all(data).expect("write");
+        }
+        w.finish().expect("finish").into_inner()
+    }
+
+    fn gz_of(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).expect("gz");
+        e.finish().expect("gz finish")
+    }
+
+    fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, data) in members {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, name, *data).expect("tar append");
+        }
+        b.into_inner().expect("tar")
+    }
+
+    fn run(name: &str, bytes: Vec<u8>, limits: Limits) -> (Vec<InputFile>, Vec<Warning>) {
+        let mut w = Vec::new();
+        (expand(InputFile::new(name, bytes), &limits, &mut w), w)
+    }
+
+    #[test]
+    fn plain_files_pass_through() {
+        let (out, w) = run("a.log", b"hello".to_vec(), Limits::default());
+        assert_eq!(out, vec![InputFile::new("a.log", b"hello".to_vec())]);
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn zip_tar_gz_and_nesting() {
+        let inner = zip_of(&[("logs/m.log", b"manager"), ("junit.xml", b"<testsuite/>")]);
+        let tgz = gz_of(&tar_of(&[("bundle.zip", &inner), ("c.log", b"console")]));
+        let (out, w) = run("run.tgz", tgz, Limits::default());
+        let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["run.tgz!/bundle.zip!/logs/m.log", "run.tgz!/bundle.zip!/junit.xml", "run.tgz!/c.log"]
+        );
+        assert_eq!(out[0].bytes, b"manager");
+        assert!(w.is_empty(), "{w:?}");
+        let (out, _) = run("console.log.gz", gz_of(b"line"), Limits::default());
+        assert_eq!(out[0].name, "console.log");
+        assert_eq!(out[0].bytes, b"line");
+    }
+
+    #[test]
+    fn zip_bomb_is_cut_at_the_ratio_with_a_warning() {
+        let zeros = vec![0u8; 8 << 20];
+        let bomb = zip_of(&[("zeros.bin", &zeros)]);
+        let limits = Limits { max_ratio: 2, ..Limits::default() };
+        let (out, w) = run("bomb.zip", bomb, limits);
+        assert!(out[0].bytes.len() < zeros.len());
+        assert!(
+            w.iter().any(|w| w.kind == WarningKind::LimitExceeded && w.file == "bomb.zip!/zeros.bin"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn total_budget_spans_members() {
+        let z = zip_of(&[("a", &[b'a'; 3000]), ("b", &[b'b'; 3000])]);
+        let limits = Limits { max_decompressed_bytes: 4000, ..Limits::default() };
+        let (out, w) = run("x.zip", z, limits);
+        let total: usize = out.iter().map(|f| f.bytes.len()).sum();
+        assert_eq!(total, 4000);
+        assert!(w.iter().any(|w| w.kind == WarningKind::LimitExceeded));
+    }
+
+    #[test]
+    fn depth_limit_stops_recursion() {
+        let mut bytes = b"deep".to_vec();
+        for _ in 0..5 {
+            bytes = gz_of(&bytes);
+        }
+        let (out, w) = run("x.gz", bytes, Limits { max_depth: 3, ..Limits::default() });
+        assert!(out.is_empty());
+        assert!(w.iter().any(|w| w.kind == WarningKind::LimitExceeded && w.message.contains("nested")));
+    }
+
+    #[test]
+    fn traversal_names_are_normalised_and_duplicates_kept() {
+        let z = tar_of(&[("a.log", b"1"), ("a.log", b"2")]);
+        let (out, w) = run("dup.tar", z, Limits::default());
+        let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["dup.tar!/a.log", "dup.tar!/a.log (2)"]);
+        assert!(w.is_empty());
+        let z = zip_of(&[("../../etc/passwd", b"x"), ("/abs.log", b"y"), ("a.log", b"1")]);
+        let (out, w) = run("evil.zip", z, Limits::default());
+        let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["evil.zip!/etc/passwd", "evil.zip!/abs.log", "evil.zip!/a.log"]);
+        assert_eq!(w.iter().filter(|w| w.kind == WarningKind::BadArchive).count(), 2);
+    }
+
+    #[test]
+    fn truncated_zip_keeps_complete_members() {
+        let z = zip_of(&[("first.log", b"first member"), ("second.log", &[b'z'; 5000])]);
+        // Cut inside the second member's data: the first is complete, the central directory is gone.
+        let second = z.windows(10).position(|w| w == b"second.log").expect("second header");
+        let cut = z[..second + 20].to_vec();
+        let (out, w) = run("cut.zip", cut, Limits::default());
+        assert_eq!(out.first().map(|f| f.name.as_str()), Some("cut.zip!/first.log"));
+        assert_eq!(out[0].bytes, b"first member", "{w:?}");
+        assert!(w.iter().any(|w| w.kind == WarningKind::BadArchive));
+    }
+
+    #[test]
+    fn truncated_tar_keeps_earlier_members() {
+        let t = tar_of(&[("a.log", b"aaa"), ("b.log", &[b'b'; 2000])]);
+        let cut = t[..1024 + 512 + 100].to_vec();
+        let (out, w) = run("x.tar", cut, Limits::default());
+        assert_eq!(out[0].name, "x.tar!/a.log");
+        assert!(w.iter().any(|w| w.kind == WarningKind::BadArchive), "{w:?}");
+    }
+
+    #[test]
+    fn garbage_after_magic_never_panics() {
+        for bytes in [b"PK\x03\x04garbage".to_vec(), vec![0x1f, 0x8b, 0, 1, 2], b"PK\x05\x06".to_vec()] {
+            let _ = run("g", bytes, Limits::default());
+        }
+    }
+}
