@@ -20,6 +20,7 @@ pub mod model;
 pub mod report;
 pub mod robot;
 pub mod source;
+pub mod timefmt;
 pub mod warning;
 
 pub use analyze::{Analysis, AnalyzeOptions, analyze};

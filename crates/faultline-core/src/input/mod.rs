@@ -5,7 +5,7 @@
 //! by [`Limits`], so a zip bomb costs a warning, not the machine.
 
 mod archive;
-mod sniff;
+pub(crate) mod sniff;
 
 pub use archive::expand;
 pub use sniff::{ArtifactKind, sniff};
