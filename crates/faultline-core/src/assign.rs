@@ -119,7 +119,8 @@ fn match_frame(frame: &Frame, tests: &[TestCase]) -> Option<usize> {
         (None, _) => true,
         (Some(s), FrameStyle::RobotConsole) => t.suite == *s || t.suite.ends_with(&format!(".{s}")),
         (Some(s), FrameStyle::PytestConsole) => {
-            let dotted = s.trim_end_matches(".py").replace(['/', '\\'], ".");
+            let dotted =
+                s.replace(".py::", "::").trim_end_matches(".py").replace("::", ".").replace(['/', '\\'], ".");
             t.suite == dotted || t.suite.ends_with(&format!(".{dotted}")) || dotted.ends_with(&t.suite)
         }
     };
