@@ -1,6 +1,42 @@
-//! The pattern pack: data-driven recognition of typed events in text. OWNER: helper C.
+//! The pattern pack: what a line *means* is data, not code.
+//!
+//! A pack is TOML. The built-in one (`builtin.toml`, compiled in) recognises Kubernetes storage-test
+//! events; users add their own with the same format, and Step 2's rules consume the events either way.
+//!
+//! ```toml
+//! [[object_kind]]                  # tokens people write → canonical kind, API group and plane
+//! kind = "ShareManager"
+//! group = "longhorn.io"
+//! plane = "management"             # management | workload | unknown
+//! aliases = ["sharemanager", "sharemanagers", "sharemanagers.longhorn.io"]
+//!
+//! [[pattern]]
+//! id = "kubectl-delete"            # unique; cited by every event it produces
+//! event = "object_deleted"         # an event type (see `EventKind`)
+//! origins = ["log", "step"]        # optional: log | step | junit | robot_message (default: all)
+//! files = "kubectl"                # optional: regex the file name must match
+//! contains = ["kubectl", "delete"] # required: literals that must all occur (ASCII case-insensitive)
+//! regex = '''kubectl\b.*\bdelete\s+(?P<kind>[\w.\-]+)\s+(?P<name>[\w.\-]+)'''
+//! lines = 1                        # 2: the regex sees this line + "\n" + the next one
+//! [pattern.fields]                 # constant fields, or templates over the captures
+//! via = "kubectl"
+//! ```
+//!
+//! Named captures become event fields (empty captures are dropped). Then, in code and for every pack:
+//! a `kind` (or a `resource` written `kind/name`) is resolved through `object_kind` to set `kind`,
+//! `group` and `plane` (unknown dotted kinds such as `widgets.example.com` are custom resources, hence
+//! management plane); a `checksum` event gets `result` from `got` and `expected`.
+//!
+//! `contains` is what makes a pack fast: one Aho-Corasick pass over each line finds every literal of
+//! every pattern, and only patterns whose literals all occurred run their regex.
 
-use crate::event::Event;
+mod compile;
+mod post;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+use crate::event::{Event, EventKind, Fields, Plane};
 use crate::source::SourceRef;
 
 /// Where a piece of text came from; a pattern may be limited to some origins.
@@ -10,6 +46,18 @@ pub enum Origin {
     Step,
     Junit,
     RobotMessage,
+}
+
+impl Origin {
+    fn parse(s: &str) -> Option<Origin> {
+        Some(match s {
+            "log" => Origin::Log,
+            "step" => Origin::Step,
+            "junit" => Origin::Junit,
+            "robot_message" => Origin::RobotMessage,
+            _ => return None,
+        })
+    }
 }
 
 pub struct Candidate<'a> {
@@ -32,26 +80,139 @@ pub struct PackError {
 }
 
 #[derive(Debug, Clone)]
-pub struct Pack {}
+pub(crate) struct ObjectKind {
+    kind: String,
+    group: String,
+    plane: Plane,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    id: String,
+    event: EventKind,
+    origins: Option<Vec<Origin>>,
+    files: Option<Regex>,
+    /// Indexes into the pack's literal table.
+    literals: Vec<usize>,
+    regex: Regex,
+    two_lines: bool,
+    fields: Vec<(String, String)>,
+}
+
+/// A compiled pattern pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    kinds: Vec<(String, ObjectKind)>,
+    patterns: Vec<Pattern>,
+    literals: Vec<String>,
+    automaton: Option<AhoCorasick>,
+}
+
+const BUILTIN: &str = include_str!("builtin.toml");
 
 impl Pack {
+    /// The built-in pack. It is compiled into the binary and checked by a unit test, so failing to load
+    /// it is a build defect, not an input problem.
     pub fn builtin() -> Pack {
-        todo!("helper C")
+        match Pack::from_toml("builtin.toml", BUILTIN) {
+            Ok(p) => p,
+            Err(e) => panic!("the built-in pattern pack is invalid: {e}"),
+        }
     }
 
     pub fn from_toml(file: &str, text: &str) -> Result<Pack, PackError> {
-        let _ = (file, text);
-        todo!("helper C")
+        compile::compile(file, text)
     }
 
+    /// Appends another pack's kinds and patterns (users' packs come after the built-in one).
     pub fn merge(&mut self, other: Pack) {
-        let _ = other;
-        todo!("helper C")
+        let offset = self.literals.len();
+        self.kinds.extend(other.kinds);
+        self.literals.extend(other.literals);
+        self.patterns.extend(other.patterns.into_iter().map(|mut p| {
+            for l in &mut p.literals {
+                *l += offset;
+            }
+            p
+        }));
+        self.automaton = compile::automaton(&self.literals);
     }
 
-    /// Appends the events recognised in `cand` (with `test: None`) to `out`.
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Appends the events recognised in `cand` (with `test: None`) to `out`. One line yields at most one
+    /// event of each type: the first pattern in pack order wins, so specific patterns go first.
     pub fn extract(&self, cand: &Candidate<'_>, out: &mut Vec<Event>) {
-        let _ = (cand, out);
-        todo!("helper C")
+        let Some(ac) = &self.automaton else { return };
+        let mut present = vec![false; self.literals.len()];
+        let mut any = false;
+        for m in ac.find_overlapping_iter(cand.text) {
+            present[m.pattern().as_usize()] = true;
+            any = true;
+        }
+        if !any {
+            return;
+        }
+        let mut joined: Option<String> = None;
+        let mut produced: Vec<EventKind> = Vec::new();
+        for p in &self.patterns {
+            if produced.contains(&p.event) || !p.literals.iter().all(|&l| present[l]) {
+                continue;
+            }
+            if let Some(origins) = &p.origins
+                && !origins.contains(&cand.origin)
+            {
+                continue;
+            }
+            if let Some(files) = &p.files
+                && !files.is_match(&cand.source.file)
+            {
+                continue;
+            }
+            let hay: &str = if p.two_lines {
+                joined.get_or_insert_with(|| match cand.next {
+                    Some(n) => format!("{}\n{}", cand.text, n),
+                    None => cand.text.to_string(),
+                })
+            } else {
+                cand.text
+            };
+            let Some(caps) = p.regex.captures(hay) else { continue };
+            let mut fields = Fields::new();
+            for name in p.regex.capture_names().flatten() {
+                if let Some(m) = caps.name(name) {
+                    let v = m.as_str().trim();
+                    if !v.is_empty() {
+                        fields.insert(name.to_string(), v.to_string());
+                    }
+                }
+            }
+            for (k, template) in &p.fields {
+                let v = post::render(template, &caps);
+                if !v.is_empty() {
+                    fields.insert(k.clone(), v);
+                }
+            }
+            post::finish(self, p.event, &mut fields);
+            produced.push(p.event);
+            out.push(Event {
+                kind: p.event,
+                time_ms: cand.time_ms,
+                test: None,
+                source: cand.source.clone(),
+                extractor: p.id.clone(),
+                fields,
+            });
+        }
+    }
+
+    fn kind_of(&self, token: &str) -> Option<&ObjectKind> {
+        let t = token.to_ascii_lowercase();
+        self.kinds.iter().find(|(alias, _)| *alias == t).map(|(_, k)| k)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,281 @@
+//! The built-in pack against lines in the shapes real runs print, plus pack-error locations.
+
+use super::*;
+
+fn events(origin: Origin, file: &str, text: &str, next: Option<&str>) -> Vec<Event> {
+    let src = SourceRef::new(file, 1, 0, text.len() as u64);
+    static PACK: std::sync::OnceLock<Pack> = std::sync::OnceLock::new();
+    let mut out = Vec::new();
+    PACK.get_or_init(Pack::builtin)
+        .extract(&Candidate { text, next, origin, source: &src, time_ms: Some(1) }, &mut out);
+    out
+}
+
+fn one(text: &str) -> Vec<(EventKind, Fields)> {
+    events(Origin::Log, "console.log", text, None).into_iter().map(|e| (e.kind, e.fields)).collect()
+}
+
+fn get<'a>(evs: &'a [(EventKind, Fields)], kind: EventKind) -> &'a Fields {
+    &evs.iter().find(|(k, _)| *k == kind).unwrap_or_else(|| panic!("no {kind} in {evs:?}")).1
+}
+
+#[test]
+fn builtin_pack_loads() {
+    assert!(Pack::builtin().pattern_count() > 40);
+}
+
+#[test]
+fn cr_deletion_via_api_is_management_plane() {
+    let e = one(
+        r#"delete_namespaced_custom_object(group="longhorn.io", version="v1beta2", namespace="longhorn-system", plural="sharemanagers", name="pvc-1")"#,
+    );
+    let f = get(&e, EventKind::ObjectDeleted);
+    assert_eq!(f["kind"], "ShareManager");
+    assert_eq!(f["group"], "longhorn.io");
+    assert_eq!(f["name"], "pvc-1");
+    assert_eq!(f["namespace"], "longhorn-system");
+    assert_eq!(f["plane"], "management");
+}
+
+#[test]
+fn pod_deletion_is_workload_plane() {
+    for line in [
+        r#"delete_namespaced_pod(name="share-manager-pvc-1", namespace="longhorn-system", grace_period_seconds=0)"#,
+        "Deleting pod share-manager-pvc-1 in namespace longhorn-system",
+        "kubectl delete pod share-manager-pvc-1 -n longhorn-system --grace-period=0",
+        r#"pod "share-manager-pvc-1" deleted"#,
+    ] {
+        let e = one(line);
+        let f = get(&e, EventKind::ObjectDeleted);
+        assert_eq!(
+            (f["kind"].as_str(), f["name"].as_str(), f["plane"].as_str()),
+            ("Pod", "share-manager-pvc-1", "workload"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn kubectl_forms_resolve_kinds() {
+    let e = one("kubectl -n longhorn-system delete sharemanagers.longhorn.io pvc-1");
+    assert_eq!(get(&e, EventKind::ObjectDeleted)["kind"], "ShareManager");
+    let e = one("kubectl delete widgets.example.com w1");
+    let f = get(&e, EventKind::ObjectDeleted);
+    assert_eq!(
+        (f["kind"].as_str(), f["group"].as_str(), f["plane"].as_str()),
+        ("widgets", "example.com", "management")
+    );
+    let e = one(r#"sharemanager.longhorn.io "pvc-1" deleted"#);
+    assert_eq!(get(&e, EventKind::ObjectDeleted)["plane"], "management");
+}
+
+#[test]
+fn harness_lines_name_the_plane() {
+    let e = one("[2024-11-16T10:15:02.815Z] deleting sharemanager pvc-1 ...");
+    assert_eq!(get(&e, EventKind::ObjectDeleted)["plane"], "management");
+}
+
+#[test]
+fn step_names_tell_cr_from_pod() {
+    let step = |t| events(Origin::Step, "output.xml", t, None);
+    let cr = step("Delete sharemanager of deployment 0 and wait for recreation");
+    assert_eq!(cr[0].fields["kind"], "ShareManager");
+    assert_eq!(cr[0].fields["plane"], "management");
+    let pod = step("Delete sharemanager pod of deployment 0 and wait for recreation");
+    assert_eq!(pod[0].fields["kind"], "Pod");
+    assert_eq!(pod[0].fields["plane"], "workload");
+    // Step patterns do not fire on log lines, and log-only patterns not on steps.
+    assert!(events(Origin::Log, "c.log", "Delete sharemanager of deployment 0", None).is_empty());
+}
+
+#[test]
+fn controller_lines() {
+    let e = one(
+        r#"time="2024-11-16T10:15:02.835Z" level=info msg="Deleting share manager pod" controller=longhorn-share-manager shareManager=pvc-1 state=running"#,
+    );
+    let f = get(&e, EventKind::ObjectDeleted);
+    assert_eq!((f["kind"].as_str(), f["name"].as_str()), ("Pod", "share-manager-pvc-1"));
+    let e = one(r#"level=info msg="ShareManager pvc-1 not found, creating a new one" volume=pvc-1"#);
+    assert_eq!(get(&e, EventKind::ObjectCreated)["kind"], "ShareManager");
+    let e = one(
+        r#"msg="Event(v1.ObjectReference{Kind:\"Volume\"}): type: 'Normal' reason: 'Remount' Volume pvc-1 requested remount at 2023-01-02T16:53:51Z""#,
+    );
+    assert_eq!(get(&e, EventKind::StateChanged)["state"], "remount_requested");
+    let e = one(
+        r#"msg="Updating share manager to error state, requires cleanup with remount" shareManager=pvc-1"#,
+    );
+    assert_eq!(get(&e, EventKind::StateChanged)["state"], "error");
+}
+
+#[test]
+fn waits_retries_timeouts() {
+    let e = one("Waiting for pvc-1 healthy (599) ...");
+    assert_eq!(
+        (get(&e, EventKind::Wait)["condition"].as_str(), get(&e, EventKind::Wait)["attempt"].as_str()),
+        ("pvc-1 healthy", "599")
+    );
+    let e =
+        one("Waiting for volume v to have robustness=healthy. Current value: degraded. Retry count: 617/600");
+    let f = get(&e, EventKind::Retry);
+    assert_eq!(
+        (f["attempt"].as_str(), f["max_attempts"].as_str(), f["last_observed"].as_str()),
+        ("617", "600", "degraded")
+    );
+    let e = one("wait for volume v robustness=healthy, currently it's = unknown ... (79)");
+    assert_eq!(get(&e, EventKind::Wait)["last_observed"], "unknown");
+    let e = one("wait sharemanager pvc-1 running, current status = starting");
+    assert_eq!(get(&e, EventKind::Wait)["last_observed"], "starting");
+    assert_eq!(get(&e, EventKind::StateChanged)["state"], "starting");
+    let e = one("Failed to wait for sharemanager pod share-manager-pvc-1 recreation: []");
+    assert_eq!(get(&e, EventKind::Timeout)["condition"], "sharemanager pod share-manager-pvc-1 recreation");
+}
+
+#[test]
+fn checksums_in_every_shape() {
+    let evs = events(
+        Origin::Log,
+        "console.log",
+        "[2024-11-16T10:16:06.189Z] Got /data/data.txt checksum = md5sum: can't open '/data/data.txt': Connection timed out",
+        Some("[2024-11-16T10:16:06.189Z]  Expected checksum = 6dae5b70561d3899fa6196e9b9db5f0f"),
+    );
+    let c = evs.iter().find(|e| e.kind == EventKind::Checksum).expect("checksum");
+    assert_eq!(c.fields["result"], "read_failed");
+    assert_eq!(c.fields["expected"], "6dae5b70561d3899fa6196e9b9db5f0f");
+    assert_eq!(c.fields["path"], "/data/data.txt");
+    assert!(evs.iter().any(|e| e.kind == EventKind::IoError && e.fields["error"] == "Connection timed out"));
+
+    let e = one(
+        "Checked pod-1 file data.txt checksum failed.                     Got /data/data.txt checksum = md5sum: can't open '/data/data.txt': Operation timed out",
+    );
+    assert_eq!(get(&e, EventKind::Checksum)["result"], "read_failed");
+    assert_eq!(get(&e, EventKind::Checksum)["pod"], "pod-1");
+    let e = one(
+        "Got /data/data.txt checksum = 6dae5b70561d3899fa6196e9b9db5f0f Expected checksum = 6dae5b70561d3899fa6196e9b9db5f0f",
+    );
+    assert_eq!(get(&e, EventKind::Checksum)["result"], "match");
+    let e = one(
+        "Got /data/data.txt checksum = 0000b70561d3899fa6196e9b9db5f0f0 Expected checksum = 6dae5b70561d3899fa6196e9b9db5f0f",
+    );
+    assert_eq!(get(&e, EventKind::Checksum)["result"], "mismatch");
+    let empty = format!("{:x}", md5::compute(b""));
+    let e = one(&format!(
+        "Got /data/data.txt checksum = {empty} Expected checksum = 6dae5b70561d3899fa6196e9b9db5f0f"
+    ));
+    assert_eq!(get(&e, EventKind::Checksum)["result"], "empty_input");
+    let e = one("Got /data/data.txt checksum = ");
+    assert_eq!(get(&e, EventKind::Checksum)["result"], "empty");
+}
+
+#[test]
+fn io_and_infra() {
+    let e = one("[Sat Nov 16 10:16:06 2024] nfs: server 10.43.12.7 not responding, timed out");
+    let f = get(&e, EventKind::IoError);
+    assert_eq!((f["server"].as_str(), f["detail"].as_str()), ("10.43.12.7", "timed out"));
+    assert_eq!(
+        get(&one("/bin/sh: can't create test: Read-only file system"), EventKind::IoError)["path"],
+        "test"
+    );
+    assert_eq!(
+        get(&one("Warning FailedMount mount.nfs: Connection timed out"), EventKind::IoError)["error"],
+        "Connection timed out"
+    );
+    assert_eq!(
+        get(&one("Node ip-10-0-1-2 status is now: NodeNotReady"), EventKind::Infra)["node"],
+        "ip-10-0-1-2"
+    );
+    assert_eq!(
+        get(&one("Rebooting node ip-10-0-2-107 with downtime 60 seconds"), EventKind::Infra)["reason"],
+        "reboot"
+    );
+    assert_eq!(
+        get(&one(r#"Failed to pull image "longhornio/x:v1": ErrImagePull"#), EventKind::Infra)["reason"],
+        "image_pull"
+    );
+    assert_eq!(
+        get(&one("dial tcp: lookup s3.amazonaws.com on 10.43.0.10:53: no such host"), EventKind::Infra)["reason"],
+        "dns"
+    );
+}
+
+#[test]
+fn no_false_positives() {
+    for line in [
+        "Kubernetes node ip-10-0-1-242 is ready",
+        "undeleted items: 0",
+        "Volume attachment ticket added",
+        "Waiting with nfs server start, volume is not attached",
+        "the timeout setting is 30s",
+        "Recurring job default/snapshot-1h is not ready to run, skip",
+    ] {
+        let e = one(line);
+        assert!(
+            e.iter().all(|(k, _)| !matches!(
+                k,
+                EventKind::ObjectDeleted | EventKind::IoError | EventKind::Infra | EventKind::Timeout
+            )),
+            "{line}: {e:?}"
+        );
+    }
+}
+
+#[test]
+fn pack_errors_are_located() {
+    let cases = [
+        (
+            "[[pattern]]\nid = \"a\"\nevent = \"nope\"\ncontains = [\"x\"]\nregex = \"x\"\n",
+            3,
+            9,
+            "unknown event type",
+        ),
+        (
+            "[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"x\"]\nregex = \"(unclosed\"\n",
+            5,
+            9,
+            "invalid regex",
+        ),
+        ("[[pattern]]\nid = \"a\"\nevent = \"wait\"\nregex = \"x\"\n", 2, 6, "no `contains`"),
+        (
+            "[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"x\"]\nregex = \"(?P<n>x)\"\n[pattern.fields]\nc = \"{m}\"\n",
+            7,
+            5,
+            "no such named capture",
+        ),
+        ("[[pattern]\nid = 1\n", 1, 11, "unclosed"),
+        (
+            "[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"x\"]\nregex = \"x\"\nbogus = 1\n",
+            6,
+            1,
+            "bogus",
+        ),
+    ];
+    for (text, line, col, needle) in cases {
+        let e = Pack::from_toml("mine.toml", text).expect_err("must fail");
+        assert_eq!((e.file.as_str(), e.line, e.column), ("mine.toml", line, col), "{text}: {e}");
+        assert!(e.message.contains(needle), "{e}");
+    }
+}
+
+#[test]
+fn user_packs_merge_after_builtin() {
+    let mut pack = Pack::builtin();
+    let mine = Pack::from_toml(
+        "mine.toml",
+        "[[pattern]]\nid = \"mine\"\nevent = \"infra\"\ncontains = [\"zone outage\"]\nregex = '''zone outage in (?P<zone>\\S+)'''\n[pattern.fields]\nreason = \"cloud_api\"\n",
+    )
+    .expect("valid");
+    pack.merge(mine);
+    let src = SourceRef::new("x", 1, 0, 1);
+    let mut out = Vec::new();
+    pack.extract(
+        &Candidate {
+            text: "zone outage in us-east-1a",
+            next: None,
+            origin: Origin::Log,
+            source: &src,
+            time_ms: None,
+        },
+        &mut out,
+    );
+    assert_eq!(out[0].fields["zone"], "us-east-1a");
+    assert_eq!(out[0].extractor, "mine");
+}
