@@ -7,8 +7,8 @@
 //! file over one non-numeric `time` (checked by `tests/junit_oracle.rs`, which still uses it as an
 //! oracle for names and statuses on well-formed files).
 
-mod entities;
-mod lines;
+pub(crate) mod entities;
+pub(crate) mod lines;
 mod reader;
 mod time_value;
 
