@@ -27,11 +27,16 @@ pub fn render(report: &Report) -> String {
         if let Some(m) = &t.message {
             let _ = writeln!(out, "        {}", one_line(m, 90));
         }
-        for e in report.events_of(&t.id) {
-            if matches!(e.kind, EventKind::StepStarted | EventKind::StepFinished) && depth(e) > 0 {
-                continue;
+        let shown: Vec<&Event> = report
+            .events_of(&t.id)
+            .filter(|e| !(matches!(e.kind, EventKind::StepStarted | EventKind::StepFinished) && depth(e) > 0))
+            .collect();
+        for (e, repeats) in collapse(&shown) {
+            let mut line = event_line(e);
+            if repeats > 1 {
+                let _ = write!(line, "  (×{repeats})");
             }
-            let _ = writeln!(out, "  {}", event_line(e));
+            let _ = writeln!(out, "  {line}");
         }
     }
     let run_level = report.events.iter().filter(|e| e.test.is_none()).count();
@@ -46,6 +51,23 @@ pub fn render(report: &Report) -> String {
         for w in &report.warnings {
             let _ = writeln!(out, "  {}", one_line(&w.to_string(), 96));
         }
+    }
+    out
+}
+
+/// Polling loops print the same wait hundreds of times; a timeline shows the first with a count.
+fn collapse<'a>(events: &[&'a Event]) -> Vec<(&'a Event, usize)> {
+    let mut out: Vec<(&Event, usize)> = Vec::new();
+    for e in events {
+        if let Some((prev, n)) = out.last_mut()
+            && matches!(e.kind, EventKind::Wait | EventKind::Retry)
+            && prev.kind == e.kind
+            && prev.field("condition") == e.field("condition")
+        {
+            *n += 1;
+            continue;
+        }
+        out.push((e, 1));
     }
     out
 }
@@ -67,7 +89,13 @@ fn describe(e: &Event) -> String {
     match e.kind {
         EventKind::ObjectDeleted | EventKind::ObjectCreated | EventKind::ObjectRecreated => {
             let plane = e.field("plane").map(|p| format!(" ({p} plane)")).unwrap_or_default();
-            format!("{} {}{plane}", f("kind"), f("name")).trim().to_string()
+            let name = match (e.field("name"), e.field("component"), e.field("workload")) {
+                (Some(n), _, _) => n.to_string(),
+                (None, Some(c), Some(w)) => format!("of {c}, {w}"),
+                (None, Some(c), None) => format!("of {c}"),
+                _ => String::new(),
+            };
+            format!("{} {name}{plane}", f("kind"))
         }
         EventKind::StateChanged => format!("{} {} -> {}", f("kind"), f("name"), f("state")),
         EventKind::Wait | EventKind::Retry | EventKind::Timeout => {
@@ -93,12 +121,8 @@ fn describe(e: &Event) -> String {
     }
 }
 
-fn clock(ms: i64) -> String {
-    chrono_like(ms)
-}
-
 /// `HH:MM:SS.mmm` in UTC without pulling a date library into the CLI.
-fn chrono_like(ms: i64) -> String {
+fn clock(ms: i64) -> String {
     let day_ms = ms.rem_euclid(86_400_000);
     let (h, rest) = (day_ms / 3_600_000, day_ms % 3_600_000);
     let (m, rest) = (rest / 60_000, rest % 60_000);
