@@ -22,6 +22,9 @@ impl InputFile {
 pub struct SourceRef {
     pub file: String,
     pub line: u32,
+    /// Last line, when the fact spans several (a two-line checksum report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_end: Option<u32>,
     /// Byte offset of the start of the line in the file's decoded text.
     pub byte_start: u64,
     /// Byte offset one past the end of the line (without its line terminator).
@@ -29,7 +32,12 @@ pub struct SourceRef {
 }
 
 impl SourceRef {
+    /// True when the fact this points at is stated on `line`.
+    pub fn covers(&self, line: u32) -> bool {
+        (self.line..=self.line_end.unwrap_or(self.line)).contains(&line)
+    }
+
     pub fn new(file: impl Into<String>, line: u32, byte_start: u64, byte_end: u64) -> Self {
-        Self { file: file.into(), line, byte_start, byte_end }
+        Self { file: file.into(), line, line_end: None, byte_start, byte_end }
     }
 }

@@ -180,6 +180,14 @@ impl Pack {
                 cand.text
             };
             let Some(caps) = p.regex.captures(hay) else { continue };
+            let mut source = cand.source.clone();
+            if p.two_lines
+                && let (Some(next), Some(m)) = (cand.next, caps.get(0))
+                && m.end() > cand.text.len()
+            {
+                source.line_end = Some(source.line.saturating_add(1));
+                source.byte_end = source.byte_end.saturating_add(1 + next.len() as u64);
+            }
             let mut fields = Fields::new();
             for name in p.regex.capture_names().flatten() {
                 if let Some(m) = caps.name(name) {
@@ -201,7 +209,7 @@ impl Pack {
                 kind: p.event,
                 time_ms: cand.time_ms,
                 test: None,
-                source: cand.source.clone(),
+                source,
                 extractor: p.id.clone(),
                 fields,
             });

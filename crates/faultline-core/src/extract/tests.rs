@@ -15,7 +15,7 @@ fn one(text: &str) -> Vec<(EventKind, Fields)> {
     events(Origin::Log, "console.log", text, None).into_iter().map(|e| (e.kind, e.fields)).collect()
 }
 
-fn get<'a>(evs: &'a [(EventKind, Fields)], kind: EventKind) -> &'a Fields {
+fn get(evs: &[(EventKind, Fields)], kind: EventKind) -> &Fields {
     &evs.iter().find(|(k, _)| *k == kind).unwrap_or_else(|| panic!("no {kind} in {evs:?}")).1
 }
 
@@ -278,4 +278,24 @@ fn user_packs_merge_after_builtin() {
     );
     assert_eq!(out[0].fields["zone"], "us-east-1a");
     assert_eq!(out[0].extractor, "mine");
+}
+
+#[test]
+fn robot_console_failure_message_is_an_assertion_spanning_two_lines() {
+    let evs = events(
+        Origin::Log,
+        "console.log",
+        "[2024-11-16T10:18:17.203Z] | FAIL |",
+        Some("[2024-11-16T10:18:17.203Z] Checking pod x data checksum failed"),
+    );
+    let a = evs.iter().find(|e| e.kind == EventKind::Assertion).expect("assertion");
+    assert_eq!(a.fields["message"], "Checking pod x data checksum failed");
+    assert_eq!((a.source.line, a.source.line_end), (1, Some(2)));
+}
+
+#[test]
+fn a_new_service_ip_is_recorded() {
+    let e = one(r#"level=info msg="Created Service pvc-1 with cluster IP 10.43.188.41 for share manager" shareManager=pvc-1"#);
+    let f = get(&e, EventKind::ObjectCreated);
+    assert_eq!((f["kind"].as_str(), f["name"].as_str(), f["cluster_ip"].as_str()), ("Service", "pvc-1", "10.43.188.41"));
 }

@@ -259,14 +259,12 @@ impl State<'_> {
                     _ => Sink::None,
                 };
             }
-            b"property" => {
-                if self.sink == Sink::Property {
-                    self.sink = Sink::None;
-                    if let Some(c) = self.case.as_mut() {
-                        let key = c.property_name.take().unwrap_or_default();
-                        let value = std::mem::take(&mut c.text_property);
-                        c.case.properties.push((key, value));
-                    }
+            b"property" if self.sink == Sink::Property => {
+                self.sink = Sink::None;
+                if let Some(c) = self.case.as_mut() {
+                    let key = c.property_name.take().unwrap_or_default();
+                    let value = std::mem::take(&mut c.text_property);
+                    c.case.properties.push((key, value));
                 }
             }
             _ => {}

@@ -1,0 +1,96 @@
+//! The `faultline` binary's public contract: exit codes, stderr lines and the JSON report's shape.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn faultline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("the faultline binary runs")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn json_report_has_the_v1_fields() {
+    let out = faultline(&["analyze", "fixtures/rwx-recovery-cr-deleted", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["schema"], "faultline.report/v1");
+    for key in ["tests", "passed", "failed", "errors", "skipped", "flaky"] {
+        assert!(v["summary"][key].is_u64(), "summary.{key} missing");
+    }
+    let test = &v["tests"][0];
+    for key in ["id", "suite", "name", "status", "duration_ms", "message", "source"] {
+        assert!(test.get(key).is_some(), "tests[].{key} missing");
+    }
+    assert!(test["source"]["file"].is_string());
+    let event = &v["events"][0];
+    for key in ["type", "time_ms", "test", "source", "fields"] {
+        assert!(event.get(key).is_some(), "events[].{key} missing");
+    }
+    assert!(event["source"]["line"].is_u64());
+    assert!(v["warnings"].is_array());
+}
+
+#[test]
+fn no_input_is_a_usage_error() {
+    let out = faultline(&["analyze"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let out = faultline(&["analyze", "--no-such-flag", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn missing_paths_are_reported_one_line_each_and_exit_2_when_nothing_is_readable() {
+    let out = faultline(&["analyze", "does/not/exist.xml", "neither/this.log", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.lines().any(|l| l.contains("does/not/exist.xml")), "{err}");
+    assert!(err.lines().any(|l| l.contains("neither/this.log")), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_missing_path_beside_a_readable_one_still_analyses() {
+    let out = faultline(&["analyze", "does/not/exist.xml", "fixtures/rwx-recovery-pod-deleted", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does/not/exist.xml"));
+    assert!(json(&out)["summary"]["tests"].as_u64().unwrap_or(0) >= 1);
+}
+
+#[test]
+fn binary_only_input_exits_2() {
+    let dir = std::env::temp_dir().join(format!("faultline-cli-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("blob.bin");
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    std::fs::write(&file, bytes).expect("write blob");
+    let out = faultline(&["analyze", file.to_str().expect("utf-8 temp path"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn text_report_lists_the_failed_test_first() {
+    let out = faultline(&["analyze", "fixtures/rwx-recovery-cr-deleted"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first_test = text.lines().find(|l| l.starts_with("FAILED") || l.starts_with("PASSED"));
+    assert!(first_test.is_some_and(|l| l.starts_with("FAILED")), "{text}");
+}

@@ -1,0 +1,158 @@
+//! Scenario tests: every folder under `fixtures/` with an `expected.toml` is a recorded CI run. Each is
+//! analysed whole (archives included) and its report is snapshotted; the facts its `expected.toml` names
+//! (tests and statuses, key events) are asserted on top, so a snapshot update cannot quietly lose them.
+
+use std::path::{Path, PathBuf};
+
+use faultline_core::{AnalyzeOptions, InputFile, Report, analyze};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// Reads a scenario folder as the CLI would: every file, sorted, named relative to the folder.
+fn load(dir: &Path) -> Vec<InputFile> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(&d).expect("readable fixture dir").filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                stack.push(p);
+            } else if !matches!(p.file_name().and_then(|n| n.to_str()), Some("expected.toml" | "README.md")) {
+                let name = p.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
+                out.push(InputFile::new(name, std::fs::read(&p).expect("readable fixture")));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn scenarios() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .expect("fixtures dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn run(dir: &Path) -> Report {
+    analyze(load(dir), &AnalyzeOptions::default()).report
+}
+
+#[test]
+fn there_are_scenarios() {
+    assert!(scenarios().len() >= 2, "fixtures/ must hold the founding case, failing and fixed");
+}
+
+#[test]
+fn every_scenario_matches_its_snapshot() {
+    for dir in scenarios() {
+        let name = dir.file_name().and_then(|n| n.to_str()).expect("utf-8 name").to_string();
+        let report = run(&dir);
+        insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false }, {
+            insta::assert_json_snapshot!("scenario", report);
+        });
+    }
+}
+
+/// `{ archive?, file, line }` from expected.toml → the name faultline gives that file.
+fn evidence_at(v: &toml::Value) -> (String, u32) {
+    let file = v["file"].as_str().expect("evidence file");
+    let name = match v.get("archive").and_then(|a| a.as_str()) {
+        Some(a) => format!("{a}!/{file}"),
+        None => file.to_string(),
+    };
+    (name, v["line"].as_integer().expect("evidence line") as u32)
+}
+
+fn events_at<'a>(report: &'a Report, file: &str, line: u32) -> Vec<&'a faultline_core::Event> {
+    report.events.iter().filter(|e| e.source.file == file && e.source.covers(line)).collect()
+}
+
+#[test]
+fn every_scenario_finds_its_ground_truth() {
+    for dir in scenarios() {
+        let expected: toml::Value =
+            toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).expect("expected.toml")).expect("toml");
+        let report = run(&dir);
+        let scenario = dir.display().to_string();
+
+        for t in expected.get("tests").and_then(|t| t.as_array()).into_iter().flatten() {
+            let name = t["name"].as_str().expect("name");
+            let got = report.tests.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{scenario}: no test {name}"));
+            assert_eq!(got.status.as_str(), t["status"].as_str().expect("status"), "{scenario}: {name}");
+            if let Some(m) = t.get("message").and_then(|m| m.as_str()) {
+                assert_eq!(got.message.as_deref(), Some(m), "{scenario}: {name}");
+            }
+        }
+
+        if let Some(fi) = expected.get("fault_injection") {
+            let (kind, plane, name) = (fi["kind"].as_str(), fi["plane"].as_str(), fi["name"].as_str());
+            assert!(
+                report.events.iter().any(|e| e.kind == faultline_core::EventKind::ObjectDeleted
+                    && e.field("kind") == kind
+                    && e.field("plane") == plane
+                    && e.field("name") == name),
+                "{scenario}: the deletion of {kind:?} {name:?} ({plane:?} plane) was not recognised"
+            );
+            for ev in fi.get("evidence").and_then(|e| e.as_array()).into_iter().flatten() {
+                let (file, line) = evidence_at(ev);
+                assert!(
+                    !events_at(&report, &file, line).is_empty(),
+                    "{scenario}: fault-injection evidence {file}:{line} gave no event"
+                );
+            }
+        }
+
+        for section in ["symptom", "recovery"] {
+            for ev in expected.get(section).and_then(|s| s.get("evidence")).and_then(|e| e.as_array()).into_iter().flatten() {
+                let (file, line) = evidence_at(ev);
+                assert!(!events_at(&report, &file, line).is_empty(), "{scenario}: {section} line {file}:{line} gave no event");
+            }
+        }
+
+        let remount = report.events.iter().any(|e| e.field("state") == Some("remount_requested"));
+        if expected.get("absent").and_then(|a| a.get("remount_event_for_volume")).and_then(|v| v.as_bool()) == Some(true) {
+            assert!(!remount, "{scenario}: a remount was reported where the run had none");
+        }
+        if expected.get("recovery").is_some() {
+            assert!(remount, "{scenario}: the remount request was not recognised");
+        }
+    }
+}
+
+#[test]
+fn every_log_line_of_the_failed_test_is_tied_to_it() {
+    let report = run(&fixtures().join("rwx-recovery-cr-deleted"));
+    let failed = report.tests.iter().find(|t| t.status.is_failure()).expect("a failed test");
+    // The checksum failure and the NFS timeout in the node's dmesg both belong to the failed test.
+    let checksum = report
+        .events
+        .iter()
+        .find(|e| e.kind == faultline_core::EventKind::Checksum && e.field("result") == Some("read_failed"))
+        .expect("read_failed checksum");
+    assert_eq!(checksum.test.as_deref(), Some(failed.id.as_str()));
+    let nfs = report.events.iter().find(|e| e.extractor == "nfs-not-responding").expect("nfs event");
+    assert_eq!(nfs.test.as_deref(), Some(failed.id.as_str()), "dmesg lines are tied by the output.xml window");
+    let console = report
+        .assignments
+        .iter()
+        .find(|a| a.file == "console.log" && (a.first_line..=a.last_line).contains(&checksum_line(&report)))
+        .expect("console assignment");
+    assert_eq!(console.reason, faultline_core::assign::AssignReason::ConsoleFrame);
+}
+
+fn checksum_line(report: &Report) -> u32 {
+    report
+        .events
+        .iter()
+        .find(|e| e.source.file == "console.log" && e.field("result") == Some("read_failed"))
+        .map(|e| e.source.line)
+        .expect("a read_failed checksum in the console")
+}
