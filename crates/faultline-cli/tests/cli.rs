@@ -68,7 +68,13 @@ fn missing_paths_are_reported_one_line_each_and_exit_2_when_nothing_is_readable(
 
 #[test]
 fn a_missing_path_beside_a_readable_one_still_analyses() {
-    let out = faultline(&["analyze", "does/not/exist.xml", "fixtures/rwx-recovery-pod-deleted", "--format", "json"]);
+    let out = faultline(&[
+        "analyze",
+        "does/not/exist.xml",
+        "fixtures/rwx-recovery-pod-deleted",
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does/not/exist.xml"));
     assert!(json(&out)["summary"]["tests"].as_u64().unwrap_or(0) >= 1);

@@ -50,7 +50,9 @@ pub fn junit_xml(cases: usize) -> String {
             if roll % 10 == 7 {
                 s.push_str("    <system-out>");
                 for i in 0..15 {
-                    s.push_str(&format!("Waiting for pvc-{n:08x} healthy ({i}) ...\nvolume state = attaching &lt;retry&gt;\n"));
+                    s.push_str(&format!(
+                        "Waiting for pvc-{n:08x} healthy ({i}) ...\nvolume state = attaching &lt;retry&gt;\n"
+                    ));
                 }
                 s.push_str("</system-out>\n");
             }

@@ -15,8 +15,10 @@ fn load(dir: &Path) -> Vec<InputFile> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let mut entries: Vec<PathBuf> =
-            std::fs::read_dir(&d).expect("readable fixture dir").filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&d)
+            .expect("readable fixture dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
@@ -79,13 +81,18 @@ fn events_at<'a>(report: &'a Report, file: &str, line: u32) -> Vec<&'a faultline
 fn every_scenario_finds_its_ground_truth() {
     for dir in scenarios() {
         let expected: toml::Value =
-            toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).expect("expected.toml")).expect("toml");
+            toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).expect("expected.toml"))
+                .expect("toml");
         let report = run(&dir);
         let scenario = dir.display().to_string();
 
         for t in expected.get("tests").and_then(|t| t.as_array()).into_iter().flatten() {
             let name = t["name"].as_str().expect("name");
-            let got = report.tests.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{scenario}: no test {name}"));
+            let got = report
+                .tests
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap_or_else(|| panic!("{scenario}: no test {name}"));
             assert_eq!(got.status.as_str(), t["status"].as_str().expect("status"), "{scenario}: {name}");
             if let Some(m) = t.get("message").and_then(|m| m.as_str()) {
                 assert_eq!(got.message.as_deref(), Some(m), "{scenario}: {name}");
@@ -111,14 +118,25 @@ fn every_scenario_finds_its_ground_truth() {
         }
 
         for section in ["symptom", "recovery"] {
-            for ev in expected.get(section).and_then(|s| s.get("evidence")).and_then(|e| e.as_array()).into_iter().flatten() {
+            for ev in expected
+                .get(section)
+                .and_then(|s| s.get("evidence"))
+                .and_then(|e| e.as_array())
+                .into_iter()
+                .flatten()
+            {
                 let (file, line) = evidence_at(ev);
-                assert!(!events_at(&report, &file, line).is_empty(), "{scenario}: {section} line {file}:{line} gave no event");
+                assert!(
+                    !events_at(&report, &file, line).is_empty(),
+                    "{scenario}: {section} line {file}:{line} gave no event"
+                );
             }
         }
 
         let remount = report.events.iter().any(|e| e.field("state") == Some("remount_requested"));
-        if expected.get("absent").and_then(|a| a.get("remount_event_for_volume")).and_then(|v| v.as_bool()) == Some(true) {
+        if expected.get("absent").and_then(|a| a.get("remount_event_for_volume")).and_then(|v| v.as_bool())
+            == Some(true)
+        {
             assert!(!remount, "{scenario}: a remount was reported where the run had none");
         }
         if expected.get("recovery").is_some() {
@@ -139,7 +157,11 @@ fn every_log_line_of_the_failed_test_is_tied_to_it() {
         .expect("read_failed checksum");
     assert_eq!(checksum.test.as_deref(), Some(failed.id.as_str()));
     let nfs = report.events.iter().find(|e| e.extractor == "nfs-not-responding").expect("nfs event");
-    assert_eq!(nfs.test.as_deref(), Some(failed.id.as_str()), "dmesg lines are tied by the output.xml window");
+    assert_eq!(
+        nfs.test.as_deref(),
+        Some(failed.id.as_str()),
+        "dmesg lines are tied by the output.xml window"
+    );
     let console = report
         .assignments
         .iter()

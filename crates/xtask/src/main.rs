@@ -50,11 +50,14 @@ fn test() -> Result<()> {
     ensure_wasm_target()?;
     step("format check", || cargo(&["fmt", "--all", "--", "--check"]))?;
     step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-    step("tests", || cargo(&["test", "--workspace"]))?;
+    let mut tally = Tally::default();
+    step("tests", || cargo_test(&mut tally))?;
     step("wasm32 build of faultline-core", || {
         cargo(&["build", "-p", "faultline-core", "--target", WASM_TARGET])
     })?;
     eprintln!("xtask test: all steps passed in {:.0?}", started.elapsed());
+    // One closing line for the whole suite, so a reader (or CI) need not add up per-binary results.
+    println!("{} passed, {} failed, {} ignored", tally.passed, tally.failed, tally.ignored);
     Ok(())
 }
 
@@ -79,6 +82,51 @@ fn bench(extra: Vec<String>) -> Result<()> {
     }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     step("criterion benchmarks", || cargo(&refs))
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Runs `cargo test --workspace`, passing its output through and adding up every `test result:` line.
+fn cargo_test(tally: &mut Tally) -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut child = Command::new(&cargo)
+        .args(["test", "--workspace"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("starting cargo test")?;
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines() {
+            let line = line.context("reading cargo test output")?;
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| {
+                    rest.split(';')
+                        .find_map(|part| {
+                            part.trim()
+                                .trim_start_matches("ok. ")
+                                .trim_start_matches("FAILED. ")
+                                .strip_suffix(word)
+                        })
+                        .and_then(|n| n.trim().parse::<u64>().ok())
+                        .unwrap_or(0)
+                };
+                tally.passed += count(" passed");
+                tally.failed += count(" failed");
+                tally.ignored += count(" ignored");
+            }
+        }
+    }
+    let status = child.wait().context("waiting for cargo test")?;
+    if !status.success() {
+        bail!("cargo test failed with {status} ({} passed, {} failed)", tally.passed, tally.failed);
+    }
+    Ok(())
 }
 
 /// Installs the wasm32 target with rustup unless it is already there.

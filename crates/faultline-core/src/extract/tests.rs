@@ -295,7 +295,23 @@ fn robot_console_failure_message_is_an_assertion_spanning_two_lines() {
 
 #[test]
 fn a_new_service_ip_is_recorded() {
-    let e = one(r#"level=info msg="Created Service pvc-1 with cluster IP 10.43.188.41 for share manager" shareManager=pvc-1"#);
+    let e = one(
+        r#"level=info msg="Created Service pvc-1 with cluster IP 10.43.188.41 for share manager" shareManager=pvc-1"#,
+    );
     let f = get(&e, EventKind::ObjectCreated);
-    assert_eq!((f["kind"].as_str(), f["name"].as_str(), f["cluster_ip"].as_str()), ("Service", "pvc-1", "10.43.188.41"));
+    assert_eq!(
+        (f["kind"].as_str(), f["name"].as_str(), f["cluster_ip"].as_str()),
+        ("Service", "pvc-1", "10.43.188.41")
+    );
+}
+
+#[test]
+fn nfs_server_recovery_is_a_state_change() {
+    let e = one("[Sat Nov 16 10:15:10 2024] nfs: server 10.43.12.7 OK");
+    let f = get(&e, EventKind::StateChanged);
+    assert_eq!(
+        (f["kind"].as_str(), f["name"].as_str(), f["state"].as_str()),
+        ("NFSServer", "10.43.12.7", "ok")
+    );
+    assert!(e.iter().all(|(k, _)| *k != EventKind::IoError));
 }
