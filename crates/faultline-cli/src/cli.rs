@@ -31,6 +31,10 @@ pub struct AnalyzeArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    /// A pattern pack (TOML) to use after the built-in one; repeatable. See the README, "Pattern packs".
+    #[arg(long = "patterns", value_name = "FILE")]
+    pub patterns: Vec<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

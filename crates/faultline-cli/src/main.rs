@@ -34,7 +34,23 @@ fn analyze(args: cli::AnalyzeArgs) -> ExitCode {
     for problem in &collected.problems {
         eprintln!("faultline: error: {problem}");
     }
-    let options = faultline_core::AnalyzeOptions::default();
+    let mut options = faultline_core::AnalyzeOptions::default();
+    for path in &args.patterns {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("faultline: error: {}: {e}", path.display());
+                return ExitCode::from(EXIT_UNREADABLE);
+            }
+        };
+        match faultline_core::extract::Pack::from_toml(&path.display().to_string(), &text) {
+            Ok(pack) => options.packs.push(pack),
+            Err(e) => {
+                eprintln!("faultline: error: {e}");
+                return ExitCode::from(EXIT_UNREADABLE);
+            }
+        }
+    }
     let analysis = faultline_core::analyze(collected.files, &options);
     if !analysis.read_anything() {
         eprintln!("faultline: error: nothing given could be read as a test report or a log");

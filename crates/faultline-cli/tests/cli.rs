@@ -100,3 +100,48 @@ fn text_report_lists_the_failed_test_first() {
     let first_test = text.lines().find(|l| l.starts_with("FAILED") || l.starts_with("PASSED"));
     assert!(first_test.is_some_and(|l| l.starts_with("FAILED")), "{text}");
 }
+
+#[test]
+fn a_user_pattern_pack_adds_events_and_a_broken_one_is_located() {
+    let dir = std::env::temp_dir().join(format!("faultline-cli-pack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let good = dir.join("mine.toml");
+    std::fs::write(
+        &good,
+        "[[pattern]]\nid = \"bundle-downloaded\"\nevent = \"state_changed\"\ncontains = [\"downloaded support bundle\"]\nregex = '''Downloaded support bundle to (?P<name>\\S+)'''\n[pattern.fields]\nkind = \"SupportBundle\"\nstate = \"downloaded\"\n",
+    )
+    .expect("write pack");
+    let out = faultline(&[
+        "analyze",
+        "fixtures/rwx-recovery-cr-deleted",
+        "--patterns",
+        good.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    let events = v["events"].as_array().expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["extractor"] == "bundle-downloaded" && e["fields"]["kind"] == "SupportBundle")
+    );
+
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[pattern]]\nid = \"x\"\nevent = \"no_such_event\"\ncontains = [\"x\"]\nregex = \"x\"\n",
+    )
+    .expect("write");
+    let out = faultline(&[
+        "analyze",
+        "fixtures/rwx-recovery-cr-deleted",
+        "--patterns",
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:3:9") && err.contains("unknown event type"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
