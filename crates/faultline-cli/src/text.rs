@@ -23,7 +23,7 @@ pub fn render(report: &Report) -> String {
     // Failures first: they are what the reader came for.
     tests.sort_by_key(|t| !t.status.is_failure());
     for t in tests {
-        let _ = writeln!(out, "\n{:<7} {}", t.status.as_str().to_uppercase(), t.id);
+        let _ = writeln!(out, "\n{:<7} {}", t.status.as_str().to_uppercase(), one_line(&t.id, 92));
         if let Some(m) = &t.message {
             let _ = writeln!(out, "        {}", one_line(m, 90));
         }
@@ -32,18 +32,15 @@ pub fn render(report: &Report) -> String {
             .filter(|e| !(matches!(e.kind, EventKind::StepStarted | EventKind::StepFinished) && depth(e) > 0))
             .collect();
         for (e, repeats) in collapse(&shown) {
-            let mut line = event_line(e);
-            if repeats > 1 {
-                let _ = write!(line, "  (×{repeats})");
-            }
-            let _ = writeln!(out, "  {line}");
+            let suffix = if repeats > 1 { format!("  (×{repeats})") } else { String::new() };
+            let _ = writeln!(out, "  {}", event_line(e, &suffix));
         }
     }
     let run_level = report.events.iter().filter(|e| e.test.is_none()).count();
     if run_level > 0 {
         let _ = writeln!(out, "\nRUN-LEVEL ({run_level} events outside any test)");
         for e in report.events.iter().filter(|e| e.test.is_none()).take(20) {
-            let _ = writeln!(out, "  {}", event_line(e));
+            let _ = writeln!(out, "  {}", event_line(e, ""));
         }
     }
     if !report.warnings.is_empty() {
@@ -76,11 +73,14 @@ fn depth(e: &Event) -> u32 {
     e.field("depth").and_then(|d| d.parse().ok()).unwrap_or(0)
 }
 
-fn event_line(e: &Event) -> String {
+fn event_line(e: &Event, suffix: &str) -> String {
     let time = e.time_ms.map(clock).unwrap_or_else(|| "--:--:--.---".into());
     let what = describe(e);
     let at = format!("{}:{}", e.source.file.rsplit('/').next().unwrap_or(&e.source.file), e.source.line);
-    format!("{time}  {:<16} {}  {at}", e.kind.as_str(), one_line(&what, 56))
+    // Two-space indent + 12 (time) + 2 + 16 (type) + 1 + 2 before the location: the rest of 100 columns
+    // is for the description.
+    let room = 100usize.saturating_sub(35 + at.chars().count() + suffix.chars().count()).max(20);
+    format!("{time}  {:<16} {}  {at}{suffix}", e.kind.as_str(), one_line(&what, room))
 }
 
 /// A short human phrase for the event, from its fields.
@@ -133,8 +133,9 @@ fn clock(ms: i64) -> String {
 /// terminal, and long text cut with an ellipsis.
 fn one_line(s: &str, max: usize) -> String {
     let mut out = String::new();
+    let cut = s.chars().count() > max;
     for (n, ch) in s.chars().enumerate() {
-        if n >= max {
+        if cut && n + 1 >= max {
             out.push('…');
             break;
         }

@@ -145,3 +145,31 @@ fn a_user_pattern_pack_adds_events_and_a_broken_one_is_located() {
     assert!(err.contains("bad.toml:3:9") && err.contains("unknown event type"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn text_report_fits_100_columns_and_escapes_control_characters() {
+    let out = faultline(&["analyze", "fixtures/rwx-recovery-cr-deleted"]);
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "{} columns: {line}", line.chars().count());
+        assert!(!line.contains('\u{1b}'), "raw escape in {line:?}");
+    }
+}
+
+#[test]
+fn escape_sequences_from_artifacts_never_reach_the_terminal() {
+    let dir = std::env::temp_dir().join(format!("faultline-cli-ansi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let junit = dir.join("junit.xml");
+    std::fs::write(
+        &junit,
+        "<testsuite name=\"s\"><testcase classname=\"s\" name=\"t&#27;]0;pwned&#7;\"><failure message=\"&#27;[2J&#27;[31mred\"/></testcase></testsuite>",
+    )
+    .expect("write");
+    let out = faultline(&["analyze", junit.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+    assert!(text.contains("\\u{1b}[31mred"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
