@@ -23,7 +23,10 @@ fn load(dir: &Path) -> Vec<InputFile> {
         for p in entries {
             if p.is_dir() {
                 stack.push(p);
-            } else if !matches!(p.file_name().and_then(|n| n.to_str()), Some("expected.toml" | "README.md")) {
+            } else if !matches!(
+                p.file_name().and_then(|n| n.to_str()),
+                Some("expected.toml" | "README.md" | "generate.py" | "generate.sh")
+            ) {
                 let name = p.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
                 out.push(InputFile::new(name, std::fs::read(&p).expect("readable fixture")));
             }
@@ -131,6 +134,26 @@ fn every_scenario_finds_its_ground_truth() {
                     "{scenario}: {section} line {file}:{line} gave no event"
                 );
             }
+        }
+
+        for w in expected.get("warnings").and_then(|w| w.as_array()).into_iter().flatten() {
+            let (kind, file) = (w["kind"].as_str().expect("kind"), w["file"].as_str().expect("file"));
+            let line = w.get("line").and_then(|l| l.as_integer()).map(|l| l as u32);
+            assert!(
+                report.warnings.iter().any(|x| serde_json::to_value(x.kind).ok().as_ref().and_then(|v| v.as_str()) == Some(kind)
+                    && x.file == file
+                    && (line.is_none() || x.line == line)),
+                "{scenario}: no {kind} warning for {file}:{line:?} in {:?}",
+                report.warnings
+            );
+        }
+        for ev in expected.get("events").and_then(|e| e.as_array()).into_iter().flatten() {
+            let (file, line) = evidence_at(ev);
+            let ty = ev["type"].as_str().expect("type");
+            assert!(
+                events_at(&report, &file, line).iter().any(|e| e.kind.as_str() == ty),
+                "{scenario}: no {ty} event at {file}:{line}"
+            );
         }
 
         let remount = report.events.iter().any(|e| e.field("state") == Some("remount_requested"));
