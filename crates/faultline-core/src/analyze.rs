@@ -93,6 +93,9 @@ pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
     test_boundary_events(&tests, &g.robot, &mut events);
 
     order_events(&mut events, &g.files);
+    for e in &mut events {
+        e.time = e.time_ms.and_then(Event::rfc3339);
+    }
     assignments.sort_by(|a, b| (a.file.as_str(), a.first_line).cmp(&(b.file.as_str(), b.first_line)));
 
     let report = Report {
@@ -336,6 +339,7 @@ fn push(
 ) {
     out.push(Event {
         kind,
+        time: None,
         time_ms,
         test: Some(test.to_string()),
         source: source.clone(),

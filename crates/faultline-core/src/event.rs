@@ -125,6 +125,8 @@ impl Plane {
 pub struct Event {
     #[serde(rename = "type")]
     pub kind: EventKind,
+    /// The same instant as RFC 3339 UTC text (`2024-11-16T10:15:02.815Z`), for people reading the JSON.
+    pub time: Option<String>,
     /// UTC milliseconds since the epoch; `None` when neither the line nor its neighbours had a time.
     pub time_ms: Option<i64>,
     /// Id of the test the event belongs to; `None` for run-level events.
@@ -136,6 +138,12 @@ pub struct Event {
 }
 
 impl Event {
+    /// RFC 3339 text for a time in UTC ms.
+    pub fn rfc3339(ms: i64) -> Option<String> {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    }
+
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).map(String::as_str)
     }

@@ -140,7 +140,11 @@ fn every_scenario_finds_its_ground_truth() {
             let (kind, file) = (w["kind"].as_str().expect("kind"), w["file"].as_str().expect("file"));
             let line = w.get("line").and_then(|l| l.as_integer()).map(|l| l as u32);
             assert!(
-                report.warnings.iter().any(|x| serde_json::to_value(x.kind).ok().as_ref().and_then(|v| v.as_str()) == Some(kind)
+                report.warnings.iter().any(|x| serde_json::to_value(x.kind)
+                    .ok()
+                    .as_ref()
+                    .and_then(|v| v.as_str())
+                    == Some(kind)
                     && x.file == file
                     && (line.is_none() || x.line == line)),
                 "{scenario}: no {kind} warning for {file}:{line:?} in {:?}",

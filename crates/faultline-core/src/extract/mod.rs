@@ -207,6 +207,7 @@ impl Pack {
             produced.push(p.event);
             out.push(Event {
                 kind: p.event,
+                time: None,
                 time_ms: cand.time_ms,
                 test: None,
                 source,
