@@ -13,6 +13,7 @@ pub mod assign;
 pub mod decode;
 pub mod event;
 pub mod extract;
+pub mod fingerprint;
 pub mod input;
 pub mod junit;
 pub mod logline;
