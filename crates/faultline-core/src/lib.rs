@@ -18,6 +18,7 @@ pub mod input;
 pub mod junit;
 pub mod logline;
 pub mod model;
+pub mod replay;
 pub mod report;
 pub mod robot;
 pub mod source;
