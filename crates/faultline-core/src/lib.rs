@@ -21,6 +21,7 @@ pub mod model;
 pub mod replay;
 pub mod report;
 pub mod robot;
+pub mod rules;
 pub mod source;
 pub mod timefmt;
 pub mod warning;

@@ -1,0 +1,365 @@
+//! Evaluating rules over one test's events, and turning hits into one diagnosis per failed test.
+
+use std::collections::HashMap;
+
+use super::compile::{Clause, Operand, Predicate, Rule, Scope, Test};
+use super::template::{self, Template};
+use super::{Diagnosis, Evidence, RuleSet, Symptom, TestRef, UNCLASSIFIED};
+use crate::event::{Event, EventKind};
+use crate::fingerprint;
+use crate::model::TestCase;
+
+/// Candidates tried per clause, and predicate checks per rule and test: backtracking over pathological
+/// inputs stays bounded; a rule that runs out simply does not match.
+const MAX_CANDIDATES: usize = 256;
+const MAX_CHECKS: usize = 200_000;
+/// Run-level events (no test) are considered from this long before a test's first event.
+const RUN_LOOKBACK_MS: i64 = 10 * 60_000;
+
+struct Pools<'a> {
+    events: &'a [Event],
+    /// This test's events, by time.
+    test: Vec<usize>,
+    /// Run-level events near the test, by time.
+    run: Vec<usize>,
+}
+
+fn time_of(e: &Event) -> i64 {
+    e.time_ms.unwrap_or(i64::MIN)
+}
+
+fn field_matches(e: &Event, field: &str, t: &Test) -> bool {
+    let Some(v) = e.field(field) else { return false };
+    match t {
+        Test::Equals(s) => v == s,
+        Test::Regex(r) => r.is_match(v),
+        Test::Compare(ord, eq, operand) => {
+            let Ok(x) = v.trim().parse::<f64>() else { return false };
+            let y = match operand {
+                Operand::Number(n) => *n,
+                Operand::Field(f) => match e.field(f).and_then(|s| s.trim().parse::<f64>().ok()) {
+                    Some(y) => y,
+                    None => return false,
+                },
+            };
+            match x.partial_cmp(&y) {
+                Some(std::cmp::Ordering::Equal) => *eq,
+                Some(o) => o == *ord,
+                None => false,
+            }
+        }
+    }
+}
+
+fn predicate(e: &Event, p: &Predicate) -> bool {
+    p.kinds.contains(&e.kind)
+        && p.fields.iter().all(|(f, t)| field_matches(e, f, t))
+        && !p.not_fields.iter().any(|(f, t)| field_matches(e, f, t))
+}
+
+struct Matcher<'a> {
+    rule: &'a Rule,
+    pools: &'a Pools<'a>,
+    rules: &'a RuleSet,
+    test: &'a TestCase,
+    checks: usize,
+}
+
+impl Matcher<'_> {
+    fn lookup(&self, caps: &[Option<usize>], names: &[String], cap: &str, field: &str) -> Option<String> {
+        if cap == "test" {
+            return match field {
+                "name" => Some(self.test.name.clone()),
+                "id" => Some(self.test.id.clone()),
+                "message" => self.test.message.clone(),
+                _ => None,
+            };
+        }
+        let i = names.iter().position(|n| n == cap)?;
+        let e = self.pools.events.get((*caps.get(i)?)?)?;
+        match field {
+            "time" => e.time_ms.map(clock),
+            "source" => Some(format!("{}:{}", short(&e.source.file), e.source.line)),
+            "type" => Some(e.kind.as_str().to_string()),
+            "pod" => {
+                let kind = e.field("kind")?;
+                let (_, pattern) = self.rules.pods.iter().find(|(k, _)| k == kind)?;
+                let t = template::parse(pattern);
+                Some(template::render(&t, &|c, f| if c == "name" && f.is_empty() { e.field("name").map(str::to_string) } else { None }))
+            }
+            f => e.field(f).map(str::to_string),
+        }
+    }
+
+    fn render(&self, t: &Template, caps: &[Option<usize>]) -> String {
+        let names: Vec<String> = self.rule.clauses.iter().map(|c| c.name.clone()).collect();
+        template::render(t, &|c, f| self.lookup(caps, &names, c, f))
+    }
+
+    fn fits(&mut self, c: &Clause, idx: usize, caps: &[Option<usize>]) -> bool {
+        self.checks += 1;
+        let e = &self.pools.events[idx];
+        if !c.alternatives.iter().any(|p| predicate(e, p)) {
+            return false;
+        }
+        let t = time_of(e);
+        if let Some(a) = c.after.and_then(|a| caps.get(a).copied().flatten()) {
+            let ta = time_of(&self.pools.events[a]);
+            if t < ta || (t == ta && idx == a) {
+                return false;
+            }
+            if let Some(w) = c.within_ms
+                && t.saturating_sub(ta) > w
+            {
+                return false;
+            }
+        }
+        if let Some(b) = c.before.and_then(|b| caps.get(b).copied().flatten()) {
+            let tb = time_of(&self.pools.events[b]);
+            if t > tb {
+                return false;
+            }
+            if let Some(w) = c.within_ms
+                && tb.saturating_sub(t) > w
+            {
+                return false;
+            }
+        }
+        if let Some((a, b)) = c.between {
+            let (Some(a), Some(b)) = (caps.get(a).copied().flatten(), caps.get(b).copied().flatten()) else {
+                return false;
+            };
+            let (ta, tb) = (time_of(&self.pools.events[a]), time_of(&self.pools.events[b]));
+            if t < ta || t > tb {
+                return false;
+            }
+        }
+        let names: Vec<String> = self.rule.clauses.iter().map(|c| c.name.clone()).collect();
+        c.join.iter().all(|(field, contains, t)| {
+            let want = template::render(t, &|cap, f| self.lookup(caps, &names, cap, f));
+            match e.field(field) {
+                Some(v) if *contains => v.contains(&want),
+                Some(v) => v == want,
+                None => false,
+            }
+        })
+    }
+
+    fn pool(&self, c: &Clause) -> Vec<usize> {
+        let mut p = self.pools.test.clone();
+        if c.scope == Scope::Run {
+            p.extend(&self.pools.run);
+            p.sort_by_key(|&i| (time_of(&self.pools.events[i]), i));
+        }
+        if c.pick_last {
+            p.reverse();
+        }
+        p
+    }
+
+    fn search(&mut self, k: usize, caps: &mut Vec<Option<usize>>) -> bool {
+        if self.checks > MAX_CHECKS {
+            return false;
+        }
+        if k == self.rule.clauses.len() {
+            return self.absences_hold(caps);
+        }
+        let c = &self.rule.clauses[k];
+        let mut tried = 0;
+        for idx in self.pool(c) {
+            if !self.fits(c, idx, caps) {
+                continue;
+            }
+            caps[k] = Some(idx);
+            if self.search(k + 1, caps) {
+                return true;
+            }
+            tried += 1;
+            if tried >= MAX_CANDIDATES || self.checks > MAX_CHECKS {
+                break;
+            }
+        }
+        caps[k] = None;
+        c.optional && self.search(k + 1, caps)
+    }
+
+    fn absences_hold(&mut self, caps: &[Option<usize>]) -> bool {
+        for c in &self.rule.absent {
+            for idx in self.pool(c) {
+                if self.fits(c, idx, caps) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+fn clock(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%H:%M:%S").to_string()).unwrap_or_default()
+}
+
+fn short(file: &str) -> &str {
+    file.rsplit(['/', '!']).next().unwrap_or(file)
+}
+
+struct Hit {
+    rule: usize,
+    caps: Vec<Option<usize>>,
+    confidence: f64,
+    summary: String,
+    fix: String,
+}
+
+/// The text a rule's intent cues are matched against: what the test says it is for.
+fn intent_text(test: &TestCase, events: &[Event], idx: &[usize]) -> String {
+    let mut s = format!("{}\n{}\n", test.name, test.documentation.as_deref().unwrap_or(""));
+    for &i in idx {
+        let e = &events[i];
+        if e.kind == EventKind::StepStarted && e.field("depth") == Some("0") {
+            s.push_str(e.field("name").unwrap_or(""));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Diagnosis> {
+    let mut by_test: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if let Some(t) = &e.test {
+            by_test.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    let run_level: Vec<usize> = (0..events.len()).filter(|&i| events[i].test.is_none()).collect();
+    let mut out = Vec::new();
+    for test in tests.iter().filter(|t| t.status.is_failure()) {
+        let mut idx = by_test.get(test.id.as_str()).cloned().unwrap_or_default();
+        idx.sort_by_key(|&i| (time_of(&events[i]), i));
+        let first = idx.iter().filter_map(|&i| events[i].time_ms).min().or(test.start_ms);
+        let last = idx.iter().filter_map(|&i| events[i].time_ms).max().or_else(|| test.end_ms());
+        let run: Vec<usize> = match (first, last) {
+            (Some(a), Some(b)) => run_level
+                .iter()
+                .copied()
+                .filter(|&i| events[i].time_ms.is_some_and(|t| t >= a - RUN_LOOKBACK_MS && t <= b))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let pools = Pools { events, test: idx, run };
+        let intent = intent_text(test, events, &pools.test);
+        let mut hits = Vec::new();
+        for (ri, rule) in rules.rules.iter().enumerate() {
+            if rule.require.as_ref().is_some_and(|r| !r.is_match(&intent))
+                || rule.forbid.as_ref().is_some_and(|r| r.is_match(&intent))
+            {
+                continue;
+            }
+            let mut m = Matcher { rule, pools: &pools, rules, test, checks: 0 };
+            let mut caps = vec![None; rule.clauses.len()];
+            if m.search(0, &mut caps) {
+                let mut confidence = rule.confidence;
+                if rule.boost.as_ref().is_some_and(|b| b.is_match(&intent)) {
+                    confidence = (confidence + 0.05).min(1.0);
+                }
+                let summary = m.render(&rule.summary_t, &caps);
+                let fix = m.render(&rule.fix_t, &caps);
+                hits.push(Hit { rule: ri, caps, confidence, summary, fix });
+            }
+        }
+        out.push(diagnosis_of(test, events, &pools.test, rules, hits));
+    }
+    out
+}
+
+fn diagnosis_of(test: &TestCase, events: &[Event], idx: &[usize], rules: &RuleSet, hits: Vec<Hit>) -> Diagnosis {
+    let test_ref = TestRef { id: test.id.clone(), name: test.name.clone() };
+    let message = test.message.clone().unwrap_or_default();
+    let explained = |h: &Hit| {
+        let id = &rules.rules[h.rule].id;
+        hits.iter().any(|o| o.rule != h.rule && rules.rules[o.rule].explains.contains(id))
+    };
+    let root = hits
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !explained(h))
+        .max_by(|(_, a), (_, b)| {
+            let (ra, rb) = (&rules.rules[a.rule], &rules.rules[b.rule]);
+            (ra.priority, a.confidence).partial_cmp(&(rb.priority, b.confidence)).unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .map(|(i, _)| i);
+    let Some(root) = root else {
+        return unclassified(test_ref, &message, events, idx);
+    };
+    let h = &hits[root];
+    let rule = &rules.rules[h.rule];
+    let mut evidence: Vec<Evidence> = rule
+        .evidence
+        .iter()
+        .filter_map(|&c| h.caps.get(c).copied().flatten().map(|e| (rule.clauses[c].name.clone(), e)))
+        .map(|(role, e)| evidence_of(&role, &events[e]))
+        .collect();
+    evidence.sort_by_key(|e| (e.time_ms.unwrap_or(i64::MIN), e.file.clone(), e.line));
+    evidence.dedup_by(|a, b| a.file == b.file && a.line == b.line);
+    let symptoms = hits
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != root)
+        .map(|(_, s)| Symptom { rule: rules.rules[s.rule].id.clone(), blame: rules.rules[s.rule].blame, summary: s.summary.clone() })
+        .collect();
+    Diagnosis {
+        test: test_ref,
+        rule: rule.id.clone(),
+        blame: rule.blame,
+        confidence: h.confidence,
+        summary: h.summary.clone(),
+        fix: h.fix.clone(),
+        evidence,
+        symptoms,
+        fingerprint: fingerprint::fingerprint(&format!("{}\n{message}", rule.id)),
+    }
+}
+
+fn evidence_of(role: &str, e: &Event) -> Evidence {
+    Evidence {
+        role: role.to_string(),
+        file: e.source.file.clone(),
+        line: e.source.line,
+        line_end: e.source.line_end,
+        time: e.time.clone(),
+        time_ms: e.time_ms,
+        event_type: e.kind.as_str().to_string(),
+        text: None,
+    }
+}
+
+/// No rule explains the failure: cite its most telling lines, never a guess.
+fn unclassified(test: TestRef, message: &str, events: &[Event], idx: &[usize]) -> Diagnosis {
+    let telling: Vec<&Event> = idx
+        .iter()
+        .map(|&i| &events[i])
+        .filter(|e| match e.kind {
+            EventKind::Assertion | EventKind::IoError | EventKind::Timeout | EventKind::Infra => true,
+            EventKind::Checksum => e.field("result") != Some("match"),
+            _ => false,
+        })
+        .collect();
+    let mut evidence: Vec<Evidence> =
+        telling.iter().rev().take(6).map(|e| evidence_of("telling", e)).collect::<Vec<_>>().into_iter().rev().collect();
+    evidence.dedup_by(|a, b| a.file == b.file && a.line == b.line);
+    Diagnosis {
+        test,
+        rule: UNCLASSIFIED.into(),
+        blame: super::Blame::Unknown,
+        confidence: 0.0,
+        summary: if message.is_empty() {
+            "No rule explains this failure; the lines below are the most telling ones.".into()
+        } else {
+            format!("No rule explains this failure ({message}); the lines below are the most telling ones.")
+        },
+        fix: String::new(),
+        evidence,
+        symptoms: Vec::new(),
+        fingerprint: fingerprint::fingerprint(&format!("{UNCLASSIFIED}\n{message}")),
+    }
+}

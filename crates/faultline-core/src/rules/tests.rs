@@ -1,0 +1,218 @@
+//! The rule engine on hand-built event sequences: the founding case, its fixed run, the same symptom
+//! from a product bug, a CR deletion that is the test's purpose, and located errors in rule files.
+
+use super::*;
+use crate::event::{EventKind, Fields};
+use crate::model::TestStatus;
+use crate::source::SourceRef;
+
+fn case(name: &str, status: TestStatus, doc: &str) -> TestCase {
+    TestCase {
+        id: format!("S::{name}"),
+        suite: "S".into(),
+        classname: None,
+        name: name.into(),
+        status,
+        duration_ms: None,
+        time_raw: None,
+        start_ms: Some(0),
+        message: Some("Checking pod e2e-test-deployment-0-db6496856-w7fkr data checksum failed".into()),
+        failures: Vec::new(),
+        system_out: None,
+        system_err: None,
+        properties: Vec::new(),
+        file_attr: None,
+        source: SourceRef::new("junit.xml", 1, 0, 0),
+        documentation: Some(doc.into()),
+        tags: Vec::new(),
+    }
+}
+
+fn ev(test: &str, kind: EventKind, t: i64, line: u32, fields: &[(&str, &str)]) -> Event {
+    let fields: Fields = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Event {
+        kind,
+        time: None,
+        time_ms: Some(t),
+        test: Some(format!("S::{test}")),
+        source: SourceRef::new("console.log", line, 0, 0),
+        extractor: "x".into(),
+        fields,
+    }
+}
+
+const T: &str = "RWX recovery";
+const DOC: &str = "Delete the Share-manager pod and verify the RWX volume is able recover.";
+
+fn founding(remount: bool) -> Vec<Event> {
+    let mut v = vec![
+        ev(T, EventKind::ObjectDeleted, 1_000, 10, &[("kind", "Replica"), ("plane", "management"), ("volume", "pvc-1"), ("name", "r-1")]),
+        ev(T, EventKind::ObjectDeleted, 5_000, 160, &[("kind", "ShareManager"), ("name", "pvc-1"), ("plane", "management"), ("namespace", "longhorn-system"), ("via", "api")]),
+        ev(T, EventKind::ObjectDeleted, 5_020, 199, &[("kind", "Pod"), ("name", "share-manager-pvc-1"), ("plane", "workload"), ("via", "controller")]),
+        ev(T, EventKind::ObjectCreated, 5_060, 203, &[("kind", "ShareManager"), ("name", "pvc-1"), ("plane", "management")]),
+        ev(T, EventKind::IoError, 64_000, 22, &[("error", "nfs server not responding"), ("server", "10.43.12.7")]),
+        ev(T, EventKind::Checksum, 64_187, 176, &[("result", "read_failed"), ("got", "md5sum: can't open '/data/data.txt': Connection timed out")]),
+        ev(T, EventKind::Assertion, 200_000, 223, &[("message", "Checking pod data checksum failed")]),
+    ];
+    if remount {
+        v.insert(4, ev(T, EventKind::StateChanged, 5_100, 200, &[("kind", "Volume"), ("name", "pvc-1"), ("state", "remount_requested")]));
+    }
+    v
+}
+
+fn one(tests: &[TestCase], events: &[Event]) -> Diagnosis {
+    let d = diagnose(tests, events, &RuleSet::builtin());
+    assert_eq!(d.len(), 1, "{d:?}");
+    d.into_iter().next().expect("one diagnosis")
+}
+
+#[test]
+fn builtin_rules_load_with_their_public_ids() {
+    let ids: Vec<String> = RuleSet::builtin().infos().into_iter().map(|r| r.id).collect();
+    for id in ["deleted-cr-instead-of-pod", "data-unreadable", "data-corrupted", "data-lost", "wait-timeout", "infrastructure"] {
+        assert!(ids.iter().any(|x| x == id), "{id} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn founding_case_blames_the_test_and_lists_the_symptom() {
+    let d = one(&[case(T, TestStatus::Failed, DOC)], &founding(false));
+    assert_eq!(d.rule, "deleted-cr-instead-of-pod");
+    assert_eq!(d.blame, Blame::Test);
+    assert!((d.confidence - 0.95).abs() < 1e-9, "documentation says pod: boosted");
+    assert!(d.summary.contains("ShareManager custom resource `pvc-1`"), "{}", d.summary);
+    assert!(d.summary.contains("instead of its pod `share-manager-pvc-1`"), "{}", d.summary);
+    assert!(d.fix.contains("delete pod `share-manager-pvc-1` in namespace `longhorn-system`"), "{}", d.fix);
+    let lines: Vec<u32> = d.evidence.iter().map(|e| e.line).collect();
+    assert_eq!(lines, vec![160, 203, 22, 223], "deletion, recreation, first failure, assertion in time order");
+    assert!(d.symptoms.iter().any(|s| s.rule == "data-unreadable"));
+    assert_eq!(d.fingerprint.len(), 32);
+}
+
+#[test]
+fn a_remount_in_between_means_recovery_ran_and_the_test_is_not_blamed() {
+    let d = one(&[case(T, TestStatus::Failed, DOC)], &founding(true));
+    assert_eq!(d.rule, "data-unreadable");
+    assert_eq!(d.blame, Blame::Product);
+}
+
+#[test]
+fn the_same_symptom_without_a_cr_deletion_is_a_product_bug() {
+    let events: Vec<Event> = founding(false).into_iter().filter(|e| e.field("kind") != Some("ShareManager")).collect();
+    let d = one(&[case(T, TestStatus::Failed, DOC)], &events);
+    assert_eq!((d.rule.as_str(), d.blame), ("data-unreadable", Blame::Product));
+}
+
+#[test]
+fn deleting_the_cr_on_purpose_is_not_blamed() {
+    let d = one(
+        &[case("ShareManager CR deletion", TestStatus::Failed, "Deletes the sharemanager custom resource and checks it is recreated.")],
+        &founding(false).into_iter().map(|mut e| {
+            e.test = Some("S::ShareManager CR deletion".into());
+            e
+        }).collect::<Vec<_>>(),
+    );
+    assert_ne!(d.rule, "deleted-cr-instead-of-pod");
+}
+
+#[test]
+fn passing_tests_get_no_diagnosis_and_unexplained_failures_are_unclassified() {
+    let d = diagnose(&[case(T, TestStatus::Passed, DOC)], &founding(false), &RuleSet::builtin());
+    assert!(d.is_empty());
+    let events = vec![ev(T, EventKind::Assertion, 1, 5, &[("message", "boom")])];
+    let d = one(&[case(T, TestStatus::Failed, DOC)], &events);
+    assert_eq!((d.rule.as_str(), d.blame, d.confidence), (UNCLASSIFIED, Blame::Unknown, 0.0));
+    assert_eq!(d.evidence.len(), 1);
+}
+
+#[test]
+fn corrupted_lost_timeout_and_infrastructure() {
+    let t = |events: Vec<Event>| one(&[case(T, TestStatus::Failed, "Reboot-free recovery")], &events).rule;
+    assert_eq!(t(vec![ev(T, EventKind::Checksum, 1, 1, &[("result", "mismatch"), ("got", "aa"), ("expected", "bb")])]), "data-corrupted");
+    assert_eq!(t(vec![ev(T, EventKind::Checksum, 1, 1, &[("result", "empty_input")])]), "data-lost");
+    assert_eq!(
+        t(vec![ev(T, EventKind::Checksum, 1, 1, &[("result", "read_failed"), ("got", "md5sum: can't open 'x': No such file or directory")])]),
+        "data-lost"
+    );
+    assert_eq!(t(vec![ev(T, EventKind::Timeout, 1, 1, &[("condition", "pvc-1 healthy")])]), "wait-timeout");
+    assert_eq!(t(vec![ev(T, EventKind::Retry, 1, 1, &[("condition", "v"), ("attempt", "617"), ("max_attempts", "600")])]), "wait-timeout");
+    assert_eq!(t(vec![ev(T, EventKind::Wait, 1, 1, &[("condition", "v"), ("attempt", "12")])]), UNCLASSIFIED);
+    let mut infra = ev(T, EventKind::Infra, 1, 1, &[("reason", "not_ready"), ("node", "n1")]);
+    infra.test = None;
+    let events = vec![infra, ev(T, EventKind::Timeout, 2, 2, &[("condition", "pvc-1 healthy")])];
+    let d = one(&[case(T, TestStatus::Failed, "Volume stays healthy")], &events);
+    assert_eq!((d.rule.as_str(), d.blame), ("infrastructure", Blame::Infrastructure));
+    assert!(d.symptoms.iter().any(|s| s.rule == "wait-timeout"));
+}
+
+#[test]
+fn joins_and_windows() {
+    let rules = RuleSet::from_toml(
+        "mine.toml",
+        r#"
+[[rule]]
+id = "pod-not-back"
+blame = "product"
+confidence = 0.6
+summary = "pod {gone.name} was deleted and {back.name|'nothing'} came back"
+[[rule.match]]
+as = "gone"
+type = "object_deleted"
+where = { kind = "Pod" }
+[[rule.match]]
+as = "back"
+type = "object_created"
+join = { name = "{gone.name}" }
+after = "gone"
+within = "1m"
+"#,
+    )
+    .expect("valid");
+    let tests = [case(T, TestStatus::Failed, "")];
+    let del = ev(T, EventKind::ObjectDeleted, 0, 1, &[("kind", "Pod"), ("name", "p1")]);
+    let other = ev(T, EventKind::ObjectCreated, 1_000, 2, &[("kind", "Pod"), ("name", "p2")]);
+    let late = ev(T, EventKind::ObjectCreated, 120_000, 3, &[("kind", "Pod"), ("name", "p1")]);
+    let ok = ev(T, EventKind::ObjectCreated, 30_000, 4, &[("kind", "Pod"), ("name", "p1")]);
+    let d = diagnose(&tests, &[del.clone(), other.clone(), late.clone()], &rules);
+    assert_eq!(d[0].rule, UNCLASSIFIED, "p2 does not join, p1 came back too late");
+    let d = diagnose(&tests, &[del, other, late, ok], &rules);
+    assert_eq!(d[0].rule, "pod-not-back");
+    assert_eq!(d[0].summary, "pod p1 was deleted and p1 came back");
+}
+
+#[test]
+fn rule_file_errors_are_located() {
+    let cases = [
+        ("[[rule]]\nid = \"a\"\nblame = \"nobody\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\n", 3, 9, "unknown blame"),
+        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"waiting\"\n", 7, 8, "unknown event type"),
+        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"{x.name}\"\n[[rule.match]]\nas = \"y\"\ntype = \"wait\"\n", 5, 11, "no match is named \"x\""),
+        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\nwhere = { condition = \"~(\" }\n", 8, 23, "invalid regex"),
+        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\nas = \"a\"\ntype = \"wait\"\n[[rule.match]]\ntype = \"wait\"\nafter = \"a\"\nwithin = \"ten minutes\"\n", 12, 10, "not a duration"),
+        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\nafter = \"nope\"\n", 8, 9, "not the name of an earlier match"),
+        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 1.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\n", 4, 14, "between 0 and 1"),
+        ("[[rule]]\nid = \"a\"\nbogus = 1\n", 3, 1, "bogus"),
+    ];
+    for (text, line, col, needle) in cases {
+        let errs = RuleSet::check("mine.toml", text);
+        let e = errs.first().unwrap_or_else(|| panic!("no error for {text}"));
+        assert_eq!((e.file.as_str(), e.line, e.column), ("mine.toml", line, col), "{text}\n{e}");
+        assert!(e.message.contains(needle), "{e}");
+    }
+    assert!(RuleSet::check("b.toml", RuleSet::builtin_source()).is_empty());
+}
+
+#[test]
+fn a_user_rule_replaces_a_builtin_one_with_the_same_id() {
+    let mut rules = RuleSet::builtin();
+    let n = rules.infos().len();
+    rules.merge(
+        RuleSet::from_toml(
+            "mine.toml",
+            "[[rule]]\nid = \"wait-timeout\"\nblame = \"infrastructure\"\nconfidence = 0.4\nsummary = \"slow cluster\"\n[[rule.match]]\ntype = \"timeout\"\n",
+        )
+        .expect("valid"),
+    );
+    assert_eq!(rules.infos().len(), n);
+    let d = diagnose(&[case(T, TestStatus::Failed, "")], &[ev(T, EventKind::Timeout, 1, 1, &[])], &rules);
+    assert_eq!((d[0].rule.as_str(), d[0].blame, d[0].summary.as_str()), ("wait-timeout", Blame::Infrastructure, "slow cluster"));
+}
