@@ -9,10 +9,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, Format};
+use cli::{Cli, Command, Format, RulesCommand};
+use faultline_core::rules::RuleSet;
 
 /// Exit code when the analysis ran.
 const EXIT_OK: u8 = 0;
+/// Exit code when `rules check` found mistakes.
+const EXIT_FINDINGS: u8 = 1;
 /// Exit code when nothing given could be read, or the usage is wrong (clap uses 2 for usage too).
 const EXIT_UNREADABLE: u8 = 2;
 
@@ -20,7 +23,48 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Analyze(args) => analyze(args),
+        Command::Rules(RulesCommand::Check { files }) => rules_check(&files),
+        Command::Rules(RulesCommand::List) => rules_list(),
     }
+}
+
+fn rules_check(files: &[std::path::PathBuf]) -> ExitCode {
+    let mut code = EXIT_OK;
+    for path in files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("faultline: error: {}: {e}", path.display());
+                return ExitCode::from(EXIT_UNREADABLE);
+            }
+        };
+        let errors = RuleSet::check(&path.display().to_string(), &text);
+        if errors.is_empty() {
+            println!("{}: ok", path.display());
+        } else {
+            code = EXIT_FINDINGS;
+            for e in errors {
+                println!("{e}");
+            }
+        }
+    }
+    ExitCode::from(code)
+}
+
+fn rules_list() -> ExitCode {
+    for r in RuleSet::builtin().infos() {
+        println!(
+            "{}  (blame: {}, confidence {:.2}, priority {})",
+            r.id,
+            r.blame.as_str(),
+            r.confidence,
+            r.priority
+        );
+        if !r.explains.is_empty() {
+            println!("    explains: {}", r.explains.join(", "));
+        }
+    }
+    ExitCode::from(EXIT_OK)
 }
 
 fn analyze(args: cli::AnalyzeArgs) -> ExitCode {
@@ -30,11 +74,28 @@ fn analyze(args: cli::AnalyzeArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_UNREADABLE);
     }
+    let mut rules = Vec::new();
+    for path in &args.rules {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("faultline: error: {}: {e}", path.display());
+                return ExitCode::from(EXIT_UNREADABLE);
+            }
+        };
+        match RuleSet::from_toml(&path.display().to_string(), &text) {
+            Ok(r) => rules.push(r),
+            Err(e) => {
+                eprintln!("faultline: error: {e}");
+                return ExitCode::from(EXIT_UNREADABLE);
+            }
+        }
+    }
     let collected = collect::collect(&args.paths);
     for problem in &collected.problems {
         eprintln!("faultline: error: {problem}");
     }
-    let mut options = faultline_core::AnalyzeOptions::default();
+    let mut options = faultline_core::AnalyzeOptions { rules, ..Default::default() };
     for path in &args.patterns {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,

@@ -24,16 +24,17 @@ pub fn render(report: &Report) -> String {
     tests.sort_by_key(|t| !t.status.is_failure());
     for t in tests {
         let _ = writeln!(out, "\n{:<7} {}", t.status.as_str().to_uppercase(), one_line(&t.id, 92));
-        if let Some(m) = &t.message {
-            let _ = writeln!(out, "        {}", one_line(m, 90));
+        if !t.status.is_failure() {
+            continue;
         }
-        let shown: Vec<&Event> = report
-            .events_of(&t.id)
-            .filter(|e| !(matches!(e.kind, EventKind::StepStarted | EventKind::StepFinished) && depth(e) > 0))
-            .collect();
-        for (e, repeats) in collapse(&shown) {
-            let suffix = if repeats > 1 { format!("  (×{repeats})") } else { String::new() };
-            let _ = writeln!(out, "  {}", event_line(e, &suffix));
+        if let Some(m) = &t.message {
+            let _ = writeln!(out, "        {}", one_line(m, 92));
+        }
+        if let Some(d) = report.diagnosis(&t.id) {
+            diagnosis(&mut out, d);
+        }
+        if let Some(tl) = report.timeline_of(&t.id) {
+            compact_timeline(&mut out, report, tl);
         }
     }
     let run_level = report.events.iter().filter(|e| e.test.is_none()).count();
@@ -52,25 +53,115 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Polling loops print the same wait hundreds of times; a timeline shows the first with a count.
-fn collapse<'a>(events: &[&'a Event]) -> Vec<(&'a Event, usize)> {
-    let mut out: Vec<(&Event, usize)> = Vec::new();
-    for e in events {
-        if let Some((prev, n)) = out.last_mut()
-            && matches!(e.kind, EventKind::Wait | EventKind::Retry)
-            && prev.kind == e.kind
-            && prev.field("condition") == e.field("condition")
-        {
-            *n += 1;
-            continue;
-        }
-        out.push((e, 1));
+fn diagnosis(out: &mut String, d: &faultline_core::rules::Diagnosis) {
+    let _ = writeln!(
+        out,
+        "\n  ROOT CAUSE  {}  (blame: {}, confidence {:.2})",
+        d.rule,
+        d.blame.as_str(),
+        d.confidence
+    );
+    for line in wrap(&d.summary, 94) {
+        let _ = writeln!(out, "    {line}");
     }
-    out
+    if !d.fix.is_empty() {
+        let mut first = true;
+        for line in wrap(&d.fix, 89) {
+            let _ = writeln!(out, "    {}{line}", if first { "Fix: " } else { "     " });
+            first = false;
+        }
+    }
+    if !d.evidence.is_empty() {
+        let _ = writeln!(out, "  EVIDENCE");
+        for e in &d.evidence {
+            let at = format!("{}:{}", e.file.rsplit('/').next().unwrap_or(&e.file), e.line);
+            let text = e.text.as_deref().unwrap_or("").lines().next().unwrap_or("");
+            let room = 96usize.saturating_sub(at.chars().count() + 2).max(20);
+            let _ = writeln!(out, "    {at}  {}", one_line(text.trim(), room));
+        }
+    }
+    if !d.symptoms.is_empty() {
+        let names: Vec<&str> = d.symptoms.iter().map(|s| s.rule.as_str()).collect();
+        let _ = writeln!(out, "  EXPLAINS   {}", names.join(", "));
+    }
 }
 
-fn depth(e: &Event) -> u32 {
-    e.field("depth").and_then(|d| d.parse().ok()).unwrap_or(0)
+/// The replay in a few lines: what changed, what failed, and where the phases turn. Waits, step
+/// bookkeeping and repeated reports of one fact are left to the JSON and the web app.
+fn compact_timeline(out: &mut String, report: &Report, tl: &faultline_core::replay::Timeline) {
+    const MAX: usize = 24;
+    let mut lines: Vec<String> = Vec::new();
+    let mut phase = None;
+    let mut seen: Vec<(EventKind, String, String)> = Vec::new();
+    for step in &tl.steps {
+        let Some(e) = report.events.get(step.event) else { continue };
+        let telling = match e.kind {
+            EventKind::ObjectDeleted | EventKind::ObjectCreated | EventKind::ObjectRecreated => {
+                e.field("name").is_some()
+            }
+            EventKind::IoError | EventKind::Timeout | EventKind::Infra | EventKind::Assertion => true,
+            EventKind::Checksum => true,
+            EventKind::StateChanged => {
+                e.field("state") == Some("remount_requested") || e.field("state") == Some("error")
+            }
+            _ => false,
+        };
+        if !telling {
+            continue;
+        }
+        let key = (e.kind, e.field("kind").unwrap_or("").to_string(), describe(e));
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        if phase != Some(step.phase) {
+            phase = Some(step.phase);
+            lines.push(format!("  -- {} --", serde_phase(step.phase)));
+        }
+        lines.push(format!("  {}", event_line(e, "")));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  TIMELINE ({} steps; the full replay is in --format json)", tl.steps.len());
+    let extra = lines.len().saturating_sub(MAX);
+    for l in lines.iter().take(MAX) {
+        let _ = writeln!(out, "{l}");
+    }
+    if extra > 0 {
+        let _ = writeln!(out, "  … {extra} more");
+    }
+}
+
+fn serde_phase(p: faultline_core::replay::Phase) -> &'static str {
+    use faultline_core::replay::Phase;
+    match p {
+        Phase::Setup => "set-up",
+        Phase::FaultInjection => "fault injection",
+        Phase::RecoveryWait => "recovery wait",
+        Phase::Verification => "verification",
+        Phase::Teardown => "teardown",
+    }
+}
+
+/// Greedy word wrap; artifact text in it is made safe by `one_line` per word.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let word = one_line(word, width);
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(&word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }
 
 fn event_line(e: &Event, suffix: &str) -> String {

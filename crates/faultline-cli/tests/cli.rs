@@ -173,3 +173,74 @@ fn escape_sequences_from_artifacts_never_reach_the_terminal() {
     assert!(text.contains("\\u{1b}[31mred"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn json_report_carries_the_diagnosis_and_the_replay() {
+    let out = faultline(&["analyze", "fixtures/rwx-recovery-cr-deleted", "--format", "json"]);
+    let v = json(&out);
+    let d = &v["diagnoses"][0];
+    for key in
+        ["test", "rule", "blame", "confidence", "summary", "fix", "evidence", "symptoms", "fingerprint"]
+    {
+        assert!(d.get(key).is_some(), "diagnoses[].{key} missing");
+    }
+    assert_eq!(d["rule"], "deleted-cr-instead-of-pod");
+    assert_eq!(d["blame"], "test");
+    assert!(d["test"]["id"].is_string() && d["test"]["name"].is_string());
+    assert!(d["evidence"][0]["text"].as_str().is_some_and(|t| t.contains("delete_namespaced_custom_object")));
+    assert!(v["timeline"][0]["steps"].as_array().is_some_and(|s| !s.is_empty()));
+    let fixed = json(&faultline(&["analyze", "fixtures/rwx-recovery-pod-deleted", "--format", "json"]));
+    assert_eq!(fixed["diagnoses"].as_array().map(Vec::len), Some(0), "a passing run gets no root cause");
+}
+
+#[test]
+fn rules_check_locates_mistakes_and_user_rules_apply() {
+    let dir = std::env::temp_dir().join(format!("faultline-cli-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[rule]]\nid = \"x\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"nope\"\n")
+        .expect("write");
+    let out = faultline(&["rules", "check", bad.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("bad.toml:7:8: unknown event type"), "{text}");
+    let out =
+        faultline(&["analyze", "fixtures/rwx-recovery-cr-deleted", "--rules", bad.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let good = dir.join("good.toml");
+    std::fs::write(
+        &good,
+        "[[rule]]\nid = \"deleted-cr-instead-of-pod\"\nblame = \"test\"\nconfidence = 0.42\npriority = 200\nsummary = \"ours: {cr.name}\"\n[[rule.match]]\nas = \"cr\"\ntype = \"object_deleted\"\nwhere = { kind = \"ShareManager\", name = \"~.\" }\n",
+    )
+    .expect("write");
+    let out = faultline(&["rules", "check", good.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&faultline(&[
+        "analyze",
+        "fixtures/rwx-recovery-cr-deleted",
+        "--rules",
+        good.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["diagnoses"][0]["confidence"], 0.42);
+    assert!(v["diagnoses"][0]["summary"].as_str().is_some_and(|s| s.starts_with("ours: pvc-")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rules_list_names_the_public_rule_ids() {
+    let out = faultline(&["rules", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in [
+        "deleted-cr-instead-of-pod",
+        "data-unreadable",
+        "data-corrupted",
+        "data-lost",
+        "wait-timeout",
+        "infrastructure",
+    ] {
+        assert!(text.contains(id), "{id}");
+    }
+}

@@ -10,8 +10,10 @@ use crate::input::{self, ArtifactKind, Limits};
 use crate::junit;
 use crate::logline::{self, LogFile};
 use crate::model::{TestCase, TestStatus};
+use crate::replay::Timeline;
 use crate::report::{FileEntry, FileKind, REPORT_SCHEMA, Report, Summary};
 use crate::robot::{self, RobotTest};
+use crate::rules::{self, RuleSet};
 use crate::source::{InputFile, SourceRef};
 use crate::warning::{Warning, WarningKind};
 
@@ -20,6 +22,8 @@ pub struct AnalyzeOptions {
     pub limits: Limits,
     /// Users' pattern packs, applied after the built-in one.
     pub packs: Vec<Pack>,
+    /// Users' rule files, applied after (and able to replace) the built-in rules.
+    pub rules: Vec<RuleSet>,
 }
 
 /// The report plus what front ends need to show evidence in context.
@@ -45,6 +49,8 @@ struct Gathered {
     logs: Vec<LogFile>,
     /// Log texts waiting for the year hint (which comes from test timestamps) before they are split.
     pending_logs: Vec<(String, String)>,
+    /// Decoded XML reports, kept so evidence can quote their lines.
+    xml_texts: HashMap<String, String>,
     warnings: Vec<Warning>,
 }
 
@@ -98,16 +104,76 @@ pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
     }
     assignments.sort_by(|a, b| (a.file.as_str(), a.first_line).cmp(&(b.file.as_str(), b.first_line)));
 
+    let mut rule_set = RuleSet::builtin();
+    for r in &options.rules {
+        rule_set.merge(r.clone());
+    }
+    let mut diagnoses = rules::diagnose(&tests, &events, &rule_set);
+    for d in &mut diagnoses {
+        for ev in &mut d.evidence {
+            ev.text = line_text(&g.logs, &g.xml_texts, &ev.file, ev.line, ev.line_end);
+        }
+    }
+    let clusters = crate::fingerprint::cluster(
+        &diagnoses.iter().map(|d| format!("{}\n{}", d.rule, d.test_message(&tests))).collect::<Vec<_>>(),
+    );
+    let timeline = timelines(&tests, &events);
+
     let report = Report {
         schema: REPORT_SCHEMA,
         summary: Summary::of(&tests),
         files: g.files,
         tests,
+        diagnoses,
+        clusters,
+        timeline,
         events,
         assignments,
         warnings: g.warnings,
     };
     Analysis { report, logs: g.logs }
+}
+
+/// One replay per test that has events: failed tests to explain them, passing ones to compare with.
+fn timelines(tests: &[TestCase], events: &[Event]) -> Vec<Timeline> {
+    let mut by_test: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if let Some(t) = &e.test {
+            by_test.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    tests
+        .iter()
+        .filter_map(|t| by_test.get(t.id.as_str()).map(|idx| Timeline::build(&t.id, events, idx)))
+        .collect()
+}
+
+/// Longest evidence text quoted in a report; the full line is one click away in the file.
+const EVIDENCE_CHARS: usize = 1000;
+
+/// The cited line(s) as the artifact has them, without ANSI codes.
+fn line_text(
+    logs: &[LogFile],
+    xml: &HashMap<String, String>,
+    file: &str,
+    line: u32,
+    line_end: Option<u32>,
+) -> Option<String> {
+    let last = line_end.unwrap_or(line).max(line);
+    let text = if let Some(log) = logs.iter().find(|l| l.name == file) {
+        let first = usize::try_from(line).ok()?.checked_sub(1)?;
+        let last = usize::try_from(last).ok()?;
+        (first..last.min(log.lines.len())).map(|i| log.clean(i).into_owned()).collect::<Vec<_>>().join("\n")
+    } else {
+        let text = xml.get(file)?;
+        let skip = usize::try_from(line).ok()?.checked_sub(1)?;
+        let count = usize::try_from(last - line + 1).ok()?;
+        text.lines().skip(skip).take(count).map(str::trim).collect::<Vec<_>>().join("\n")
+    };
+    Some(match text.char_indices().nth(EVIDENCE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    })
 }
 
 fn read_member(member: InputFile, g: &mut Gathered) {
@@ -127,6 +193,7 @@ fn read_member(member: InputFile, g: &mut Gathered) {
             entry.kind = FileKind::Junit;
             entry.tests = Some(doc.cases.len() as u64);
             g.tests.extend(doc.cases);
+            g.xml_texts.insert(member.name.clone(), text);
         }
         ArtifactKind::RobotOutput => {
             let text = decode(&member.name, &member.bytes, &mut g.warnings);
@@ -134,6 +201,7 @@ fn read_member(member: InputFile, g: &mut Gathered) {
             entry.kind = FileKind::RobotOutput;
             entry.tests = Some(run.tests.len() as u64);
             g.robot.extend(run.tests);
+            g.xml_texts.insert(member.name.clone(), text);
         }
         ArtifactKind::Log => {
             let text = decode(&member.name, &member.bytes, &mut g.warnings);

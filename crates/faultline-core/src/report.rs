@@ -6,7 +6,10 @@ use serde::Serialize;
 
 use crate::assign::Assignment;
 use crate::event::Event;
+use crate::fingerprint::Cluster;
 use crate::model::{TestCase, TestStatus};
+use crate::replay::Timeline;
+use crate::rules::Diagnosis;
 use crate::warning::Warning;
 
 pub const REPORT_SCHEMA: &str = "faultline.report/v1";
@@ -66,6 +69,13 @@ pub struct Report {
     pub summary: Summary,
     pub files: Vec<FileEntry>,
     pub tests: Vec<TestCase>,
+    /// One per failed or errored test: the root cause first, with blame, confidence, evidence, symptoms.
+    pub diagnoses: Vec<Diagnosis>,
+    /// Diagnoses that are the same failure (one fingerprint, or nearly the same text); members index
+    /// `diagnoses`.
+    pub clusters: Vec<Cluster>,
+    /// The replay of each test that has events: steps (indexing `events`) with phases, and gaps.
+    pub timeline: Vec<Timeline>,
     /// Every event, ordered by time (events without a time keep their place in file order).
     pub events: Vec<Event>,
     /// Which log lines belong to which test, and why.
@@ -77,6 +87,14 @@ impl Report {
     pub fn to_json_pretty(&self) -> String {
         // Serialising plain data with string keys cannot fail; fall back to an empty object if it ever did.
         serde_json::to_string_pretty(self).unwrap_or_else(|_| String::from("{}"))
+    }
+
+    pub fn diagnosis(&self, test_id: &str) -> Option<&Diagnosis> {
+        self.diagnoses.iter().find(|d| d.test.id == test_id)
+    }
+
+    pub fn timeline_of(&self, test_id: &str) -> Option<&Timeline> {
+        self.timeline.iter().find(|t| t.test == test_id)
     }
 
     pub fn test(&self, id: &str) -> Option<&TestCase> {

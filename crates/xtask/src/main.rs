@@ -65,13 +65,26 @@ fn demo() -> Result<()> {
     step("build the CLI", || cargo(&["build", "--release", "-p", "faultline-cli"]))?;
     let bin = Path::new("target/release/faultline");
     let status = Command::new(bin)
-        .args(["analyze", DEMO_SCENARIO, "--format", "text"])
+        .arg("analyze")
+        .args(scenario_artifacts(Path::new(DEMO_SCENARIO))?)
+        .args(["--format", "text"])
         .status()
         .with_context(|| format!("running {}", bin.display()))?;
     if !status.success() {
         bail!("faultline exited with {status}");
     }
     Ok(())
+}
+
+/// A scenario folder's artifacts: everything but its ground truth and notes, which are not CI output.
+fn scenario_artifacts(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !matches!(p.file_name().and_then(|n| n.to_str()), Some("expected.toml" | "README.md")))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 fn bench(extra: Vec<String>) -> Result<()> {

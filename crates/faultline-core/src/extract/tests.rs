@@ -320,6 +320,9 @@ fn nfs_server_recovery_is_a_state_change() {
 fn a_replica_deletion_is_not_a_volume_deletion() {
     let e = one("[2024-11-16T10:14:24.331Z] Deleting volume pvc-1's replica on node ip-10-0-3-58");
     let f = get(&e, EventKind::ObjectDeleted);
-    assert_eq!((f["kind"].as_str(), f["volume"].as_str(), f["node"].as_str()), ("Replica", "pvc-1", "ip-10-0-3-58"));
+    assert_eq!(
+        (f["kind"].as_str(), f["volume"].as_str(), f["node"].as_str()),
+        ("Replica", "pvc-1", "ip-10-0-3-58")
+    );
     assert!(!f.contains_key("name"));
 }

@@ -199,7 +199,11 @@ impl Ctx<'_> {
     }
 
     fn regex(&mut self, s: &Spanned<String>) -> Option<Regex> {
-        match RegexBuilder::new(s.get_ref()).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build() {
+        match RegexBuilder::new(s.get_ref())
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_SIZE_LIMIT)
+            .build()
+        {
             Ok(r) => Some(r),
             Err(e) => {
                 self.err(s.span(), format!("invalid regex: {}", e.to_string().replace('\n', " ")));
@@ -278,7 +282,10 @@ fn parse_tests(ctx: &mut Ctx<'_>, m: &BTreeMap<String, Spanned<String>>) -> Vec<
                 _ => match rest.trim().parse::<f64>() {
                     Ok(n) => Operand::Number(n),
                     Err(_) => {
-                        ctx.err(v.span(), format!("{raw:?}: expected a number or @field after the comparison"));
+                        ctx.err(
+                            v.span(),
+                            format!("{raw:?}: expected a number or @field after the comparison"),
+                        );
                         continue;
                     }
                 },
@@ -335,7 +342,10 @@ fn compile_rule(ctx: &mut Ctx<'_>, r: RawRule) -> Option<Rule> {
         "infrastructure" => Blame::Infrastructure,
         "unknown" => Blame::Unknown,
         other => {
-            ctx.err(r.blame.span(), format!("unknown blame {other:?}; expected test, product, infrastructure or unknown"));
+            ctx.err(
+                r.blame.span(),
+                format!("unknown blame {other:?}; expected test, product, infrastructure or unknown"),
+            );
             Blame::Unknown
         }
     };
@@ -363,7 +373,10 @@ fn compile_rule(ctx: &mut Ctx<'_>, r: RawRule) -> Option<Rule> {
     let fix_t = template::parse(r.fix.get_ref());
     for (t, span) in [(&summary_t, r.summary.span()), (&fix_t, r.fix.span())] {
         if let Some(bad) = template::unknown_capture(t, &known) {
-            ctx.err(span, format!("template refers to {{{bad}}}, but no match is named {bad:?} (`as = ...`)"));
+            ctx.err(
+                span,
+                format!("template refers to {{{bad}}}, but no match is named {bad:?} (`as = ...`)"),
+            );
         }
     }
     let evidence = match &r.evidence {
@@ -503,5 +516,16 @@ fn compile_clause(ctx: &mut Ctx<'_>, m: RawMatch, earlier: &[String], named: boo
             false
         }
     };
-    Clause { name, alternatives, after, before, within_ms, between, join, scope, pick_last, optional: m.optional }
+    Clause {
+        name,
+        alternatives,
+        after,
+        before,
+        within_ms,
+        between,
+        join,
+        scope,
+        pick_last,
+        optional: m.optional,
+    }
 }

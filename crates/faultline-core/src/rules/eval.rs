@@ -85,7 +85,9 @@ impl Matcher<'_> {
                 let kind = e.field("kind")?;
                 let (_, pattern) = self.rules.pods.iter().find(|(k, _)| k == kind)?;
                 let t = template::parse(pattern);
-                Some(template::render(&t, &|c, f| if c == "name" && f.is_empty() { e.field("name").map(str::to_string) } else { None }))
+                Some(template::render(&t, &|c, f| {
+                    if c == "name" && f.is_empty() { e.field("name").map(str::to_string) } else { None }
+                }))
             }
             f => e.field(f).map(str::to_string),
         }
@@ -262,6 +264,8 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
                 if rule.boost.as_ref().is_some_and(|b| b.is_match(&intent)) {
                     confidence = (confidence + 0.05).min(1.0);
                 }
+                // Two decimals: a confidence is a judgement, not a measurement.
+                confidence = (confidence * 100.0).round() / 100.0;
                 let summary = m.render(&rule.summary_t, &caps);
                 let fix = m.render(&rule.fix_t, &caps);
                 hits.push(Hit { rule: ri, caps, confidence, summary, fix });
@@ -272,7 +276,13 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
     out
 }
 
-fn diagnosis_of(test: &TestCase, events: &[Event], idx: &[usize], rules: &RuleSet, hits: Vec<Hit>) -> Diagnosis {
+fn diagnosis_of(
+    test: &TestCase,
+    events: &[Event],
+    idx: &[usize],
+    rules: &RuleSet,
+    hits: Vec<Hit>,
+) -> Diagnosis {
     let test_ref = TestRef { id: test.id.clone(), name: test.name.clone() };
     let message = test.message.clone().unwrap_or_default();
     let explained = |h: &Hit| {
@@ -285,7 +295,9 @@ fn diagnosis_of(test: &TestCase, events: &[Event], idx: &[usize], rules: &RuleSe
         .filter(|(_, h)| !explained(h))
         .max_by(|(_, a), (_, b)| {
             let (ra, rb) = (&rules.rules[a.rule], &rules.rules[b.rule]);
-            (ra.priority, a.confidence).partial_cmp(&(rb.priority, b.confidence)).unwrap_or(std::cmp::Ordering::Equal)
+            (ra.priority, a.confidence)
+                .partial_cmp(&(rb.priority, b.confidence))
+                .unwrap_or(std::cmp::Ordering::Equal)
         })
         .map(|(i, _)| i);
     let Some(root) = root else {
@@ -305,7 +317,11 @@ fn diagnosis_of(test: &TestCase, events: &[Event], idx: &[usize], rules: &RuleSe
         .iter()
         .enumerate()
         .filter(|(i, _)| *i != root)
-        .map(|(_, s)| Symptom { rule: rules.rules[s.rule].id.clone(), blame: rules.rules[s.rule].blame, summary: s.summary.clone() })
+        .map(|(_, s)| Symptom {
+            rule: rules.rules[s.rule].id.clone(),
+            blame: rules.rules[s.rule].blame,
+            summary: s.summary.clone(),
+        })
         .collect();
     Diagnosis {
         test: test_ref,
@@ -344,8 +360,15 @@ fn unclassified(test: TestRef, message: &str, events: &[Event], idx: &[usize]) -
             _ => false,
         })
         .collect();
-    let mut evidence: Vec<Evidence> =
-        telling.iter().rev().take(6).map(|e| evidence_of("telling", e)).collect::<Vec<_>>().into_iter().rev().collect();
+    let mut evidence: Vec<Evidence> = telling
+        .iter()
+        .rev()
+        .take(6)
+        .map(|e| evidence_of("telling", e))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     evidence.dedup_by(|a, b| a.file == b.file && a.line == b.line);
     Diagnosis {
         test,

@@ -46,16 +46,70 @@ const DOC: &str = "Delete the Share-manager pod and verify the RWX volume is abl
 
 fn founding(remount: bool) -> Vec<Event> {
     let mut v = vec![
-        ev(T, EventKind::ObjectDeleted, 1_000, 10, &[("kind", "Replica"), ("plane", "management"), ("volume", "pvc-1"), ("name", "r-1")]),
-        ev(T, EventKind::ObjectDeleted, 5_000, 160, &[("kind", "ShareManager"), ("name", "pvc-1"), ("plane", "management"), ("namespace", "longhorn-system"), ("via", "api")]),
-        ev(T, EventKind::ObjectDeleted, 5_020, 199, &[("kind", "Pod"), ("name", "share-manager-pvc-1"), ("plane", "workload"), ("via", "controller")]),
-        ev(T, EventKind::ObjectCreated, 5_060, 203, &[("kind", "ShareManager"), ("name", "pvc-1"), ("plane", "management")]),
-        ev(T, EventKind::IoError, 64_000, 22, &[("error", "nfs server not responding"), ("server", "10.43.12.7")]),
-        ev(T, EventKind::Checksum, 64_187, 176, &[("result", "read_failed"), ("got", "md5sum: can't open '/data/data.txt': Connection timed out")]),
+        ev(
+            T,
+            EventKind::ObjectDeleted,
+            1_000,
+            10,
+            &[("kind", "Replica"), ("plane", "management"), ("volume", "pvc-1"), ("name", "r-1")],
+        ),
+        ev(
+            T,
+            EventKind::ObjectDeleted,
+            5_000,
+            160,
+            &[
+                ("kind", "ShareManager"),
+                ("name", "pvc-1"),
+                ("plane", "management"),
+                ("namespace", "longhorn-system"),
+                ("via", "api"),
+            ],
+        ),
+        ev(
+            T,
+            EventKind::ObjectDeleted,
+            5_020,
+            199,
+            &[("kind", "Pod"), ("name", "share-manager-pvc-1"), ("plane", "workload"), ("via", "controller")],
+        ),
+        ev(
+            T,
+            EventKind::ObjectCreated,
+            5_060,
+            203,
+            &[("kind", "ShareManager"), ("name", "pvc-1"), ("plane", "management")],
+        ),
+        ev(
+            T,
+            EventKind::IoError,
+            64_000,
+            22,
+            &[("error", "nfs server not responding"), ("server", "10.43.12.7")],
+        ),
+        ev(
+            T,
+            EventKind::Checksum,
+            64_187,
+            176,
+            &[
+                ("result", "read_failed"),
+                ("got", "md5sum: can't open '/data/data.txt': Connection timed out"),
+            ],
+        ),
         ev(T, EventKind::Assertion, 200_000, 223, &[("message", "Checking pod data checksum failed")]),
     ];
     if remount {
-        v.insert(4, ev(T, EventKind::StateChanged, 5_100, 200, &[("kind", "Volume"), ("name", "pvc-1"), ("state", "remount_requested")]));
+        v.insert(
+            4,
+            ev(
+                T,
+                EventKind::StateChanged,
+                5_100,
+                200,
+                &[("kind", "Volume"), ("name", "pvc-1"), ("state", "remount_requested")],
+            ),
+        );
     }
     v
 }
@@ -69,7 +123,14 @@ fn one(tests: &[TestCase], events: &[Event]) -> Diagnosis {
 #[test]
 fn builtin_rules_load_with_their_public_ids() {
     let ids: Vec<String> = RuleSet::builtin().infos().into_iter().map(|r| r.id).collect();
-    for id in ["deleted-cr-instead-of-pod", "data-unreadable", "data-corrupted", "data-lost", "wait-timeout", "infrastructure"] {
+    for id in [
+        "deleted-cr-instead-of-pod",
+        "data-unreadable",
+        "data-corrupted",
+        "data-lost",
+        "wait-timeout",
+        "infrastructure",
+    ] {
         assert!(ids.iter().any(|x| x == id), "{id} missing from {ids:?}");
     }
 }
@@ -79,12 +140,23 @@ fn founding_case_blames_the_test_and_lists_the_symptom() {
     let d = one(&[case(T, TestStatus::Failed, DOC)], &founding(false));
     assert_eq!(d.rule, "deleted-cr-instead-of-pod");
     assert_eq!(d.blame, Blame::Test);
-    assert!((d.confidence - 0.95).abs() < 1e-9, "documentation says pod: boosted");
+    assert_eq!(d.confidence, 0.95, "documentation says pod: boosted");
     assert!(d.summary.contains("ShareManager custom resource `pvc-1`"), "{}", d.summary);
     assert!(d.summary.contains("instead of its pod `share-manager-pvc-1`"), "{}", d.summary);
     assert!(d.fix.contains("delete pod `share-manager-pvc-1` in namespace `longhorn-system`"), "{}", d.fix);
     let lines: Vec<u32> = d.evidence.iter().map(|e| e.line).collect();
-    assert_eq!(lines, vec![160, 203, 22, 223], "deletion, recreation, first failure, assertion in time order");
+    assert_eq!(
+        lines,
+        vec![160, 203, 22, 176, 223],
+        "deletion, recreation, first failure, checksum, assertion in time order"
+    );
+    assert!(
+        d.summary.contains(
+            "failed at 00:01:04: md5sum: can't open '/data/data.txt': Connection timed out (console.log:176)"
+        ),
+        "{}",
+        d.summary
+    );
     assert!(d.symptoms.iter().any(|s| s.rule == "data-unreadable"));
     assert_eq!(d.fingerprint.len(), 32);
 }
@@ -98,7 +170,8 @@ fn a_remount_in_between_means_recovery_ran_and_the_test_is_not_blamed() {
 
 #[test]
 fn the_same_symptom_without_a_cr_deletion_is_a_product_bug() {
-    let events: Vec<Event> = founding(false).into_iter().filter(|e| e.field("kind") != Some("ShareManager")).collect();
+    let events: Vec<Event> =
+        founding(false).into_iter().filter(|e| e.field("kind") != Some("ShareManager")).collect();
     let d = one(&[case(T, TestStatus::Failed, DOC)], &events);
     assert_eq!((d.rule.as_str(), d.blame), ("data-unreadable", Blame::Product));
 }
@@ -106,11 +179,18 @@ fn the_same_symptom_without_a_cr_deletion_is_a_product_bug() {
 #[test]
 fn deleting_the_cr_on_purpose_is_not_blamed() {
     let d = one(
-        &[case("ShareManager CR deletion", TestStatus::Failed, "Deletes the sharemanager custom resource and checks it is recreated.")],
-        &founding(false).into_iter().map(|mut e| {
-            e.test = Some("S::ShareManager CR deletion".into());
-            e
-        }).collect::<Vec<_>>(),
+        &[case(
+            "ShareManager CR deletion",
+            TestStatus::Failed,
+            "Deletes the sharemanager custom resource and checks it is recreated.",
+        )],
+        &founding(false)
+            .into_iter()
+            .map(|mut e| {
+                e.test = Some("S::ShareManager CR deletion".into());
+                e
+            })
+            .collect::<Vec<_>>(),
     );
     assert_ne!(d.rule, "deleted-cr-instead-of-pod");
 }
@@ -128,14 +208,38 @@ fn passing_tests_get_no_diagnosis_and_unexplained_failures_are_unclassified() {
 #[test]
 fn corrupted_lost_timeout_and_infrastructure() {
     let t = |events: Vec<Event>| one(&[case(T, TestStatus::Failed, "Reboot-free recovery")], &events).rule;
-    assert_eq!(t(vec![ev(T, EventKind::Checksum, 1, 1, &[("result", "mismatch"), ("got", "aa"), ("expected", "bb")])]), "data-corrupted");
+    assert_eq!(
+        t(vec![ev(
+            T,
+            EventKind::Checksum,
+            1,
+            1,
+            &[("result", "mismatch"), ("got", "aa"), ("expected", "bb")]
+        )]),
+        "data-corrupted"
+    );
     assert_eq!(t(vec![ev(T, EventKind::Checksum, 1, 1, &[("result", "empty_input")])]), "data-lost");
     assert_eq!(
-        t(vec![ev(T, EventKind::Checksum, 1, 1, &[("result", "read_failed"), ("got", "md5sum: can't open 'x': No such file or directory")])]),
+        t(vec![ev(
+            T,
+            EventKind::Checksum,
+            1,
+            1,
+            &[("result", "read_failed"), ("got", "md5sum: can't open 'x': No such file or directory")]
+        )]),
         "data-lost"
     );
     assert_eq!(t(vec![ev(T, EventKind::Timeout, 1, 1, &[("condition", "pvc-1 healthy")])]), "wait-timeout");
-    assert_eq!(t(vec![ev(T, EventKind::Retry, 1, 1, &[("condition", "v"), ("attempt", "617"), ("max_attempts", "600")])]), "wait-timeout");
+    assert_eq!(
+        t(vec![ev(
+            T,
+            EventKind::Retry,
+            1,
+            1,
+            &[("condition", "v"), ("attempt", "617"), ("max_attempts", "600")]
+        )]),
+        "wait-timeout"
+    );
     assert_eq!(t(vec![ev(T, EventKind::Wait, 1, 1, &[("condition", "v"), ("attempt", "12")])]), UNCLASSIFIED);
     let mut infra = ev(T, EventKind::Infra, 1, 1, &[("reason", "not_ready"), ("node", "n1")]);
     infra.test = None;
@@ -183,13 +287,48 @@ within = "1m"
 #[test]
 fn rule_file_errors_are_located() {
     let cases = [
-        ("[[rule]]\nid = \"a\"\nblame = \"nobody\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\n", 3, 9, "unknown blame"),
-        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"waiting\"\n", 7, 8, "unknown event type"),
-        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"{x.name}\"\n[[rule.match]]\nas = \"y\"\ntype = \"wait\"\n", 5, 11, "no match is named \"x\""),
-        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\nwhere = { condition = \"~(\" }\n", 8, 23, "invalid regex"),
-        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\nas = \"a\"\ntype = \"wait\"\n[[rule.match]]\ntype = \"wait\"\nafter = \"a\"\nwithin = \"ten minutes\"\n", 12, 10, "not a duration"),
-        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\nafter = \"nope\"\n", 8, 9, "not the name of an earlier match"),
-        ("[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 1.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\n", 4, 14, "between 0 and 1"),
+        (
+            "[[rule]]\nid = \"a\"\nblame = \"nobody\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\n",
+            3,
+            9,
+            "unknown blame",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"waiting\"\n",
+            7,
+            8,
+            "unknown event type",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"{x.name}\"\n[[rule.match]]\nas = \"y\"\ntype = \"wait\"\n",
+            5,
+            11,
+            "no match is named \"x\"",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\nwhere = { condition = \"~(\" }\n",
+            8,
+            23,
+            "invalid regex",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\nas = \"a\"\ntype = \"wait\"\n[[rule.match]]\ntype = \"wait\"\nafter = \"a\"\nwithin = \"ten minutes\"\n",
+            12,
+            10,
+            "not a duration",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\nafter = \"nope\"\n",
+            8,
+            9,
+            "not the name of an earlier match",
+        ),
+        (
+            "[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 1.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\n",
+            4,
+            14,
+            "between 0 and 1",
+        ),
         ("[[rule]]\nid = \"a\"\nbogus = 1\n", 3, 1, "bogus"),
     ];
     for (text, line, col, needle) in cases {
@@ -214,5 +353,8 @@ fn a_user_rule_replaces_a_builtin_one_with_the_same_id() {
     );
     assert_eq!(rules.infos().len(), n);
     let d = diagnose(&[case(T, TestStatus::Failed, "")], &[ev(T, EventKind::Timeout, 1, 1, &[])], &rules);
-    assert_eq!((d[0].rule.as_str(), d[0].blame, d[0].summary.as_str()), ("wait-timeout", Blame::Infrastructure, "slow cluster"));
+    assert_eq!(
+        (d[0].rule.as_str(), d[0].blame, d[0].summary.as_str()),
+        ("wait-timeout", Blame::Infrastructure, "slow cluster")
+    );
 }
