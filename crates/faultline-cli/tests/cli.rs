@@ -244,3 +244,18 @@ fn rules_list_names_the_public_rule_ids() {
         assert!(text.contains(id), "{id}");
     }
 }
+
+/// The README's worked rule must stay valid: users copy it.
+#[test]
+fn the_readme_rule_example_passes_rules_check() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
+    let section = readme.split("## Root-cause rules").nth(1).expect("section");
+    let block = section.split("```toml\n").nth(1).and_then(|b| b.split("```").next()).expect("toml block");
+    let dir = std::env::temp_dir().join(format!("faultline-cli-readme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("readme-rule.toml");
+    std::fs::write(&file, block).expect("write");
+    let out = faultline(&["rules", "check", file.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let _ = std::fs::remove_dir_all(&dir);
+}
