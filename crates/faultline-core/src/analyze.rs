@@ -98,6 +98,7 @@ pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
     }
     test_boundary_events(&tests, &g.robot, &mut events);
 
+    verify_checksums(&mut events, &g.files);
     order_events(&mut events, &g.files);
     for e in &mut events {
         e.time = e.time_ms.and_then(Event::rfc3339);
@@ -176,15 +177,42 @@ fn line_text(
     })
 }
 
+/// Files up to this size get an md5 (a few ms per MiB); larger ones are logs, never checksummed data.
+const MD5_MAX_BYTES: u64 = 64 << 20;
+
+/// A test that reports `Got <path> checksum = … Expected checksum = X` can be checked against the data
+/// itself when the run shipped the file: its md5 is compared with X and the event says so.
+fn verify_checksums(events: &mut [Event], files: &[FileEntry]) {
+    for e in events.iter_mut().filter(|e| e.kind == EventKind::Checksum) {
+        let (Some(path), Some(expected)) = (e.field("path"), e.field("expected")) else { continue };
+        let base = path.rsplit('/').next().unwrap_or(path);
+        if base.is_empty() {
+            continue;
+        }
+        let Some(f) =
+            files.iter().find(|f| f.md5.is_some() && f.name.rsplit(['/', '!']).next() == Some(base))
+        else {
+            continue;
+        };
+        let Some(md5) = f.md5.clone() else { continue };
+        let verdict = if md5.eq_ignore_ascii_case(expected.trim()) { "match" } else { "mismatch" };
+        e.fields.insert("artifact_file".into(), f.name.clone());
+        e.fields.insert("artifact_md5".into(), md5);
+        e.fields.insert("data_verified".into(), verdict.into());
+    }
+}
+
 fn read_member(member: InputFile, g: &mut Gathered) {
     let bytes_len = member.bytes.len() as u64;
     let kind = input::sniff(&member.name, &member.bytes);
+    let md5 = (bytes_len <= MD5_MAX_BYTES).then(|| format!("{:x}", md5::compute(&member.bytes)));
     let mut entry = FileEntry {
         name: member.name.clone(),
         kind: FileKind::Skipped,
         bytes: bytes_len,
         lines: None,
         tests: None,
+        md5,
     };
     match kind {
         ArtifactKind::Junit => {
@@ -430,4 +458,28 @@ fn order_events(events: &mut [Event], files: &[FileEntry]) {
             matches!(e.kind, EventKind::TestFinished | EventKind::StepFinished),
         )
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shipped_data_file_verifies_the_reported_checksum() {
+        let data = b"hello longhorn\n".to_vec();
+        let good = format!("{:x}", md5::compute(&data));
+        let log = format!(
+            "[2024-11-16T10:16:06.189Z] Got /data/data.txt checksum = {good} Expected checksum = {good}\n\
+             [2024-11-16T10:16:07.189Z] Got /data/data.txt checksum = {good} Expected checksum = 6dae5b70561d3899fa6196e9b9db5f0f\n"
+        );
+        let files =
+            vec![InputFile::new("console.log", log.into_bytes()), InputFile::new("bundle/data.txt", data)];
+        let report = analyze(files, &AnalyzeOptions::default()).report;
+        let checks: Vec<&Event> = report.events.iter().filter(|e| e.kind == EventKind::Checksum).collect();
+        assert_eq!(checks.len(), 2);
+        assert_eq!(checks[0].field("data_verified"), Some("match"));
+        assert_eq!(checks[0].field("artifact_file"), Some("bundle/data.txt"));
+        assert_eq!(checks[1].field("data_verified"), Some("mismatch"));
+        assert!(report.files.iter().all(|f| f.md5.is_some()));
+    }
 }

@@ -75,13 +75,53 @@ pub struct Timeline {
     history: Vec<Vec<ObjectState>>,
 }
 
-/// Names that tell their owner: a share-manager pod belongs to the ShareManager named after its volume.
-const OWNERS: [(&str, &str, &str); 1] = [("Pod", "share-manager-", "ShareManager")];
+/// How an object's name tells its owner. Data, not code: a new component is one row.
+enum Convention {
+    /// `<prefix><owner name>`: `share-manager-pvc-1` belongs to ShareManager `pvc-1`.
+    Prefix(&'static str),
+    /// `<owner name>-<replicaset hash>-<5 chars>`: a Deployment's pod (`web-db6496856-w7fkr`).
+    DeploymentPod,
+}
+
+/// (object kind, convention, owner kind), tried in order; the first that fits wins, so the specific
+/// share-manager prefix is tried before the generic Deployment suffix.
+const OWNERS: [(&str, Convention, &str); 2] = [
+    ("Pod", Convention::Prefix("share-manager-"), "ShareManager"),
+    ("Pod", Convention::DeploymentPod, "Deployment"),
+];
 
 fn owner_by_name(kind: &str, name: &str) -> Option<String> {
-    OWNERS.iter().find(|(k, _, _)| *k == kind).and_then(|(_, prefix, owner)| {
-        name.strip_prefix(prefix).filter(|rest| !rest.is_empty()).map(|rest| format!("{owner}/{rest}"))
+    OWNERS.iter().filter(|(k, _, _)| *k == kind).find_map(|(_, convention, owner)| {
+        let owned = match convention {
+            Convention::Prefix(prefix) => name.strip_prefix(prefix).filter(|rest| !rest.is_empty()),
+            Convention::DeploymentPod => deployment_of(name),
+        };
+        owned.map(|o| format!("{owner}/{o}"))
     })
+}
+
+/// Kubernetes names a Deployment's pods `<deployment>-<pod-template-hash>-<5 random chars>`, both
+/// suffixes drawn from lowercase letters and digits.
+fn deployment_of(pod: &str) -> Option<&str> {
+    let mut parts = pod.rsplitn(3, '-');
+    let (random, hash, deployment) = (parts.next()?, parts.next()?, parts.next()?);
+    let lower_alnum = |s: &str| s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    (random.len() == 5
+        && (6..=10).contains(&hash.len())
+        && lower_alnum(random)
+        && lower_alnum(hash)
+        && !deployment.is_empty())
+    .then_some(deployment)
+}
+
+/// The owner an extractor named (`owner` field): `Kind/name` as given, or a bare name whose kind the
+/// naming table knows for this object.
+fn owner_from_field(kind: &str, name: &str, owner: &str) -> String {
+    if owner.contains('/') {
+        return owner.to_string();
+    }
+    let owner_kind = owner_by_name(kind, name).and_then(|o| o.split_once('/').map(|(k, _)| k.to_string()));
+    format!("{}/{owner}", owner_kind.as_deref().unwrap_or("ShareManager"))
 }
 
 /// Steps of a Robot test that start a fault (after a Given/When/Then/And prefix).
@@ -222,12 +262,18 @@ fn object_history(events: &[Event], steps: &[Step]) -> Vec<Vec<ObjectState>> {
             (_, Some(x)) => x,
             (_, None) => Existence::Exists,
         };
-        let phase = match e.kind {
-            EventKind::StateChanged => e.field("state").map(str::to_string),
+        // A deleted object has no state, and a rebuilt one starts afresh: carrying `running` across a
+        // deletion would show a healthy object where there is none.
+        let phase = match (e.kind, prev.as_ref().map(|p| p.existence)) {
+            (EventKind::StateChanged, _) => e.field("state").map(str::to_string),
+            (EventKind::ObjectDeleted, _) => None,
+            (EventKind::ObjectRecreated, _) | (EventKind::ObjectCreated, None | Some(Existence::Deleted)) => {
+                e.field("state").map(str::to_string)
+            }
             _ => prev.as_ref().and_then(|p| p.phase.clone()),
         };
         let owner =
-            e.field("owner").map(|o| format!("ShareManager/{o}")).or_else(|| owner_by_name(kind, name));
+            e.field("owner").map(|o| owner_from_field(kind, name, o)).or_else(|| owner_by_name(kind, name));
         let state = ObjectState {
             kind: kind.to_string(),
             name: name.to_string(),
@@ -361,5 +407,47 @@ mod tests {
             assert_eq!(pod(step).existence, Existence::Exists, "step {step}");
         }
         assert_eq!(pod(3).owner.as_deref(), Some("ShareManager/pvc-1"));
+    }
+
+    #[test]
+    fn owners_follow_naming_conventions() {
+        assert_eq!(owner_by_name("Pod", "share-manager-pvc-1").as_deref(), Some("ShareManager/pvc-1"));
+        assert_eq!(
+            owner_by_name("Pod", "e2e-test-deployment-0-db6496856-w7fkr").as_deref(),
+            Some("Deployment/e2e-test-deployment-0")
+        );
+        assert_eq!(owner_by_name("Pod", "e2e-test-statefulset-0"), None, "no hash suffix, no guess");
+        assert_eq!(owner_by_name("Pod", "share-manager-"), None);
+        assert_eq!(owner_by_name("ShareManager", "pvc-1-db6496856-w7fkr"), None, "only pods are owned so");
+        assert_eq!(owner_from_field("Pod", "share-manager-pvc-2", "pvc-2"), "ShareManager/pvc-2");
+        assert_eq!(owner_from_field("Pod", "web-x", "ReplicaSet/web-1"), "ReplicaSet/web-1");
+    }
+
+    #[test]
+    fn state_at_is_read_from_the_precomputed_history() {
+        let events = founding();
+        let idx: Vec<usize> = (0..events.len()).collect();
+        let t = Timeline::build("t", &events, &idx);
+        // The deleted/recreated CR has exactly the changes a user scrubs through, and nothing past the end.
+        let cr: Vec<(usize, Existence, Option<&str>)> = t
+            .histories()
+            .iter()
+            .flatten()
+            .filter(|o| o.kind == "ShareManager")
+            .map(|o| (o.changed_at_step, o.existence, o.phase.as_deref()))
+            .collect();
+        use Existence::*;
+        assert_eq!(
+            cr,
+            [
+                (1, Exists, None),
+                (3, Exists, Some("running")),
+                (5, Deleted, None),
+                (7, Recreated, None),
+                (9, Recreated, Some("running")),
+            ],
+            "one entry per change, none for the repeated deletion report at step 6"
+        );
+        assert_eq!(t.state_at(usize::MAX), t.state_at(t.steps.len() - 1));
     }
 }

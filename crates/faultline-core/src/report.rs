@@ -61,6 +61,10 @@ pub struct FileEntry {
     /// Test cases read, for JUnit and output.xml.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tests: Option<u64>,
+    /// md5 of the file's bytes, for files up to 64 MiB: identifies an artifact across runs and lets a
+    /// checksum the test reported be verified against the data itself when the data was shipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub md5: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

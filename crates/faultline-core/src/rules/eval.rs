@@ -289,16 +289,20 @@ fn diagnosis_of(
         let id = &rules.rules[h.rule].id;
         hits.iter().any(|o| o.rule != h.rule && rules.rules[o.rule].explains.contains(id))
     };
+    let rank = |a: &Hit, b: &Hit| {
+        let (ra, rb) = (&rules.rules[a.rule], &rules.rules[b.rule]);
+        (ra.priority, a.confidence)
+            .partial_cmp(&(rb.priority, b.confidence))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    };
+    // Rules that explain each other (a user's pack may say so) would leave no root at all; the failure
+    // still matched something, so rank every hit rather than call it unclassified.
     let root = hits
         .iter()
         .enumerate()
         .filter(|(_, h)| !explained(h))
-        .max_by(|(_, a), (_, b)| {
-            let (ra, rb) = (&rules.rules[a.rule], &rules.rules[b.rule]);
-            (ra.priority, a.confidence)
-                .partial_cmp(&(rb.priority, b.confidence))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        })
+        .max_by(|(_, a), (_, b)| rank(a, b))
+        .or_else(|| hits.iter().enumerate().max_by(|(_, a), (_, b)| rank(a, b)))
         .map(|(i, _)| i);
     let Some(root) = root else {
         return unclassified(test_ref, &message, events, idx);

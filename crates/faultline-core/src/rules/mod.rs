@@ -151,7 +151,11 @@ impl RuleSet {
                 None => self.rules.push(r),
             }
         }
-        self.pods.extend(other.pods);
+        // Same for naming conventions: the user's `pod_for` for a kind wins over the built-in one.
+        for (kind, pod) in other.pods {
+            self.pods.retain(|(k, _)| *k != kind);
+            self.pods.push((kind, pod));
+        }
     }
 
     pub fn infos(&self) -> Vec<RuleInfo> {

@@ -358,3 +358,49 @@ fn a_user_rule_replaces_a_builtin_one_with_the_same_id() {
         ("wait-timeout", Blame::Infrastructure, "slow cluster")
     );
 }
+
+#[test]
+fn a_users_pod_convention_replaces_the_builtin_one() {
+    let mut rules = RuleSet::builtin();
+    rules.merge(
+        RuleSet::from_toml(
+            "mine.toml",
+            "[[pod_for]]\nkind = \"ShareManager\"\npod = \"nfs-{name}\"\n[[rule]]\nid = \"x\"\nblame = \"test\"\nconfidence = 0.5\npriority = 1000\nsummary = \"pod {gone.pod}\"\n[[rule.match]]\nas = \"gone\"\ntype = \"object_deleted\"\n",
+        )
+        .expect("valid"),
+    );
+    let events = [ev(T, EventKind::ObjectDeleted, 1, 1, &[("kind", "ShareManager"), ("name", "pvc-9")])];
+    let d = diagnose(&[case(T, TestStatus::Failed, "")], &events, &rules);
+    assert_eq!(d[0].summary, "pod nfs-pvc-9");
+}
+
+#[test]
+fn rules_that_explain_each_other_still_give_a_root_cause() {
+    let rules = RuleSet::from_toml(
+        "mine.toml",
+        r#"
+[[rule]]
+id = "a"
+blame = "product"
+confidence = 0.5
+priority = 1
+explains = ["b"]
+summary = "a"
+[[rule.match]]
+type = "timeout"
+
+[[rule]]
+id = "b"
+blame = "test"
+confidence = 0.5
+priority = 2
+explains = ["a"]
+summary = "b"
+[[rule.match]]
+type = "timeout"
+"#,
+    )
+    .expect("valid");
+    let d = diagnose(&[case(T, TestStatus::Failed, "")], &[ev(T, EventKind::Timeout, 1, 1, &[])], &rules);
+    assert_eq!((d[0].rule.as_str(), d[0].symptoms.len()), ("b", 1));
+}
