@@ -2,10 +2,36 @@
 //! its pod hashes, volume ids, times and IPs differ. Text is normalised the way Kubernetes' own triage tool
 //! does it (volatile tokens become placeholders), then hashed with md5.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use regex::Regex;
 use serde::Serialize;
+
+/// Timestamps span separators (`10:15:02`), so they are replaced before the text is cut into words.
+/// Shapes: RFC 3339 / ISO (`2024-11-16T10:15:02.815Z`, `2024-11-16 10:15:02,815`), Robot
+/// (`20241116 10:15:02.815`), klog (`I1116 10:15:02.815123`), syslog (`Nov 16 10:15:02`), bare times.
+fn timestamps() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
+            r"|\b\d{8} \d{2}:\d{2}:\d{2}(?:\.\d+)?\b",
+            r"|\b[IWEF]\d{4} \d{2}:\d{2}:\d{2}(?:\.\d+)?\b",
+            r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2}\b",
+            r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?: ?UTC)?\b",
+        ))
+        .ok()
+    })
+    .as_ref()
+}
 
 /// Volatile tokens → placeholders. Order matters: longer, more specific shapes first.
 pub fn normalise(text: &str) -> String {
+    let text = match timestamps() {
+        Some(re) => re.replace_all(text, "<ts>"),
+        None => Cow::Borrowed(text),
+    };
     let mut out = String::with_capacity(text.len());
     for (i, token) in
         text.split_inclusive(|c: char| c.is_whitespace() || "\"'()[]{},=:;<>".contains(c)).enumerate()
@@ -174,6 +200,25 @@ mod tests {
             normalise("share-manager-pvc-4f2a7c1e-9b3d-4e8a-a1c2-7d9e0f3b5a61"),
             "share-manager-pvc-<uuid>"
         );
+    }
+
+    #[test]
+    fn timestamps_become_one_placeholder() {
+        for (text, want) in [
+            ("failed at 2024-11-16T10:15:02.815Z on node-1", "failed at <ts> on node-1"),
+            ("failed at 2025-01-02 03:04:05,123+01:00 on node-1", "failed at <ts> on node-1"),
+            ("20241116 10:15:02.815 FAIL x", "<ts> FAIL x"),
+            ("I1116 10:15:02.815123 1 controller.go:42] x", "<ts> <n> controller.go:<n>] x"),
+            ("Nov 16 10:15:02 node-1 kubelet", "<ts> node-1 kubelet"),
+            ("timed out at 10:15:02 UTC", "timed out at <ts>"),
+        ] {
+            assert_eq!(normalise(text), want, "{text}");
+        }
+        assert_eq!(
+            fingerprint("Volume pvc-1 detached at 2024-11-16T10:15:02Z"),
+            fingerprint("Volume pvc-1 detached at 2026-01-01T00:00:00Z")
+        );
+        assert_eq!(normalise("version 1.2.3 node-3"), "version <n> node-3", "not a time: left to the word rules");
     }
 
     #[test]
