@@ -218,7 +218,11 @@ mod tests {
             fingerprint("Volume pvc-1 detached at 2024-11-16T10:15:02Z"),
             fingerprint("Volume pvc-1 detached at 2026-01-01T00:00:00Z")
         );
-        assert_eq!(normalise("version 1.2.3 node-3"), "version <n> node-3", "not a time: left to the word rules");
+        assert_eq!(
+            normalise("version 1.2.3 node-3"),
+            "version <n> node-3",
+            "not a time: left to the word rules"
+        );
     }
 
     #[test]

@@ -186,14 +186,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let at = span.start.min(self.text.len());
-        let before = &self.text[..at];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        let (line, col) = crate::decode::line_col(self.text.as_bytes(), span.start);
         self.errors.push(RuleError {
             file: self.file.to_string(),
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: u32::try_from(col).unwrap_or(u32::MAX),
+            line,
+            column: col,
             message: message.into(),
         });
     }
