@@ -25,6 +25,7 @@ pub mod rules;
 pub mod source;
 pub mod timefmt;
 pub mod warning;
+pub(crate) mod xml_drive;
 
 pub use analyze::{Analysis, AnalyzeOptions, analyze};
 pub use event::{Event, EventKind, Plane};

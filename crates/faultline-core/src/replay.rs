@@ -410,6 +410,19 @@ mod tests {
     }
 
     #[test]
+    fn the_report_carries_steps_and_gaps_but_not_the_object_history() {
+        let events = founding();
+        let idx: Vec<usize> = (0..events.len()).collect();
+        let json = serde_json::to_value(Timeline::build("t", &events, &idx)).unwrap_or_default();
+        assert_eq!(json["steps"][4]["phase"], "fault_injection");
+        assert_eq!(json["steps"][4]["type"], "step_started");
+        assert_eq!(json["gaps"][0]["after_step"], 9);
+        assert!(json.get("history").is_none(), "state_at is a library API; the report stays small");
+        let state = serde_json::to_value(Timeline::build("t", &events, &idx).state_at(5)).unwrap_or_default();
+        assert_eq!(state[0]["existence"], "deleted");
+    }
+
+    #[test]
     fn owners_follow_naming_conventions() {
         assert_eq!(owner_by_name("Pod", "share-manager-pvc-1").as_deref(), Some("ShareManager/pvc-1"));
         assert_eq!(

@@ -5,8 +5,7 @@
 //! Robot writes local time without a zone; it is read as UTC, which is what CI machines almost always
 //! run in.
 
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use crate::junit::entities;
 use crate::junit::lines::LineIndex;
@@ -96,8 +95,6 @@ struct State<'a> {
 }
 
 pub fn read_output_xml(file: &str, text: &str, warnings: &mut Vec<Warning>) -> RobotRun {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(false);
     let mut st = State {
         file,
         idx: LineIndex::new(text),
@@ -111,43 +108,28 @@ pub fn read_output_xml(file: &str, text: &str, warnings: &mut Vec<Warning>) -> R
         status_for_test: false,
         skipped_depth: 0,
     };
-    loop {
-        let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        match reader.read_event() {
-            Ok(Event::Start(e)) => st.start(&e, pos, false),
-            Ok(Event::Empty(e)) => {
-                st.start(&e, pos, true);
-                st.end();
-            }
-            Ok(Event::End(_)) => st.end(),
-            Ok(Event::Text(t)) => st.text.push_str(&t.xml10_content()),
-            Ok(Event::CData(c)) => st.text.push_str(&c.xml10_content()),
-            Ok(Event::GeneralRef(r)) => match entities::resolve(&r) {
-                Some(c) => st.text.push(c),
-                None => {
-                    st.text.push('&');
-                    st.text.push_str(&r);
-                    st.text.push(';');
-                }
-            },
-            Ok(Event::Eof) => {
-                if !st.stack.is_empty() {
-                    st.malformed(
-                        text.len(),
-                        "the file ends before its elements are closed (truncated?)".into(),
-                    );
-                }
-                break;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(pos);
-                st.malformed(at, format!("XML error: {e}"));
-                break;
-            }
+    match crate::xml_drive::drive(text, &mut st) {
+        Ok(()) if !st.stack.is_empty() => {
+            st.malformed(text.len(), "the file ends before its elements are closed (truncated?)".into());
         }
+        Ok(()) => {}
+        Err((at, message)) => st.malformed(at, message),
     }
     st.finish()
+}
+
+impl crate::xml_drive::XmlSink for State<'_> {
+    fn start(&mut self, e: &BytesStart<'_>, pos: usize, empty: bool) {
+        State::start(self, e, pos, empty);
+    }
+
+    fn end(&mut self, _local_name: &[u8]) {
+        State::end(self);
+    }
+
+    fn text(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
 }
 
 fn attr_map(e: &BytesStart<'_>) -> Vec<(String, String)> {

@@ -3,8 +3,7 @@
 
 use std::collections::HashMap;
 
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::entities;
 use super::lines::LineIndex;
@@ -71,10 +70,6 @@ struct State<'a> {
 /// Cases without their own `timestamp` take their suite's: most dialects only stamp the suite, and
 /// line-to-test assignment lays such cases out one after another (see `assign`).
 pub fn read_junit(file: &str, text: &str, warnings: &mut Vec<Warning>) -> JunitDoc {
-    let mut reader = Reader::from_str(text);
-    let cfg = reader.config_mut();
-    cfg.trim_text(false);
-    cfg.check_end_names = true;
     let mut st = State {
         file,
         idx: LineIndex::new(text),
@@ -87,55 +82,36 @@ pub fn read_junit(file: &str, text: &str, warnings: &mut Vec<Warning>) -> JunitD
         ids: HashMap::new(),
         unknown_entity_reported: false,
     };
-    loop {
-        let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        match reader.read_event() {
-            Ok(Event::Start(e)) => st.start(&e, pos, false),
-            Ok(Event::Empty(e)) => {
-                st.start(&e, pos, true);
-                st.end(e.local_name().as_ref().as_bytes());
-            }
-            Ok(Event::End(e)) => st.end(e.local_name().as_ref().as_bytes()),
-            Ok(Event::Text(t)) => {
-                if st.sink != Sink::None {
-                    let s = t.xml10_content();
-                    st.push_text(&s);
-                }
-            }
-            Ok(Event::CData(c)) => {
-                if st.sink != Sink::None {
-                    let s = c.xml10_content();
-                    st.push_text(&s);
-                }
-            }
-            Ok(Event::GeneralRef(r)) => {
-                if st.sink != Sink::None {
-                    let name: String = r.to_string();
-                    match entities::resolve(&name) {
-                        Some(c) => st.push_text(c.encode_utf8(&mut [0; 4])),
-                        None => {
-                            st.push_text(&format!("&{name};"));
-                            st.unknown_entity(&format!("&{name};"), pos);
-                        }
-                    }
-                }
-            }
-            Ok(Event::Eof) => {
-                if !st.suites.is_empty() || st.case.is_some() {
-                    let at = text.len();
-                    st.malformed(at, "the file ends before its elements are closed (truncated?)".into());
-                }
-                break;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(pos);
-                st.malformed(at, format!("XML error: {e}"));
-                break;
-            }
+    match crate::xml_drive::drive(text, &mut st) {
+        Ok(()) if !st.suites.is_empty() || st.case.is_some() => {
+            st.malformed(text.len(), "the file ends before its elements are closed (truncated?)".into());
         }
+        Ok(()) => {}
+        Err((at, message)) => st.malformed(at, message),
     }
     st.finish()
+}
+
+impl crate::xml_drive::XmlSink for State<'_> {
+    fn start(&mut self, e: &BytesStart<'_>, pos: usize, empty: bool) {
+        State::start(self, e, pos, empty);
+    }
+
+    fn end(&mut self, local_name: &[u8]) {
+        State::end(self, local_name);
+    }
+
+    fn text(&mut self, s: &str) {
+        if self.sink != Sink::None {
+            self.push_text(s);
+        }
+    }
+
+    fn unknown_entity(&mut self, entity: &str, pos: usize) {
+        if self.sink != Sink::None {
+            State::unknown_entity(self, entity, pos);
+        }
+    }
 }
 
 fn local(e: &BytesStart<'_>) -> Vec<u8> {

@@ -3,9 +3,40 @@
 //! A rule is a declarative pattern over a test's events: predicates on type and fields, a sequence of
 //! matches with time windows, absences ("with no remount in between"), field joins across matches, and
 //! cues from the test's intent (its name, `[Documentation]` and step names). The built-in pack
-//! (`builtin.toml`) is written in the same TOML format users extend with `--rules FILE`; the format is
-//! documented in the README ("Root-cause rules").
+//! (`builtin.toml`) is written in the same TOML format users extend with `--rules FILE`; the complete
+//! reference is `FORMAT.md` next to this file (the README's "Root-cause rules" is the tour). In short:
 //!
+//! ```toml
+//! [[rule]]
+//! id = "deleted-cr-instead-of-pod"   # public id; a later file's rule with the same id replaces it
+//! blame = "test"                     # test | product | infrastructure | unknown
+//! confidence = 0.9                   # [0,1]; +0.05 when intent.boost matches
+//! priority = 100                     # ranks hits no other hit explains
+//! explains = ["data-unreadable"]     # these hits become symptoms of this one
+//! summary = "deleted {deleted.kind} `{deleted.name}` at {deleted.time} ({deleted.source})"
+//! [rule.intent]                      # regexes over test name, documentation, top-level step names
+//! require = '''(?i)pod|crash|recover'''
+//! forbid = '''(?i)custom resource|finalizer'''
+//! [[rule.match]]                     # clauses bind events in order, with backtracking
+//! as = "failure"
+//! type = ["io_error", "checksum"]
+//! where = { result = "~^(read_failed|empty)$" }    # exact, ~regex, >=N, <N, >=@other_field
+//! [[rule.match]]
+//! as = "deleted"
+//! type = "object_deleted"
+//! where = { plane = "management" }
+//! before = "failure"                 # after / before / between = ["a", "b"]
+//! within = "30m"                     # 90s, 10m, 1h30m
+//! [[rule.absent]]                    # no such event may exist in the window
+//! type = "state_changed"
+//! where = { state = "remount_requested" }
+//! join = { name = "~{deleted.name}" } # field equals (or, with ~, contains) the rendered template
+//! between = ["deleted", "failure"]
+//! ```
+//!
+//! Why TOML clauses rather than a query language: rules come from users and must be checkable with
+//! located errors (`RuleSet::check`), bounded at run time, and readable by the people whose tests they
+//! judge.
 //! The engine reasons over sequences, not symptoms: `md5sum … Connection timed out` alone is a product
 //! symptom (`data-unreadable`); the same symptom after the test deleted a custom resource, with no remount
 //! in between, is a test bug (`deleted-cr-instead-of-pod`) that explains — and outranks — the symptom.

@@ -1,0 +1,52 @@
+//! The one streaming loop both XML readers (JUnit and Robot output.xml) run: quick-xml events in,
+//! element starts and ends and exact text out. Entity and character references are resolved here;
+//! unknown ones are kept verbatim and reported, never dropped.
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use crate::junit::entities;
+
+pub trait XmlSink {
+    fn start(&mut self, e: &BytesStart<'_>, pos: usize, empty: bool);
+    fn end(&mut self, local_name: &[u8]);
+    fn text(&mut self, s: &str);
+    /// An entity reference that is not XML's (`&nbsp;`): it has already been passed to `text` verbatim.
+    fn unknown_entity(&mut self, _entity: &str, _pos: usize) {}
+}
+
+/// Reads `text` to its end. `Err((offset, message))` when the document is not well-formed; what was read
+/// before has been delivered to the sink.
+pub fn drive(text: &str, sink: &mut impl XmlSink) -> Result<(), (usize, String)> {
+    let mut reader = Reader::from_str(text);
+    let cfg = reader.config_mut();
+    cfg.trim_text(false);
+    cfg.check_end_names = true;
+    loop {
+        let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        match reader.read_event() {
+            Ok(Event::Start(e)) => sink.start(&e, pos, false),
+            Ok(Event::Empty(e)) => {
+                sink.start(&e, pos, true);
+                sink.end(e.local_name().as_ref().as_bytes());
+            }
+            Ok(Event::End(e)) => sink.end(e.local_name().as_ref().as_bytes()),
+            Ok(Event::Text(t)) => sink.text(&t.xml10_content()),
+            Ok(Event::CData(c)) => sink.text(&c.xml10_content()),
+            Ok(Event::GeneralRef(r)) => match entities::resolve(&r) {
+                Some(c) => sink.text(c.encode_utf8(&mut [0; 4])),
+                None => {
+                    let verbatim = format!("&{};", &*r);
+                    sink.text(&verbatim);
+                    sink.unknown_entity(&verbatim, pos);
+                }
+            },
+            Ok(Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => {
+                let at = usize::try_from(reader.error_position()).unwrap_or(pos);
+                return Err((at, format!("XML error: {e}")));
+            }
+        }
+    }
+}
