@@ -48,7 +48,49 @@ fn k8s_log(bytes: usize) -> String {
     s
 }
 
+/// The founding case plus 100,000 unrelated manager-log lines: what a diagnosis costs in a noisy run.
+fn noisy_founding() -> Vec<InputFile> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rwx-recovery-cr-deleted");
+    let mut files: Vec<InputFile> = ["junit.xml", "output.xml", "console.log"]
+        .iter()
+        .filter_map(|n| std::fs::read(dir.join(n)).ok().map(|b| InputFile::new(*n, b)))
+        .collect();
+    let mut noise = String::new();
+    let mut rng = Lcg(11);
+    for i in 0..100_000u64 {
+        let ms = 1_731_751_920_000 + i * 3;
+        let secs = ms / 1000;
+        noise.push_str(&format!(
+            "time=\"2024-11-16T10:{:02}:{:02}.{:03}Z\" level=info msg=\"Requeue volume due to conflict\" controller=longhorn-volume node=ip-10-0-1-{} volume=pvc-noise-{:04x}\n",
+            (secs / 60) % 60,
+            secs % 60,
+            ms % 1000,
+            rng.next() % 250,
+            rng.next() % 4096
+        ));
+    }
+    files.push(InputFile::new("noise/longhorn-manager.log", noise.into_bytes()));
+    files
+}
+
 fn bench(c: &mut Criterion) {
+    let noisy = noisy_founding();
+    let noisy_bytes: u64 = noisy.iter().map(|f| f.bytes.len() as u64).sum();
+    let mut group = c.benchmark_group("diagnosis");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(noisy_bytes));
+    group.bench_function("noisy_founding_case_100k_lines", |b| {
+        b.iter(|| {
+            let a = analyze(noisy.clone(), &AnalyzeOptions::default());
+            assert_eq!(
+                a.report.diagnoses.first().map(|d| d.rule.as_str()),
+                Some("deleted-cr-instead-of-pod")
+            );
+            a.report.events.len()
+        })
+    });
+    group.finish();
+
     let log = k8s_log(100 << 20);
     let mut group = c.benchmark_group("log");
     group.sample_size(10);
