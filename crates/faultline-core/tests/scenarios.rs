@@ -273,6 +273,21 @@ fn every_scenario_gets_its_expected_diagnosis() {
         let report = run(&dir);
         let failed = report.tests.iter().filter(|t| t.status.is_failure()).count();
         assert_eq!(report.diagnoses.len(), failed, "{}: one diagnosis per failed test", dir.display());
+        // No bleeding: a diagnosis cites only its own test's lines (or run-level ones near it).
+        for d in &report.diagnoses {
+            for ev in &d.evidence {
+                assert!(
+                    report.events.iter().any(|e| e.source.file == ev.file
+                        && e.source.covers(ev.line)
+                        && (e.test.as_deref() == Some(d.test.id.as_str()) || e.test.is_none())),
+                    "{}: {} cites {}:{} from another test",
+                    dir.display(),
+                    d.test.name,
+                    ev.file,
+                    ev.line
+                );
+            }
+        }
         for (test, rule, blame) in expected_diagnoses(&expected, &report) {
             total += 1;
             let got = match &test {
