@@ -76,8 +76,19 @@ fn diagnosis_view(report: &Report) -> serde_json::Value {
     })
 }
 
+/// Each scenario is analysed once for all the tests here (the noisy one is 100,000 lines).
 fn run(dir: &Path) -> Report {
-    analyze(load(dir), &AnalyzeOptions::default()).report
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, Report>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(r) = cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+        return r;
+    }
+    let report = analyze(load(dir), &AnalyzeOptions::default()).report;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(dir.to_path_buf(), report.clone());
+    }
+    report
 }
 
 #[test]

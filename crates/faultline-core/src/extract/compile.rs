@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use toml::Spanned;
@@ -210,9 +210,15 @@ pub fn automaton(literals: &[String]) -> Option<AhoCorasick> {
     if literals.is_empty() {
         return None;
     }
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(literals)
-        .ok()
+    // A full DFA is the fastest scan for a pack-sized literal set; a huge user pack may exceed what a
+    // DFA can hold, and then the automaton picks a smaller representation itself.
+    let builder = |kind| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(kind)
+            .build(literals)
+            .ok()
+    };
+    builder(Some(AhoCorasickKind::DFA)).or_else(|| builder(None))
 }

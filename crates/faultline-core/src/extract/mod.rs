@@ -146,19 +146,31 @@ impl Pack {
     /// event of each type: the first pattern in pack order wins, so specific patterns go first.
     pub fn extract(&self, cand: &Candidate<'_>, out: &mut Vec<Event>) {
         let Some(ac) = &self.automaton else { return };
-        let mut present = vec![false; self.literals.len()];
+        // Most lines match no literal: keep the bitset on the stack so they cost one automaton scan and
+        // no allocation. Only packs with more than 512 distinct literals spill to the heap.
+        let words = self.literals.len().div_ceil(64);
+        let mut stack = [0u64; 8];
+        let mut heap = Vec::new();
+        let present: &mut [u64] = if words <= stack.len() {
+            &mut stack[..words]
+        } else {
+            heap.resize(words, 0);
+            &mut heap
+        };
         let mut any = false;
         for m in ac.find_overlapping_iter(cand.text) {
-            present[m.pattern().as_usize()] = true;
+            let i = m.pattern().as_usize();
+            present[i / 64] |= 1 << (i % 64);
             any = true;
         }
         if !any {
             return;
         }
+        let has = |i: usize| present[i / 64] & (1 << (i % 64)) != 0;
         let mut joined: Option<String> = None;
         let mut produced: Vec<EventKind> = Vec::new();
         for p in &self.patterns {
-            if produced.contains(&p.event) || !p.literals.iter().all(|&l| present[l]) {
+            if produced.contains(&p.event) || !p.literals.iter().all(|&l| has(l)) {
                 continue;
             }
             if let Some(origins) = &p.origins
