@@ -326,3 +326,293 @@ fn a_replica_deletion_is_not_a_volume_deletion() {
     );
     assert!(!f.contains_key("name"));
 }
+
+const SM: &str = "pvc-4f2a7c1e-9b3d-4e8a-a1c2-7d9e0f3b5a61";
+
+#[test]
+fn step_names_carry_component_and_workload() {
+    let step = |t| events(Origin::Step, "output.xml", t, None);
+    for name in ["Delete sharemanager pod of deployment 0", "When Delete sharemanager pod of deployment 0"] {
+        let e = step(name);
+        assert_eq!(
+            (e[0].fields["component"].as_str(), e[0].fields["workload"].as_str()),
+            ("share-manager", "deployment 0"),
+            "{name}"
+        );
+    }
+    let e = step("Then Delete instance-manager of deployment 0 volume and wait for recover");
+    let f = &e[0].fields;
+    assert_eq!(
+        (f["kind"].as_str(), f["component"].as_str(), f["plane"].as_str()),
+        ("Pod", "instance-manager", "workload")
+    );
+    // A step that only waits deletes nothing.
+    assert!(step("Wait for sharemanager pod of deployment 0 running").is_empty());
+}
+
+#[test]
+fn controller_created_pod_names_pod_and_node() {
+    let e = one(&format!(
+        r#"time="2024-11-16T10:15:05.535Z" level=info msg="Created pod for share manager on node ip-10-0-1-242" controller=longhorn-share-manager node=ip-10-0-1-242 shareManager={SM} state=starting"#
+    ));
+    let f = get(&e, EventKind::ObjectCreated);
+    assert_eq!(
+        (f["kind"].as_str(), f["name"].as_str(), f["node"].as_str(), f["plane"].as_str()),
+        ("Pod", format!("share-manager-{SM}").as_str(), "ip-10-0-1-242", "workload")
+    );
+    let e = one(&format!(
+        r#"time="2024-11-16T10:15:05.487Z" level=info msg="Creating pod for share manager {SM}" shareManager={SM}"#
+    ));
+    assert_eq!(get(&e, EventKind::ObjectCreated)["name"], format!("share-manager-{SM}"));
+}
+
+#[test]
+fn watch_rows_in_any_file() {
+    let e = one(&format!("[2024-11-16T10:15:02Z] DELETED    {SM}   running   ip-10-0-1-242   2m38s"));
+    let f = get(&e, EventKind::ObjectDeleted);
+    assert_eq!(
+        (f["kind"].as_str(), f["plane"].as_str(), f["via"].as_str()),
+        ("ShareManager", "management", "watch")
+    );
+    let e = one(&format!("[2024-11-16T10:15:02Z] MODIFIED   {SM}   starting  ip-10-0-1-242   0s"));
+    assert_eq!(get(&e, EventKind::StateChanged)["state"], "starting");
+    assert_eq!(get(&e, EventKind::StateChanged)["kind"], "ShareManager");
+    let e = one(&format!("MODIFIED   {SM}   v1   attached   degraded   ip-10-0-1-242   18h"));
+    let f = get(&e, EventKind::StateChanged);
+    assert_eq!(
+        (f["kind"].as_str(), f["state"].as_str(), f["robustness"].as_str()),
+        ("Volume", "attached", "degraded")
+    );
+    let e = one(&format!("DELETED    share-manager-{SM}   0/1     Terminating   0     5m"));
+    assert_eq!(get(&e, EventKind::ObjectDeleted)["kind"], "Pod");
+    let e = one(&format!("MODIFIED   share-manager-{SM}   0/1     ContainerCreating   0     1s"));
+    assert_eq!(get(&e, EventKind::StateChanged)["state"], "ContainerCreating");
+    // An engine row (data-engine column, `-e-` name) is no ShareManager.
+    let e = one(&format!("MODIFIED   {SM}-e-0   v1   running   ip-10-0-1-242   18h"));
+    assert!(e.iter().all(|(_, f)| f.get("kind").map(String::as_str) != Some("ShareManager")), "{e:?}");
+}
+
+#[test]
+fn remount_by_pod_deletion_names_the_volume() {
+    let e = one(&format!(
+        r#"level=info msg="Deleted pod e2e-test-deployment-0-db6496856-w7fkr so that Kubernetes will handle remounting volume {SM}""#
+    ));
+    let s = get(&e, EventKind::StateChanged);
+    assert_eq!(
+        (s["kind"].as_str(), s["name"].as_str(), s["state"].as_str()),
+        ("Volume", SM, "remount_requested")
+    );
+    let d = get(&e, EventKind::ObjectDeleted);
+    assert_eq!((d["kind"].as_str(), d["name"].as_str()), ("Pod", "e2e-test-deployment-0-db6496856-w7fkr"));
+}
+
+#[test]
+fn volume_events_become_states() {
+    let e = one(&format!(
+        "[2024-11-16T10:13:48Z] longhorn-system  Normal   Degraded   volume/{SM}   volume {SM} became degraded"
+    ));
+    let f = get(&e, EventKind::StateChanged);
+    assert_eq!((f["kind"].as_str(), f["name"].as_str(), f["state"].as_str()), ("Volume", SM, "degraded"));
+    let e = one("Volume e2e-test-volume-0 is attached");
+    assert_eq!(get(&e, EventKind::StateChanged)["state"], "attached");
+}
+
+#[test]
+fn pytest_checksum_assertion() {
+    let empty = format!("{:x}", md5::compute(b""));
+    let e = events(
+        Origin::Junit,
+        "junit.xml",
+        &format!("E       AssertionError: assert '{empty}' == '6dae5b70561d3899fa6196e9b9db5f0f'"),
+        None,
+    );
+    let c = e.iter().find(|e| e.kind == EventKind::Checksum).expect("checksum");
+    assert_eq!((c.fields["result"].as_str(), c.fields["got"].as_str()), ("empty_input", empty.as_str()));
+    assert!(e.iter().any(|e| e.kind == EventKind::Assertion));
+}
+
+#[test]
+fn checksum_results_classified() {
+    use super::post::checksum_result;
+    let md5 = "6dae5b70561d3899fa6196e9b9db5f0f";
+    assert_eq!(checksum_result(Some("6DAE5B70561D3899FA6196E9B9DB5F0F"), Some(md5)), "match");
+    assert_eq!(checksum_result(Some("   "), Some(md5)), "empty");
+    assert_eq!(checksum_result(None, Some(md5)), "empty");
+    assert_eq!(checksum_result(Some("md5sum: /data/x: No such file or directory"), Some(md5)), "read_failed");
+    assert_eq!(checksum_result(Some("md5sum: /data/x: Input/output error"), None), "read_failed");
+    let empty = format!("{:x}", md5::compute(b""));
+    assert_eq!(checksum_result(Some(&empty), Some(md5)), "empty_input");
+    assert_eq!(checksum_result(Some(md5), Some(&empty)), "mismatch");
+}
+
+#[test]
+fn infra_power_eviction_cloud() {
+    let e = one("Stopping instances ['i-001b3c569d57b8931']");
+    let f = get(&e, EventKind::Infra);
+    assert_eq!((f["reason"].as_str(), f["instance"].as_str()), ("power_off", "i-001b3c569d57b8931"));
+    assert_eq!(
+        get(&one("Starting instances ['i-001b3c569d57b8931']"), EventKind::Infra)["reason"],
+        "power_on"
+    );
+    let f = one("Powering off node ip-10-0-2-107");
+    assert_eq!(
+        (get(&f, EventKind::Infra)["reason"].as_str(), get(&f, EventKind::Infra)["node"].as_str()),
+        ("power_off", "ip-10-0-2-107")
+    );
+    let e = one(
+        "default  Normal  TaintManagerEviction  pod/e2e-test-deployment-0-db6496856-w7fkr  Marking for deletion Pod default/e2e-test-deployment-0-db6496856-w7fkr",
+    );
+    assert_eq!(get(&e, EventKind::Infra)["reason"], "eviction");
+    assert_eq!(get(&one("Status: Failed  Reason: Evicted"), EventKind::Infra)["reason"], "eviction");
+    let e = one(
+        "An error occurred (InsufficientInstanceCapacity) when calling the StartInstances operation: no capacity",
+    );
+    let f = get(&e, EventKind::Infra);
+    assert_eq!((f["reason"].as_str(), f["error"].as_str()), ("cloud_api", "InsufficientInstanceCapacity"));
+    let e = one("Warning  Failed  pod/x  Error: ImagePullBackOff");
+    assert_eq!(get(&e, EventKind::Infra)["reason"], "image_pull");
+    let e = one("KubernetesNodeNotReady: replica rebuild failed");
+    assert_eq!(get(&e, EventKind::Infra)["reason"], "not_ready");
+    let e = one(
+        "dial tcp: lookup minio.default.svc on 10.43.0.10:53: read udp 10.42.0.5:41234->10.43.0.10:53: i/o timeout",
+    );
+    assert_eq!(get(&e, EventKind::Infra)["reason"], "dns");
+}
+
+#[test]
+fn io_errors_on_the_data_path() {
+    for (line, error) in [
+        ("ls: /data: Stale file handle", "Stale file handle"),
+        ("md5sum: can't open '/data/data.txt': Input/output error", "Input/output error"),
+        (
+            "mount.nfs: access denied by server while mounting 10.43.188.41:/pvc-1",
+            "access denied by server while mounting 10.43.188.41:/pvc-1",
+        ),
+        (
+            "[Sat Nov 16 10:16:06 2024] nfs: server 10.0.0.231 not responding, still trying",
+            "nfs server not responding",
+        ),
+    ] {
+        assert_eq!(get(&one(line), EventKind::IoError)["error"], error, "{line}");
+    }
+    let e = one("md5sum: can't open '/data/data.txt': Connection timed out");
+    assert_eq!(get(&e, EventKind::IoError)["path"], "/data/data.txt");
+    // An I/O timeout is not a wait that timed out.
+    assert!(e.iter().all(|(k, _)| *k != EventKind::Timeout), "{e:?}");
+}
+
+#[test]
+fn more_negatives() {
+    for line in [
+        "Power Off Volume Node For More Than Pod Eviction Timeout While Workload Heavy Writing",
+        "node controller: undeleted=3 redeleted=0",
+        "kubectl get pods -n longhorn-system",
+        "Kubectl deleted nothing",
+        "Image pulled successfully",
+        "assertion checks passed",
+        "Waiting for 3 replicas",
+        "Found old sharemanager share-manager-pvc-1 for volume pvc-1 was replaced",
+    ] {
+        let e = one(line);
+        assert!(
+            e.iter().all(|(k, _)| !matches!(
+                k,
+                EventKind::ObjectDeleted
+                    | EventKind::ObjectCreated
+                    | EventKind::IoError
+                    | EventKind::Infra
+                    | EventKind::Timeout
+                    | EventKind::Assertion
+                    | EventKind::Checksum
+            )),
+            "{line}: {e:?}"
+        );
+    }
+}
+
+#[test]
+fn timeouts_keep_what_was_last_seen() {
+    let e = one("Failed to wait for pvc-1 robustness=healthy, currently it's degraded");
+    let f = get(&e, EventKind::Timeout);
+    assert_eq!(
+        (f["condition"].as_str(), f["last_observed"].as_str()),
+        ("pvc-1 robustness=healthy", "degraded")
+    );
+    let e = one("timed out waiting for the condition on pods/share-manager-pvc-1");
+    assert_eq!(get(&e, EventKind::Timeout)["condition"], "the condition on pods/share-manager-pvc-1");
+    let e = one("sharemanager pod share-manager-pvc-1 not recreated");
+    assert_eq!(get(&e, EventKind::Timeout)["name"], "share-manager-pvc-1");
+}
+
+#[test]
+fn many_literals_spill_to_the_heap_bitset() {
+    let mut toml = String::new();
+    for i in 0..600 {
+        toml.push_str(&format!(
+            "[[pattern]]\nid = \"p{i}\"\nevent = \"infra\"\ncontains = [\"lit{i}x\"]\nregex = 'lit{i}x'\n"
+        ));
+    }
+    let pack = Pack::from_toml("big.toml", &toml).expect("valid");
+    let src = SourceRef::new("x", 1, 0, 1);
+    let mut out = Vec::new();
+    pack.extract(
+        &Candidate { text: "see lit599x here", next: None, origin: Origin::Log, source: &src, time_ms: None },
+        &mut out,
+    );
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].extractor, "p599");
+}
+
+#[test]
+fn more_pack_errors_are_located() {
+    let cases = [
+        ("[[object_kind]]\nkind = \"X\"\nplane = \"control\"\n", 3, 9, "unknown plane"),
+        (
+            "[[pattern]]\nid = \"a\"\nevent = \"wait\"\norigins = [\"stdout\"]\ncontains = [\"x\"]\nregex = \"x\"\n",
+            4,
+            11,
+            "unknown origin",
+        ),
+        ("[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"\"]\nregex = \"x\"\n", 4, 12, "non-empty"),
+        (
+            "[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"x\"]\nregex = \"x\"\nlines = 3\n",
+            6,
+            9,
+            "1 or 2",
+        ),
+        (
+            "[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"x\"]\nregex = \"x\"\n[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"x\"]\nregex = \"x\"\n",
+            7,
+            6,
+            "duplicate",
+        ),
+        (
+            "[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"x\"]\nregex = '''\\w{1000}\\w{1000}\\w{1000}'''\n",
+            5,
+            9,
+            "invalid regex",
+        ),
+    ];
+    for (text, line, col, needle) in cases {
+        let e = Pack::from_toml("mine.toml", text).expect_err("must fail");
+        assert_eq!((e.line, e.column), (line, col), "{text}: {e}");
+        assert!(e.message.contains(needle), "{e}");
+    }
+}
+
+#[test]
+fn pytest_shortened_checksum_assertion_reads_as_failed_read() {
+    let e = events(
+        Origin::Junit,
+        "junit.xml",
+        r#"E       assert "md5sum: can'...ion timed out" == '6dae5b70561d...196e9b9db5f0f'"#,
+        None,
+    );
+    let c = e.iter().find(|e| e.kind == EventKind::Checksum).expect("checksum");
+    assert_eq!(
+        (c.fields["result"].as_str(), c.fields["expected"].as_str()),
+        ("read_failed", "6dae5b70561d...196e9b9db5f0f")
+    );
+    // Comparing two non-digests is no checksum.
+    assert!(one("E       assert 'running' == 'stopped'").iter().all(|(k, _)| *k != EventKind::Checksum));
+}

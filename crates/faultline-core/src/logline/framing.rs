@@ -1,18 +1,25 @@
 //! Console framing: which test printed which console lines. Robot's console and pytest's `-v` output
 //! both name the running test; that is the strongest evidence for tying a line to a test.
 
+use std::borrow::Cow;
+
 use super::{Frame, FrameStyle, LogFile};
 use crate::model::TestStatus;
 
-/// The line as the console printed it: without a Jenkins timestamper prefix or ANSI codes.
-fn console_text(file: &LogFile, idx: usize) -> String {
-    let clean = file.clean(idx);
-    let s: &str = &clean;
-    let s = match s.strip_prefix('[').and_then(|r| r.split_once("] ")) {
+/// The line as the console printed it: without a Jenkins timestamper prefix or ANSI codes. Borrowed
+/// unless the line had escapes, so framing a large plain log allocates nothing per line.
+fn console_text(file: &LogFile, idx: usize) -> Cow<'_, str> {
+    match file.clean(idx) {
+        Cow::Borrowed(s) => Cow::Borrowed(without_stamp(s)),
+        Cow::Owned(s) => Cow::Owned(without_stamp(&s).to_string()),
+    }
+}
+
+fn without_stamp(s: &str) -> &str {
+    match s.strip_prefix('[').and_then(|r| r.split_once("] ")) {
         Some((stamp, rest)) if crate::timefmt::iso8601_prefix(stamp).is_some() => rest,
         _ => s,
-    };
-    s.to_string()
+    }
 }
 
 fn is_sep(s: &str, c: char) -> bool {
@@ -48,6 +55,10 @@ fn robot_name(s: &str) -> (String, bool) {
     if let Some(i) = name.find(" | ") {
         name = &name[..i];
     }
+    // A cut name can run straight into the first console message: `…With RWO Volum... Initialized`.
+    if let Some(i) = name.find("... ") {
+        name = &name[..i + 3];
+    }
     let name = name.trim();
     match name.strip_suffix("...") {
         Some(prefix) => (prefix.to_string(), true),
@@ -56,8 +67,14 @@ fn robot_name(s: &str) -> (String, bool) {
 }
 
 pub fn detect_frames(file: &LogFile) -> Vec<Frame> {
-    let mut frames = robot_frames(file);
-    if frames.is_empty() {
+    // Both consoles leave an unmistakable mark somewhere; a component log has neither, and then one
+    // substring search replaces two passes over its lines.
+    let text = file.text.as_bytes();
+    let mut frames = Vec::new();
+    if memchr::memmem::find(text, b"====================").is_some() {
+        frames = robot_frames(file);
+    }
+    if frames.is_empty() && memchr::memmem::find(text, b".py::").is_some() {
         frames = pytest_frames(file);
     }
     frames
@@ -111,7 +128,7 @@ fn robot_frames(file: &LogFile) -> Vec<Frame> {
             expect_test = false;
             let (name, truncated) = robot_name(&line);
             // After the last test, the suite's own status line comes: `Suite :: Doc   | FAIL |` and a count.
-            let next = if i + 1 < n { console_text(file, i + 1) } else { String::new() };
+            let next = if i + 1 < n { console_text(file, i + 1) } else { Cow::Borrowed("") };
             let is_suite_status = robot_status(&line).is_some()
                 && (suite.as_deref() == Some(name.as_str()) || next.contains(" tests, "));
             if !is_suite_status && !name.is_empty() {
@@ -160,6 +177,26 @@ fn pytest_start(s: &str) -> Option<(String, String, &str)> {
     Some((suite, name, s[node.len()..].trim_start()))
 }
 
+/// A status pytest wrote at the end of a line after the test's own output (`done PASSED [ 42%]`). The
+/// progress marker is required unless the word stands alone: a test may print `backup FAILED` itself.
+fn pytest_trailing_status(s: &str) -> Option<TestStatus> {
+    let t = s.trim_end();
+    let (body, progress) =
+        match t.strip_suffix("%]").and_then(|r| r.rfind('[').map(|i| (&r[..i], &r[i + 1..]))) {
+            Some((body, pct)) if pct.trim().chars().all(|c| c.is_ascii_digit()) && !pct.trim().is_empty() => {
+                (body.trim_end(), true)
+            }
+            _ => (t, false),
+        };
+    let last = body.rsplit(|c: char| c.is_whitespace()).next()?;
+    // Output without a final newline runs into the status: `doneFAILED`.
+    let word = ["PASSED", "FAILED", "ERROR", "SKIPPED", "XFAIL", "XPASS"]
+        .into_iter()
+        .find(|w| last.ends_with(w) && (progress || last.len() == w.len()))?;
+    let status = pytest_status(word)?;
+    (progress || body.trim_start() == word).then_some(status)
+}
+
 fn pytest_frames(file: &LogFile) -> Vec<Frame> {
     let mut frames: Vec<Frame> = Vec::new();
     let mut open: Option<Frame> = None;
@@ -169,7 +206,7 @@ fn pytest_frames(file: &LogFile) -> Vec<Frame> {
             if let Some(f) = open.take() {
                 frames.push(f);
             }
-            let status = rest.split_whitespace().next().and_then(pytest_status);
+            let status = pytest_trailing_status(rest);
             let f = Frame {
                 style: FrameStyle::PytestConsole,
                 test_name: name,
@@ -188,7 +225,7 @@ fn pytest_frames(file: &LogFile) -> Vec<Frame> {
         }
         if let Some(f) = open.as_mut() {
             f.last = i;
-            if let Some(st) = line.split_whitespace().next().and_then(pytest_status) {
+            if let Some(st) = pytest_trailing_status(&line) {
                 f.status = Some(st);
                 if let Some(f) = open.take() {
                     frames.push(f);
@@ -249,6 +286,67 @@ mod tests {
         assert_eq!(f[1].test_name, "test_y[s3]");
         assert_eq!(f[1].suite.as_deref(), Some("tests/test_rwx.py::TestX"));
         assert_eq!(f[1].status, Some(TestStatus::Failed));
+    }
+
+    #[test]
+    fn robot_console_plain_with_messages_on_the_name_line() {
+        let name = "Test Longhorn Dynamic Provisioned RWX Volume Recovery";
+        let long = "Power Off Volume Node For More Than Pod Eviction Timeout While Workl...";
+        let text = format!(
+            "{SEP}\r\nTests.Negative.Component Resilience :: Negative Test Cases\r\n{SEP}\r\n\
+             {name:<70}Initialized in-cluster k8s api client\r\ndeleting sharemanager pvc-1 ...\r\n\
+             {name:<70}| FAIL |\r\nChecking pod x data checksum failed\r\n{DASH}\r\n\
+             {long} Initialized in-cluster k8s api client\r\nStopping instances ['i-1']\r\n\
+             {long} | PASS |\r\n{DASH}\r\n\
+             Tests.Negative.Component Resilience :: Negative Test Cases   | FAIL |\r\n\
+             2 tests, 1 passed, 1 failed\r\n{SEP}\r\n"
+        );
+        let f = frames(&text);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!((f[0].test_name.as_str(), f[0].first, f[0].last), (name, 3, 7));
+        assert!(!f[0].name_truncated);
+        assert_eq!(f[0].status, Some(TestStatus::Failed));
+        assert_eq!(f[1].test_name, "Power Off Volume Node For More Than Pod Eviction Timeout While Workl");
+        assert!(f[1].name_truncated);
+        assert_eq!((f[1].first, f[1].last, f[1].status), (8, 11, Some(TestStatus::Passed)));
+    }
+
+    #[test]
+    fn robot_nested_suites_set_the_suite_of_each_test() {
+        let text = format!(
+            "{SEP}\nTests :: All\n{SEP}\n{SEP}\nTests.Negative :: Negative\n{SEP}\n\
+             Test A                                                                | PASS |\n{DASH}\n\
+             Tests.Negative :: Negative                                            | PASS |\n\
+             1 test, 1 passed, 0 failed\n{SEP}\n{SEP}\nTests.Regression :: R\n{SEP}\n\
+             Test B                                                                | FAIL |\nboom\n{DASH}\n"
+        );
+        let f = frames(&text);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].suite.as_deref(), Some("Tests.Negative"));
+        assert_eq!(f[1].suite.as_deref(), Some("Tests.Regression"));
+        assert_eq!((f[1].test_name.as_str(), f[1].status), ("Test B", Some(TestStatus::Failed)));
+    }
+
+    #[test]
+    fn pytest_status_after_prints_and_colours() {
+        let text = "[2024-11-16T10:15:03.123Z] tests/test_rwx.py::test_a \n\
+                    [2024-11-16T10:15:04.000Z] ERROR connecting, retrying\n\
+                    [2024-11-16T10:15:05.000Z] backup FAILED\n\
+                    [2024-11-16T10:15:06.000Z] done\x1b[31mFAILED\x1b[0m                      [ 50%]\n\
+                    tests/test_rwx.py::test_b \x1b[32mPASSED\x1b[0m [100%]\n";
+        let f = frames(text);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!((f[0].first, f[0].last, f[0].status), (0, 3, Some(TestStatus::Failed)));
+        assert_eq!((f[1].test_name.as_str(), f[1].status), ("test_b", Some(TestStatus::Passed)));
+    }
+
+    #[test]
+    fn pytest_trailing_status_needs_progress_or_a_bare_word() {
+        assert_eq!(pytest_trailing_status("SKIPPED"), Some(TestStatus::Skipped));
+        assert_eq!(pytest_trailing_status("x ERROR [  7%]"), Some(TestStatus::Error));
+        assert_eq!(pytest_trailing_status("backup FAILED"), None);
+        assert_eq!(pytest_trailing_status("FAILED [abc%]"), None);
+        assert_eq!(pytest_trailing_status(""), None);
     }
 
     #[test]

@@ -81,12 +81,17 @@ impl LogFile {
 }
 
 /// Splits and classifies a decoded log. `year_hint` supplies the year for formats that omit it (klog,
-/// syslog); without it the year of the first full timestamp in the file is used, else 1970. Lines without
-/// a timestamp inherit the previous line's (or, at the top of a file, the first one that follows).
+/// syslog); without it the year of the first full timestamp anywhere in the file is used, else 1970 (so
+/// year-less lines still order correctly among themselves). Lines without a timestamp inherit the
+/// previous line's (or, at the top of a file, the first one that follows).
 pub fn read_log(name: &str, text: String, year_hint: Option<i32>, warnings: &mut Vec<Warning>) -> LogFile {
     let _ = warnings;
-    let mut lines = Vec::new();
     let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(bytes.len() / 128 + 1);
+    let mut year = year_hint;
+    // Year-less lines read before the file revealed its year; re-read once it is known. Only the lines
+    // above the first full timestamp can land here, so the second look is bounded and usually empty.
+    let mut pending: Vec<usize> = Vec::new();
     let mut start = 0usize;
     let mut n = 0u32;
     // `\n`, `\r\n` and lone `\r` (old Mac and some consoles) all end a line.
@@ -98,25 +103,38 @@ pub fn read_log(name: &str, text: String, year_hint: Option<i32>, warnings: &mut
             None => end,
         };
         n = n.saturating_add(1);
+        let clean = ansi::strip(&text[start..end]);
+        let parsed = stamp::parse(&clean, year);
+        if year.is_none() {
+            let year_less = stamp::needs_year(parsed.format)
+                || (parsed.time_ms.is_none() && clean.as_bytes().first().is_some_and(u8::is_ascii_uppercase));
+            if year_less {
+                pending.push(lines.len());
+            } else if let Some(ms) = parsed.time_ms {
+                year = stamp::year_of(ms);
+            }
+        }
         lines.push(LogLine {
             line: n,
             start,
             end,
-            time_ms: None,
+            time_ms: parsed.time_ms,
             time_inherited: false,
-            format: LineFormat::Plain,
-            level: None,
+            format: parsed.format,
+            level: parsed.level,
         });
         start = next;
     }
-    let year = year_hint.or_else(|| stamp::first_year(&text, &lines));
-    for l in &mut lines {
-        let raw = &text[l.start..l.end];
-        let clean = ansi::strip(raw);
-        let parsed = stamp::parse(&clean, year);
-        l.time_ms = parsed.time_ms;
-        l.format = parsed.format;
-        l.level = parsed.level;
+    if year_hint.is_none()
+        && let Some(y) = year
+    {
+        for i in pending {
+            let l = &mut lines[i];
+            let parsed = stamp::parse(&ansi::strip(&text[l.start..l.end]), Some(y));
+            l.time_ms = parsed.time_ms;
+            l.format = parsed.format;
+            l.level = parsed.level;
+        }
     }
     inherit_times(&mut lines);
     LogFile { name: name.to_string(), text, lines }
@@ -196,6 +214,80 @@ mod tests {
         assert_eq!(f.raw(0), "\x1b[31mERROR\x1b[0m boom");
         assert_eq!(f.clean(0), "ERROR boom");
         assert_eq!(f.lines[0].level, Some(Level::Error));
+    }
+
+    #[test]
+    fn cr_only_files_and_byte_ranges_without_terminators() {
+        let f = log("one\rtwo\r\rfour\r\n");
+        let texts: Vec<&str> = (0..f.lines.len()).map(|i| f.raw(i)).collect();
+        assert_eq!(texts, ["one", "two", "", "four"]);
+        assert_eq!((f.lines[1].start, f.lines[1].end), (4, 7));
+        assert!(log("").lines.is_empty());
+        assert_eq!(log("\n").lines.len(), 1);
+    }
+
+    #[test]
+    fn clean_borrows_without_escapes() {
+        let f = log("plain\n\x1b]0;title\x07osc");
+        assert!(matches!(f.clean(0), Cow::Borrowed("plain")));
+        assert_eq!(f.clean(1), "osc");
+    }
+
+    #[test]
+    fn year_hint_wins_and_a_late_full_timestamp_still_counts() {
+        let klog = "I0229 10:15:03.123456   1 x.go:1] leap day\n";
+        let mut text = klog.repeat(3000);
+        text.push_str("2024-11-16T10:00:00Z first full timestamp\n");
+        let f = log(&text);
+        // 2024-02-29T10:15:03.123Z: only a leap year has the date, so the year must come from the file.
+        assert_eq!(f.lines[0].time_ms, Some(1_709_201_703_123));
+        assert_eq!(f.lines[2999].format, LineFormat::Klog);
+        let f = read_log("x", text, Some(2020), &mut Vec::new());
+        assert_eq!(f.lines[0].time_ms, Some(1_582_971_303_123));
+    }
+
+    #[test]
+    fn without_any_year_klog_falls_back_to_1970() {
+        let f = log("I1116 10:15:03.123456   1 x.go:1] m\nplain");
+        assert_eq!(f.lines[0].time_ms, Some(27_598_503_123));
+        assert_eq!(f.lines[1].time_ms, Some(27_598_503_123));
+        assert!(f.lines[1].time_inherited);
+        let f = log("no time at all\nnone here either");
+        assert!(f.lines.iter().all(|l| l.time_ms.is_none() && !l.time_inherited));
+    }
+
+    #[test]
+    fn any_bytes_are_safe() {
+        // Decoded text can hold anything: every char class the parsers branch on, cut at every length.
+        let alphabet: Vec<char> = "0123456789-:.TZ+ []IWEFNov\x1b\r\n\"=time level é→🦀 ".chars().collect();
+        let mut seed: u64 = 42;
+        for _ in 0..3000 {
+            let mut s = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = (seed >> 58) as usize;
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            let f = log(&s);
+            for i in 0..f.lines.len() {
+                let _ = f.clean(i);
+            }
+            let _ = detect_frames(&f);
+        }
+        for prefix in [
+            "[2024-11-16T10:15:03.123Z",
+            "time=\"2024-11-16T10:",
+            "I1116 10:1",
+            "[Sat Nov 16 10:1",
+            "Nov 16 1",
+        ] {
+            for cut in 0..=prefix.len() {
+                if prefix.is_char_boundary(cut) {
+                    let _ = log(&prefix[..cut]);
+                }
+            }
+        }
     }
 
     #[test]

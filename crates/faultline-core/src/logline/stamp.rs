@@ -1,7 +1,7 @@
 //! Per-line timestamp, format and level. Runs on every line of every log, so it is byte parsing with
 //! early exits, not regexes.
 
-use super::{Level, LineFormat, LogLine};
+use super::{Level, LineFormat};
 use crate::timefmt::{self, civil_ms, clock_at, day_at, digits_at, month_abbrev};
 
 pub struct Parsed {
@@ -37,7 +37,7 @@ fn stamp(line: &str, b: &[u8], year: Option<i32>) -> (Option<i64>, LineFormat, u
             && b.get(1 + used) == Some(&b']')
         {
             let rest = 2 + used;
-            let fmt = if is_watch(&line[rest..]) { LineFormat::Kubectl } else { LineFormat::Jenkins };
+            let fmt = if is_kubectl(&line[rest..]) { LineFormat::Kubectl } else { LineFormat::Jenkins };
             return (Some(ms), fmt, rest);
         }
         if let Some((ms, used)) = dmesg_wall(b) {
@@ -49,7 +49,8 @@ fn stamp(line: &str, b: &[u8], year: Option<i32>) -> (Option<i64>, LineFormat, u
     }
     if first.is_ascii_digit() {
         if let Some((ms, used)) = timefmt::iso8601_prefix(line) {
-            return (Some(ms), LineFormat::Rfc3339, used);
+            let fmt = if is_kubectl(&line[used..]) { LineFormat::Kubectl } else { LineFormat::Rfc3339 };
+            return (Some(ms), fmt, used);
         }
         if let Some((ms, used)) = timefmt::robot_prefix(line) {
             return (Some(ms), LineFormat::Robot, used);
@@ -73,12 +74,27 @@ fn stamp(line: &str, b: &[u8], year: Option<i32>) -> (Option<i64>, LineFormat, u
     {
         return (Some(ms), LineFormat::Syslog, used);
     }
-    (None, LineFormat::Plain, 0)
+    // `kubectl get events` without timestamps prints relative ages (`5m`); the row is still kubectl's.
+    let fmt = if is_event_row(line) { LineFormat::Kubectl } else { LineFormat::Plain };
+    (None, fmt, 0)
 }
 
-fn is_watch(rest: &str) -> bool {
+/// The rest of a line after its timestamp is kubectl output: a watch row or an event row.
+fn is_kubectl(rest: &str) -> bool {
     let r = rest.trim_start();
-    r.starts_with("ADDED") || r.starts_with("MODIFIED") || r.starts_with("DELETED")
+    r.starts_with("ADDED") || r.starts_with("MODIFIED") || r.starts_with("DELETED") || is_event_row(r)
+}
+
+/// An event row (`[NAMESPACE|LAST SEEN]  Normal|Warning  REASON  kind/name  message`): the type is the
+/// first or second column and the object, written `kind/name`, two columns later.
+fn is_event_row(r: &str) -> bool {
+    let mut words = r.split_ascii_whitespace();
+    let (Some(a), Some(b), Some(c)) = (words.next(), words.next(), words.next()) else { return false };
+    let is_type = |w: &str| w == "Normal" || w == "Warning";
+    if is_type(a) {
+        return c.contains('/');
+    }
+    is_type(b) && words.next().is_some_and(|d| d.contains('/'))
 }
 
 /// `time="…"` within the first 64 bytes (a container-name prefix may come before it).
@@ -212,18 +228,14 @@ fn epoch(b: &[u8]) -> Option<(i64, usize)> {
     (946_684_800_000..4_102_444_800_000).contains(&ms).then_some((ms, used))
 }
 
-/// The year of the first line that carries one, for formats that omit it.
-pub fn first_year(text: &str, lines: &[LogLine]) -> Option<i32> {
+/// Formats that do not write the year; their time depends on the year the file reveals elsewhere.
+pub fn needs_year(format: LineFormat) -> bool {
+    matches!(format, LineFormat::Klog | LineFormat::Syslog)
+}
+
+pub fn year_of(ms: i64) -> Option<i32> {
     use chrono::Datelike;
-    lines.iter().take(2000).find_map(|l| {
-        let line = text.get(l.start..l.end)?;
-        let clean = super::ansi::strip(line);
-        let (t, fmt, _) = stamp(&clean, clean.as_bytes(), None);
-        if matches!(fmt, LineFormat::Klog | LineFormat::Syslog) {
-            return None;
-        }
-        chrono::DateTime::from_timestamp_millis(t?).map(|d| d.year())
-    })
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.year())
 }
 
 #[cfg(test)]
@@ -238,7 +250,7 @@ mod tests {
 
     #[test]
     fn formats() {
-        let cases: [(&str, Option<i64>, LineFormat, Option<Level>); 11] = [
+        let cases: &[(&str, Option<i64>, LineFormat, Option<Level>)] = &[
             ("[2024-11-16T10:15:03.123Z] Waiting for x", Some(T), LineFormat::Jenkins, None),
             ("[2024-11-16T10:15:03.123Z] DELETED  pvc-1 running", Some(T), LineFormat::Kubectl, None),
             (
@@ -275,8 +287,58 @@ mod tests {
             ),
             ("[  123.456789] nfs: server not responding", None, LineFormat::Dmesg, None),
             ("1731752103.123 ERROR epoch line", Some(T), LineFormat::Plain, Some(Level::Error)),
+            ("1731752103123 WARN epoch millis", Some(T), LineFormat::Plain, Some(Level::Warn)),
+            (
+                "[2024-11-16T10:15:03.123Z] longhorn-system  Normal   Killing   pod/share-manager-pvc-1   Stopping",
+                Some(T),
+                LineFormat::Kubectl,
+                None,
+            ),
+            ("2024-11-16T10:15:03.123Z MODIFIED   pvc-1   starting", Some(T), LineFormat::Kubectl, None),
+            (
+                "5m   Warning   FailedMount   pod/x   MountVolume.SetUp failed",
+                None,
+                LineFormat::Kubectl,
+                None,
+            ),
+            (
+                "2024-11-16 10:15:03.123 [ERROR] space-separated",
+                Some(T),
+                LineFormat::Rfc3339,
+                Some(Level::Error),
+            ),
+            (
+                "2024-11-16T12:15:03.123456789+02:00 WARNING: offset",
+                Some(T),
+                LineFormat::Rfc3339,
+                Some(Level::Warn),
+            ),
+            (
+                "2024-11-16T10:15:03 FATAL: no zone, no fraction",
+                Some(T - 123),
+                LineFormat::Rfc3339,
+                Some(Level::Fatal),
+            ),
+            ("[2024-11-16T10:15:03.123Z] DEBUG jenkins", Some(T), LineFormat::Jenkins, Some(Level::Debug)),
+            ("20241116 10:15:03.123 INFO robot", Some(T), LineFormat::Robot, Some(Level::Info)),
+            (
+                "W1116 10:15:03.123456       1 reflector.go:1] watch closed",
+                Some(T),
+                LineFormat::Klog,
+                Some(Level::Warn),
+            ),
+            ("F1116 10:15:03.123456 1 x.go:9] fatal", Some(T), LineFormat::Klog, Some(Level::Fatal)),
+            (
+                r#"time="2024-11-16T10:15:03.123Z" level=fatal msg="x""#,
+                Some(T),
+                LineFormat::Logrus,
+                Some(Level::Fatal),
+            ),
+            ("Nov  6 10:15:03 node kubelet[1]: x", Some(1_730_888_103_000), LineFormat::Syslog, None),
+            ("plain text that mentions ERROR late in the line", None, LineFormat::Plain, None),
+            ("Normal operation resumed", None, LineFormat::Plain, None),
         ];
-        for (line, t, f, l) in cases {
+        for &(line, t, f, l) in cases {
             let got = p(line);
             assert_eq!((got.time_ms, got.format, got.level), (t, f, l), "{line}");
         }
@@ -290,6 +352,14 @@ mod tests {
             "Nov 99 10:15:03 x",
             "[Sat Xyz 16 10:16:06 2024] x",
             "2024-02-30T00:00:00Z x",
+            "2024-13-16T10:15:03Z month 13",
+            "99999-11-16T10:15:03Z year 99999",
+            "2024-11-16T24:00:00Z hour 24",
+            "[2024-11-16T10:15:03.123Z no closing bracket",
+            "1731752103seconds glued to a word",
+            "9999999999 far future",
+            "0000000001 epoch start",
+            "20241116 10:15 short robot",
             "",
         ] {
             assert_eq!(p(line).time_ms, None, "{line}");
