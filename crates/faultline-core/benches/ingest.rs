@@ -4,7 +4,7 @@
 //! component logs.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use faultline_core::extract::{Candidate, Origin, Pack};
+use faultline_core::extract::Pack;
 use faultline_core::{AnalyzeOptions, InputFile, analyze, logline};
 
 struct Lcg(u64);
@@ -106,19 +106,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("extract_100MB", |b| {
         b.iter(|| {
             let mut out = Vec::new();
-            for idx in 0..file.lines.len() {
-                let text = file.clean(idx);
-                let next = (idx + 1 < file.lines.len()).then(|| file.clean(idx + 1));
-                let source = file.source_ref(idx);
-                let cand = Candidate {
-                    text: &text,
-                    next: next.as_deref(),
-                    origin: Origin::Log,
-                    source: &source,
-                    time_ms: file.lines[idx].time_ms,
-                };
-                pack.extract(&cand, &mut out);
-            }
+            pack.extract_log(&file, &mut out, |_, _| {});
             assert!(out.len() > file.lines.len() / 200, "the generated log must keep its matching lines");
             out.len()
         })

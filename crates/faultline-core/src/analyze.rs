@@ -294,27 +294,12 @@ fn log_events(
     pack: &Pack,
     out: &mut Vec<Event>,
 ) {
-    for idx in 0..log.lines.len() {
-        let text = log.clean(idx);
-        let next = if idx + 1 < log.lines.len() { Some(log.clean(idx + 1)) } else { None };
-        let source = log.source_ref(idx);
-        let before = out.len();
-        let cand = Candidate {
-            text: &text,
-            next: next.as_deref(),
-            origin: Origin::Log,
-            source: &source,
-            time_ms: log.lines[idx].time_ms,
-        };
-        pack.extract(&cand, out);
-        if out.len() > before {
-            let test =
-                per_line.get(idx).copied().flatten().and_then(|(t, _)| tests.get(t)).map(|t| t.id.clone());
-            for e in &mut out[before..] {
-                e.test = test.clone();
-            }
+    pack.extract_log(log, out, |idx, events| {
+        let test = per_line.get(idx).copied().flatten().and_then(|(t, _)| tests.get(t)).map(|t| t.id.clone());
+        for e in events {
+            e.test = test.clone();
         }
-    }
+    });
 }
 
 fn robot_events(rt: &RobotTest, test_id: &str, pack: &Pack, out: &mut Vec<Event>) {

@@ -13,10 +13,13 @@ pub trait XmlSink {
     fn text(&mut self, s: &str);
     /// An entity reference that is not XML's (`&nbsp;`): it has already been passed to `text` verbatim.
     fn unknown_entity(&mut self, _entity: &str, _pos: usize) {}
+    /// True while the reader is inside an element it cares about; still true at the end means the file
+    /// was cut off.
+    fn has_open_elements(&self) -> bool;
 }
 
-/// Reads `text` to its end. `Err((offset, message))` when the document is not well-formed; what was read
-/// before has been delivered to the sink.
+/// Reads `text` to its end. `Err((offset, message))` when the document is not well-formed or ends with
+/// elements still open; what was read before has been delivered to the sink.
 pub fn drive(text: &str, sink: &mut impl XmlSink) -> Result<(), (usize, String)> {
     let mut reader = Reader::from_str(text);
     let cfg = reader.config_mut();
@@ -41,6 +44,9 @@ pub fn drive(text: &str, sink: &mut impl XmlSink) -> Result<(), (usize, String)>
                     sink.unknown_entity(&verbatim, pos);
                 }
             },
+            Ok(Event::Eof) if sink.has_open_elements() => {
+                return Err((text.len(), "the file ends before its elements are closed (truncated?)".into()));
+            }
             Ok(Event::Eof) => return Ok(()),
             Ok(_) => {}
             Err(e) => {

@@ -42,19 +42,7 @@ fn founding_case_console_yields_the_facts_in_order() {
 
     let pack = Pack::builtin();
     let mut events = Vec::new();
-    for i in 0..file.lines.len() {
-        let text = file.clean(i);
-        let next = (i + 1 < file.lines.len()).then(|| file.clean(i + 1));
-        let source = file.source_ref(i);
-        let cand = Candidate {
-            text: &text,
-            next: next.as_deref(),
-            origin: Origin::Log,
-            source: &source,
-            time_ms: file.lines[i].time_ms,
-        };
-        pack.extract(&cand, &mut events);
-    }
+    pack.extract_log(&file, &mut events, |_, _| {});
     let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,

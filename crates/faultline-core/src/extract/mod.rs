@@ -144,6 +144,39 @@ impl Pack {
 
     /// Appends the events recognised in `cand` (with `test: None`) to `out`. One line yields at most one
     /// event of each type: the first pattern in pack order wins, so specific patterns go first.
+    /// Runs the pack over every line of a log, as the analysis does: ANSI-free text, the next line for
+    /// two-line patterns. `on_line(index, events)` sees the events each line produced (e.g. to tie them to
+    /// a test). Lines no literal occurs in — nearly all of them — cost one automaton scan and no
+    /// allocation: their source reference and next line are built only on a hit.
+    pub fn extract_log(
+        &self,
+        log: &crate::logline::LogFile,
+        out: &mut Vec<Event>,
+        mut on_line: impl FnMut(usize, &mut [Event]),
+    ) {
+        let Some(ac) = &self.automaton else { return };
+        for idx in 0..log.lines.len() {
+            let text = log.clean(idx);
+            if !ac.is_match(text.as_ref()) {
+                continue;
+            }
+            let next = (idx + 1 < log.lines.len()).then(|| log.clean(idx + 1));
+            let source = log.source_ref(idx);
+            let before = out.len();
+            let cand = Candidate {
+                text: &text,
+                next: next.as_deref(),
+                origin: Origin::Log,
+                source: &source,
+                time_ms: log.lines[idx].time_ms,
+            };
+            self.extract(&cand, out);
+            if out.len() > before {
+                on_line(idx, &mut out[before..]);
+            }
+        }
+    }
+
     pub fn extract(&self, cand: &Candidate<'_>, out: &mut Vec<Event>) {
         let Some(ac) = &self.automaton else { return };
         // Most lines match no literal: keep the bitset on the stack so they cost one automaton scan and
