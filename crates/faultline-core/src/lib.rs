@@ -12,6 +12,7 @@ pub mod analyze;
 pub mod assign;
 pub mod decode;
 pub mod event;
+pub mod export;
 pub mod extract;
 pub mod fingerprint;
 pub mod input;

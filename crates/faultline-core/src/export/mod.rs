@@ -1,0 +1,8 @@
+//! Reports for people and tools, rendered from an [`Analysis`](crate::Analysis).
+//!
+//! Pure functions, text out: the CLI writes them to files, the wasm package and the web app offer them
+//! as downloads, and all three produce the same bytes for the same inputs. Artifact text is data, never
+//! markup: every renderer escapes for its own target through [`escape`].
+
+pub mod escape;
+pub mod excerpt;
