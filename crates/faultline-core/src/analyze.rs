@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::assign::{self, AssignReason};
+use crate::baseline::Baseline;
 use crate::decode::decode;
 use crate::event::{Event, EventKind, Fields};
 use crate::extract::{Candidate, Origin, Pack};
@@ -14,6 +15,7 @@ use crate::replay::Timeline;
 use crate::report::{FileEntry, FileKind, REPORT_SCHEMA, Report, Summary};
 use crate::robot::{self, RobotTest};
 use crate::rules::{self, RuleSet};
+use crate::select::TestFilter;
 use crate::source::{InputFile, SourceRef};
 use crate::warning::{Warning, WarningKind};
 
@@ -24,6 +26,29 @@ pub struct AnalyzeOptions {
     pub packs: Vec<Pack>,
     /// Users' rule files, applied after (and able to replace) the built-in rules.
     pub rules: Vec<RuleSet>,
+    /// A passing run's artifacts: lines new in this run are reported, ranked ([`crate::baseline`]).
+    pub baseline: Vec<InputFile>,
+    /// Keep only these tests in the report (the analysis itself still sees every test, so lines are
+    /// tied to the right one).
+    pub tests: TestFilter,
+}
+
+/// Where a long analysis is, for a progress bar. Bytes are input bytes (after archive expansion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: ProgressStage,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressStage {
+    /// Expanding archives, decoding, reading test reports.
+    Reading,
+    /// Splitting logs, extracting events, tying lines to tests.
+    Logs,
+    /// Rules, replay, clusters, baseline.
+    Diagnosing,
 }
 
 /// The report plus what front ends need to show evidence in context.
@@ -55,11 +80,26 @@ struct Gathered {
 }
 
 pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
+    analyze_with_progress(files, options, &mut |_| {})
+}
+
+/// [`analyze`], calling `progress` after each file read and each log processed. Files are consumed one by
+/// one, so their bytes are freed as soon as they are decoded.
+pub fn analyze_with_progress(
+    files: Vec<InputFile>,
+    options: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Analysis {
     let mut g = Gathered::default();
+    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    let mut done = 0u64;
+    progress(Progress { stage: ProgressStage::Reading, done, total });
     for file in files {
+        done += file.bytes.len() as u64;
         for member in input::expand(file, &options.limits, &mut g.warnings) {
             read_member(member, &mut g);
         }
+        progress(Progress { stage: ProgressStage::Reading, done, total });
     }
 
     let (tests, exact) = merge_tests(std::mem::take(&mut g.tests), &g.robot);
@@ -82,7 +122,11 @@ pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
     let mut assignments = Vec::new();
 
     let windows = assign::windows(&tests, &exact);
+    let log_total: u64 = g.logs.iter().map(|l| l.text.len() as u64).sum();
+    let mut log_done = 0u64;
     for log in &g.logs {
+        progress(Progress { stage: ProgressStage::Logs, done: log_done, total: log_total });
+        log_done += log.text.len() as u64;
         let frames = logline::detect_frames(log);
         let per_line = assign::assign_lines(log, &frames, &tests, &windows);
         log_events(log, &per_line, &tests, &pack, &mut events);
@@ -105,6 +149,7 @@ pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
     }
     assignments.sort_by(|a, b| (a.file.as_str(), a.first_line).cmp(&(b.file.as_str(), b.first_line)));
 
+    progress(Progress { stage: ProgressStage::Diagnosing, done: 0, total: 1 });
     let mut rule_set = RuleSet::builtin();
     for r in &options.rules {
         rule_set.merge(r.clone());
@@ -120,7 +165,7 @@ pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
     );
     let timeline = timelines(&tests, &events);
 
-    let report = Report {
+    let mut report = Report {
         schema: REPORT_SCHEMA,
         summary: Summary::of(&tests),
         files: g.files,
@@ -131,7 +176,17 @@ pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
         events,
         assignments,
         warnings: g.warnings,
+        baseline: None,
+        history: None,
     };
+    if !options.baseline.is_empty() {
+        let base = Baseline::read(options.baseline.clone(), &options.limits, &mut report.warnings);
+        report.baseline = Some(base.compare(&g.logs, &report.tests, &report.assignments));
+    }
+    if !options.tests.is_empty() {
+        report.retain_tests(|t| options.tests.matches(t));
+    }
+    progress(Progress { stage: ProgressStage::Diagnosing, done: 1, total: 1 });
     Analysis { report, logs: g.logs }
 }
 

@@ -10,11 +10,13 @@
 
 pub mod analyze;
 pub mod assign;
+pub mod baseline;
 pub mod decode;
 pub mod event;
 pub mod export;
 pub mod extract;
 pub mod fingerprint;
+pub mod history;
 pub mod input;
 pub mod junit;
 pub mod logline;
@@ -23,12 +25,13 @@ pub mod replay;
 pub mod report;
 pub mod robot;
 pub mod rules;
+pub mod select;
 pub mod source;
 pub mod timefmt;
 pub mod warning;
 pub(crate) mod xml_drive;
 
-pub use analyze::{Analysis, AnalyzeOptions, analyze};
+pub use analyze::{Analysis, AnalyzeOptions, Progress, ProgressStage, analyze, analyze_with_progress};
 pub use event::{Event, EventKind, Plane};
 pub use model::{TestCase, TestStatus};
 pub use report::{REPORT_SCHEMA, Report};

@@ -1,10 +1,10 @@
 //! Test results as read from JUnit XML and Robot Framework output.xml, in one shape for every dialect.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::SourceRef;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TestStatus {
     Passed,

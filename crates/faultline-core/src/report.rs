@@ -2,11 +2,13 @@
 //!
 //! Field names are a public contract: add fields freely, never rename or remove one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::assign::Assignment;
+use crate::baseline::BaselineReport;
 use crate::event::Event;
 use crate::fingerprint::Cluster;
+use crate::history::HistoryReport;
 use crate::model::{TestCase, TestStatus};
 use crate::replay::Timeline;
 use crate::rules::Diagnosis;
@@ -14,7 +16,7 @@ use crate::warning::Warning;
 
 pub const REPORT_SCHEMA: &str = "faultline.report/v1";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub tests: u64,
     pub passed: u64,
@@ -85,6 +87,12 @@ pub struct Report {
     /// Which log lines belong to which test, and why.
     pub assignments: Vec<Assignment>,
     pub warnings: Vec<Warning>,
+    /// Lines new in this run compared with a passing run's logs (`--baseline`), best first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineReport>,
+    /// This run next to earlier runs (`--history`): flaky tests, new failures, recurring clusters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryReport>,
 }
 
 impl Report {
