@@ -232,7 +232,7 @@ pub fn compare(report: &Report, current: &RunRecord, previous: &[RunRecord]) -> 
             });
         }
     }
-    out.recurring.sort_by(|a, b| b.runs.cmp(&a.runs));
+    out.recurring.sort_by_key(|r| std::cmp::Reverse(r.runs));
     out
 }
 
