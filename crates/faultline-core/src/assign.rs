@@ -17,6 +17,7 @@ use crate::logline::{Frame, FrameStyle, LogFile};
 use crate::model::TestCase;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssignReason {
     ConsoleFrame,
@@ -26,6 +27,7 @@ pub enum AssignReason {
 
 /// A run of consecutive lines of one file attributed to one test.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Assignment {
     pub file: String,
     pub first_line: u32,

@@ -26,6 +26,7 @@ const LINE_CHARS: usize = 500;
 
 /// What the comparison with a passing run found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BaselineReport {
     /// The passing run's log files that were read.
     pub files: Vec<String>,
@@ -40,6 +41,7 @@ pub struct BaselineReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewLine {
     pub file: String,
     pub line: u32,

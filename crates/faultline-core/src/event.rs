@@ -14,6 +14,7 @@ use crate::source::SourceRef;
 pub type Fields = BTreeMap<String, String>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// An object was deleted. Fields: `kind`, `group`, `name`, `namespace`, `plane`, `via`
@@ -104,6 +105,7 @@ impl std::fmt::Display for EventKind {
 /// Which plane an object belongs to. Deleting a management-plane object (a custom resource) is an
 /// instruction to a controller; deleting a workload-plane object (a Pod) is what a real fault looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Plane {
     Management,
@@ -122,6 +124,7 @@ impl Plane {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Event {
     #[serde(rename = "type")]
     pub kind: EventKind,

@@ -118,6 +118,7 @@ pub fn fingerprint(text: &str) -> String {
 /// A group of failures that are the same (one fingerprint) or nearly so (a small edit distance between
 /// their normalised texts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Cluster {
     pub fingerprint: String,
     /// Indexes of the members in the input order.

@@ -18,6 +18,7 @@ pub const DEFAULT_RUNS: usize = 20;
 /// One run, compactly: passed tests only as short hashes of their ids (a 100k-test run stays near
 /// 1.5 MB), every other test in full.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RunRecord {
     pub schema: String,
     pub run: String,
@@ -31,6 +32,7 @@ pub struct RunRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordedTest {
     pub id: String,
     pub status: TestStatus,
@@ -106,6 +108,7 @@ impl RunRecord {
 
 /// What the history says about the current run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HistoryReport {
     /// Run ids compared, oldest first; the current run is last.
     pub runs: Vec<String>,
@@ -120,6 +123,7 @@ pub struct HistoryReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FlakyTest {
     pub test: String,
     /// One letter per run, oldest first: P passed, F failed, E error, S skipped, R passed after retries,
@@ -132,6 +136,7 @@ pub struct FlakyTest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewFailure {
     pub test: String,
     /// `passed` or `absent`: what the previous run had.
@@ -140,6 +145,7 @@ pub struct NewFailure {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecurringFailure {
     pub fingerprint: String,
     pub rule: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::source::SourceRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TestStatus {
     Passed,
@@ -34,6 +35,7 @@ impl TestStatus {
 /// Which element a [`Failure`] came from. JUnit dialects differ here, and the difference matters:
 /// a `rerunFailure` means the test failed every attempt, a `flakyFailure` that it passed in the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureKind {
     Failure,
@@ -48,6 +50,7 @@ pub enum FailureKind {
 /// One `<failure>`/`<error>`/`<skipped>`/rerun element, text kept exactly as the file encodes it
 /// (entities and CDATA resolved, nothing trimmed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Failure {
     pub kind: FailureKind,
     pub message: Option<String>,
@@ -65,6 +68,7 @@ pub struct Failure {
 
 /// A test case from any source, normalised.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TestCase {
     /// Stable identifier, unique within a report: `<suite>::<name>`, with `#2`, `#3`… appended to
     /// repeated cases (reruns written as separate `<testcase>` elements).

@@ -10,6 +10,7 @@ use crate::event::{Event, EventKind};
 use crate::source::SourceRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Setup,
@@ -20,6 +21,7 @@ pub enum Phase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Step {
     pub index: usize,
     /// Index into the report's `events`.
@@ -33,6 +35,7 @@ pub struct Step {
 
 /// A stretch with no event longer than [`GAP_MS`]: where a test sat waiting, or logs are missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Gap {
     pub after_step: usize,
     pub from_ms: i64,
@@ -42,6 +45,7 @@ pub struct Gap {
 pub const GAP_MS: i64 = 30_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Existence {
     Exists,
@@ -50,6 +54,7 @@ pub enum Existence {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ObjectState {
     pub kind: String,
     pub name: String,
@@ -66,6 +71,7 @@ pub struct ObjectState {
 
 /// One test's replay.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Timeline {
     pub test: String,
     pub steps: Vec<Step>,

@@ -17,6 +17,7 @@ use crate::warning::Warning;
 pub const REPORT_SCHEMA: &str = "faultline.report/v1";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     pub tests: u64,
     pub passed: u64,
@@ -44,6 +45,7 @@ impl Summary {
 
 /// What faultline made of one input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     Junit,
@@ -53,6 +55,7 @@ pub enum FileKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FileEntry {
     pub name: String,
     pub kind: FileKind,
@@ -70,6 +73,7 @@ pub struct FileEntry {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     pub schema: &'static str,
     pub summary: Summary,
@@ -116,4 +120,16 @@ impl Report {
     pub fn events_of<'a>(&'a self, test_id: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
         self.events.iter().filter(move |e| e.test.as_deref() == Some(test_id))
     }
+}
+
+/// The JSON Schema of [`Report`], generated from the types themselves so it cannot drift from what is
+/// serialised; the committed copy (`schema/faultline.report.v1.schema.json`) is checked against it.
+#[cfg(feature = "schema")]
+pub fn report_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(Report).to_value();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("$id".into(), "https://faultline.dev/schema/faultline.report.v1.schema.json".into());
+        obj.insert("title".into(), REPORT_SCHEMA.into());
+    }
+    schema
 }

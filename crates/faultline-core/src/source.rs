@@ -19,6 +19,7 @@ impl InputFile {
 
 /// A place in an artifact: file, 1-based line, and the byte range of that line in the decoded text.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SourceRef {
     pub file: String,
     pub line: u32,

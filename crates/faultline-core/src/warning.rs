@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// What went wrong, as a stable machine-readable tag (serialised in snake_case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WarningKind {
     /// XML that is not well-formed; what was read before the error is kept.
@@ -28,6 +29,7 @@ pub enum WarningKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Warning {
     pub file: String,
     /// 1-based line, when the problem has a position.

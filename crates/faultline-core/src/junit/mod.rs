@@ -18,6 +18,7 @@ use crate::input::sniff;
 
 /// What a `<testsuite>` claimed about itself; kept to report lying counts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SuiteInfo {
     pub name: String,
     /// Dotted path of the enclosing suites and this one.

@@ -18,6 +18,7 @@ use crate::warning::Warning;
 
 /// Recognised line formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LineFormat {
     Logrus,
@@ -32,6 +33,7 @@ pub enum LineFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Trace,
@@ -161,6 +163,7 @@ fn inherit_times(lines: &mut [LogLine]) {
 
 /// How a console shows which test printed a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FrameStyle {
     RobotConsole,

@@ -53,6 +53,7 @@ use crate::model::TestCase;
 pub use compile::RuleError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Blame {
     Test,
@@ -73,6 +74,7 @@ impl Blame {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TestRef {
     pub id: String,
     pub name: String,
@@ -80,6 +82,7 @@ pub struct TestRef {
 
 /// A line that proves part of a diagnosis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Evidence {
     /// The rule's name for this piece (`deleted`, `failure`…); `telling` for unclassified failures.
     pub role: String,
@@ -95,6 +98,7 @@ pub struct Evidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Symptom {
     pub rule: String,
     pub blame: Blame,
@@ -102,6 +106,7 @@ pub struct Symptom {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnosis {
     pub test: TestRef,
     pub rule: String,
@@ -131,6 +136,7 @@ pub struct RuleSet {
 
 /// What `builtinRules()` and `faultline rules list` show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuleInfo {
     pub id: String,
     pub blame: Blame,

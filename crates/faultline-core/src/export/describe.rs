@@ -1,0 +1,91 @@
+//! Plain words for events and phases, shared by every report so that a step reads the same in the
+//! terminal, in Markdown, in HTML and in the web app.
+
+use std::fmt::Write;
+
+use crate::event::{Event, EventKind};
+use crate::replay::Phase;
+
+/// A short human phrase for the event, from its fields.
+pub fn describe(e: &Event) -> String {
+    let f = |k: &str| e.field(k).unwrap_or("");
+    match e.kind {
+        EventKind::ObjectDeleted | EventKind::ObjectCreated | EventKind::ObjectRecreated => {
+            let plane = e.field("plane").map(|p| format!(" ({p} plane)")).unwrap_or_default();
+            let name = match (e.field("name"), e.field("component"), e.field("workload")) {
+                (Some(n), _, _) => n.to_string(),
+                (None, Some(c), Some(w)) => format!("of {c}, {w}"),
+                (None, Some(c), None) => format!("of {c}"),
+                _ => String::new(),
+            };
+            format!("{} {name}{plane}", f("kind"))
+        }
+        EventKind::StateChanged => format!("{} {} -> {}", f("kind"), f("name"), f("state")),
+        EventKind::Wait | EventKind::Retry | EventKind::Timeout => {
+            let mut s = f("condition").to_string();
+            if let Some(a) = e.field("attempt") {
+                let _ = write!(s, " #{a}");
+            }
+            if let Some(o) = e.field("last_observed") {
+                let _ = write!(s, " (last: {o})");
+            }
+            s
+        }
+        EventKind::Checksum => {
+            format!("{} {} got {:?} want {}", f("path"), f("result"), f("got"), f("expected"))
+        }
+        EventKind::IoError => f("error").to_string(),
+        EventKind::Infra => format!("{} {}", f("reason"), f("node")),
+        EventKind::TestStarted => "start".into(),
+        EventKind::TestFinished => f("status").to_string(),
+        EventKind::StepStarted => format!("> {}", f("name")),
+        EventKind::StepFinished => format!("< {} {}", f("name"), f("status")),
+        EventKind::Assertion => f("message").to_string(),
+    }
+}
+
+/// `HH:MM:SS.mmm` in UTC: the time of day is what a reader compares within one run.
+pub fn clock(ms: i64) -> String {
+    let day_ms = ms.rem_euclid(86_400_000);
+    let (h, rest) = (day_ms / 3_600_000, day_ms % 3_600_000);
+    let (m, rest) = (rest / 60_000, rest % 60_000);
+    format!("{h:02}:{m:02}:{:02}.{:03}", rest / 1000, rest % 1000)
+}
+
+pub fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Setup => "set-up",
+        Phase::FaultInjection => "fault injection",
+        Phase::RecoveryWait => "recovery wait",
+        Phase::Verification => "verification",
+        Phase::Teardown => "teardown",
+    }
+}
+
+/// Whether a replay step is worth a line in a compact timeline: what changed, what failed, and where
+/// the run broke. Waits, step bookkeeping and passing checks are left to the full replay.
+pub fn is_telling(e: &Event) -> bool {
+    match e.kind {
+        EventKind::ObjectDeleted | EventKind::ObjectCreated | EventKind::ObjectRecreated => {
+            e.field("name").is_some()
+        }
+        EventKind::IoError | EventKind::Timeout | EventKind::Infra | EventKind::Assertion => true,
+        EventKind::Checksum => true,
+        EventKind::StateChanged => {
+            e.field("state") == Some("remount_requested") || e.field("state") == Some("error")
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_is_utc_time_of_day() {
+        assert_eq!(clock(0), "00:00:00.000");
+        assert_eq!(clock(1_731_752_102_815), "10:15:02.815");
+        assert_eq!(clock(-1), "23:59:59.999");
+    }
+}
