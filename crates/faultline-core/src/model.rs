@@ -93,7 +93,7 @@ pub struct TestCase {
     pub system_out: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_err: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<(String, String)>,
     /// The `file` attribute some dialects write (pytest, nextest, Ginkgo).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,7 +103,7 @@ pub struct TestCase {
     /// Robot `[Documentation]`, the best statement of what the test *meant* to do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documentation: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 

@@ -75,6 +75,8 @@ pub struct FileEntry {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
+    /// Always `faultline.report/v1`; a new major version gets a new name.
+    #[cfg_attr(feature = "schema", schemars(extend("const" = "faultline.report/v1")))]
     pub schema: &'static str,
     pub summary: Summary,
     pub files: Vec<FileEntry>,

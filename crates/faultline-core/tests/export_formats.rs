@@ -1,0 +1,75 @@
+//! Every report format over every scenario: the JSON report validates against the committed schema
+//! (made strict here, so a field the schema does not describe fails), and the Markdown and GitHub
+//! outputs are snapshotted.
+
+mod common;
+
+use common::{load, name, repo, scenarios};
+use faultline_core::export::{github, markdown};
+use faultline_core::{AnalyzeOptions, analyze};
+use serde_json::Value;
+
+fn schema() -> Value {
+    let path = repo().join("schema/faultline.report.v1.schema.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The published schema allows fields added later (consumers must not break on them); the test does
+/// not, so every field the report writes has to be described.
+fn strict(mut v: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                    map.insert("additionalProperties".into(), Value::Bool(false));
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}
+
+#[test]
+fn every_format_over_every_scenario() {
+    let validator = jsonschema::validator_for(&strict(schema())).unwrap_or_else(|e| panic!("schema: {e}"));
+    let mut checked = 0;
+    for dir in scenarios() {
+        let scenario = name(&dir);
+        let analysis = analyze(load(&dir), &AnalyzeOptions::default());
+
+        let json: Value = serde_json::from_str(&analysis.report.to_json_pretty()).unwrap_or_default();
+        let errors: Vec<String> =
+            validator.iter_errors(&json).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(
+            errors.is_empty(),
+            "{scenario}: the JSON report does not match its schema:\n{}",
+            errors.join("\n")
+        );
+
+        let md = markdown::render(&analysis, &markdown::MarkdownOptions::default());
+        assert!(md.len() <= markdown::STEP_SUMMARY_BYTES, "{scenario}: {} bytes of Markdown", md.len());
+        insta::assert_snapshot!(format!("markdown_{scenario}"), md);
+        insta::assert_snapshot!(format!("github_{scenario}"), github::render(&analysis));
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} scenarios");
+}
+
+#[test]
+fn the_strict_schema_rejects_what_it_does_not_describe() {
+    let validator = jsonschema::validator_for(&strict(schema())).unwrap_or_else(|e| panic!("schema: {e}"));
+    let dir = scenarios().into_iter().next().unwrap_or_default();
+    let report = analyze(load(&dir), &AnalyzeOptions::default()).report;
+    let mut json: Value = serde_json::from_str(&report.to_json_pretty()).unwrap_or_default();
+    assert!(validator.is_valid(&json));
+    json["summary"]["surprise"] = Value::from(1);
+    assert!(!validator.is_valid(&json), "an undescribed field passed");
+    json["summary"].as_object_mut().map(|m| m.remove("surprise"));
+    json["schema"] = Value::from("faultline.report/v2");
+    assert!(!validator.is_valid(&json), "a wrong schema id passed");
+}
