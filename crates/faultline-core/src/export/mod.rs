@@ -4,6 +4,7 @@
 //! as downloads, and all three produce the same bytes for the same inputs. Artifact text is data, never
 //! markup: every renderer escapes for its own target through [`escape`].
 
+pub mod ctrf;
 pub mod describe;
 pub mod escape;
 pub mod excerpt;

@@ -1,0 +1,739 @@
+//! The run as a CTRF document (Common Test Report Format, the `ctrf-io/ctrf` JSON schema vendored at
+//! `schema/ctrf.schema.json`), so that any CTRF consumer (CI summaries, dashboards, flaky-test trackers)
+//! can show faultline's results, with each test's diagnosis carried in `extra.faultline`.
+//!
+//! The mapping, field by field, and the choices for retries and flaky tests are in `docs/ctrf.md`. In
+//! short: one CTRF test per logical test; its fields describe the *final* attempt, and every earlier
+//! attempt is a `retryAttempts` entry. Earlier attempts come from Surefire's `flakyFailure`/`flakyError`/
+//! `rerunFailure`/`rerunError` elements and from repeated cases (`X`, `X#2`, `X#3`…, reruns written as
+//! separate `<testcase>` elements), which are merged into one test. `retries` counts the earlier
+//! attempts; `flaky` is true when the final status is `passed` and an earlier attempt failed (the CTRF
+//! definition).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use crate::analyze::Analysis;
+use crate::model::{Failure, FailureKind, TestCase, TestStatus};
+use crate::report::{REPORT_SCHEMA, Report};
+use crate::rules::Diagnosis;
+
+/// The CTRF specification version the output conforms to (`specVersion`): the version the vendored
+/// schema's specification (`spec/ctrf.md` of the same commit) states.
+pub const SPEC_VERSION: &str = "0.0.0";
+
+/// The key under every `extra` object that holds faultline's data.
+pub const EXTRA_KEY: &str = "faultline";
+
+/// The CTRF document for an analysis.
+pub fn render(analysis: &Analysis) -> Value {
+    render_report(&analysis.report)
+}
+
+/// The CTRF document as pretty-printed JSON.
+pub fn to_string(analysis: &Analysis) -> String {
+    // Serialising a `Value` cannot fail (string keys only); fall back to an empty object if it ever did.
+    serde_json::to_string_pretty(&render(analysis)).unwrap_or_else(|_| String::from("{}"))
+}
+
+/// The CTRF document for a report (what [`render`] does, for callers holding only the report).
+pub fn render_report(report: &Report) -> Value {
+    let diagnoses: HashMap<&str, &Diagnosis> =
+        report.diagnoses.iter().map(|d| (d.test.id.as_str(), d)).collect();
+    let mut tests = Vec::new();
+    let mut counts = Counts::default();
+    let mut suites = BTreeSet::new();
+    let mut window = Window::default();
+    for group in group_repeats(&report.tests) {
+        let attempts: Vec<Attempt<'_>> = group.cases.iter().flat_map(|c| attempts_of(c)).collect();
+        for a in &attempts {
+            window.add(a);
+        }
+        let Some((last, earlier)) = attempts.split_last() else { continue };
+        let flaky = last.status == "passed" && earlier.iter().any(|a| a.status == "failed");
+        counts.add(last.status, flaky);
+        if !last.case.suite.is_empty() {
+            suites.insert(last.case.suite.as_str());
+        }
+        tests.push(test_object(&group.key, last, earlier, flaky, &diagnoses));
+    }
+
+    let (start, stop) = window.bounds();
+    let mut summary = json!({
+        "tests": tests.len(),
+        "passed": counts.passed,
+        "failed": counts.failed,
+        "skipped": counts.skipped,
+        "pending": 0,
+        "other": counts.other,
+        "flaky": counts.flaky,
+        "suites": suites.len(),
+        "start": start,
+        "stop": stop,
+    });
+    if window.known() {
+        summary["duration"] = json!(stop.saturating_sub(start));
+    }
+
+    json!({
+        "reportFormat": "CTRF",
+        "specVersion": SPEC_VERSION,
+        "generatedBy": concat!("faultline ", env!("CARGO_PKG_VERSION")),
+        "results": {
+            "tool": { "name": "faultline", "version": env!("CARGO_PKG_VERSION") },
+            "summary": summary,
+            "tests": tests,
+            "extra": { EXTRA_KEY: run_extra(report) },
+        },
+    })
+}
+
+#[derive(Default)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    skipped: u64,
+    /// Never produced today (faultline has no `pending` or `other` outcome); counted for safety.
+    other: u64,
+    flaky: u64,
+}
+
+impl Counts {
+    fn add(&mut self, status: &str, flaky: bool) {
+        match status {
+            "passed" => self.passed += 1,
+            "failed" => self.failed += 1,
+            "skipped" => self.skipped += 1,
+            _ => self.other += 1,
+        }
+        self.flaky += u64::from(flaky);
+    }
+}
+
+/// Earliest start and latest end over every attempt whose time is known.
+#[derive(Default)]
+struct Window {
+    start: Option<i64>,
+    stop: Option<i64>,
+}
+
+impl Window {
+    fn add(&mut self, a: &Attempt<'_>) {
+        let Some((start, stop)) = a.times() else { return };
+        self.start = Some(self.start.map_or(start, |s| s.min(start)));
+        let end = stop.unwrap_or(start);
+        self.stop = Some(self.stop.map_or(end, |s| s.max(end)));
+    }
+
+    fn known(&self) -> bool {
+        self.start.is_some()
+    }
+
+    /// `(start, stop)`, `(0, 0)` when no test has a time (the schema requires both).
+    fn bounds(&self) -> (i64, i64) {
+        let start = self.start.unwrap_or(0);
+        (start, self.stop.unwrap_or(start).max(start))
+    }
+}
+
+/// Cases that are attempts of one test: `X` followed by `X#2`, `X#3`… (a JUnit file's repeated cases),
+/// or the same id again (the same test in another file). `key` is the first case's id.
+struct Group<'a> {
+    key: String,
+    cases: Vec<&'a TestCase>,
+}
+
+fn group_repeats(tests: &[TestCase]) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for t in tests {
+        let existing = index.get(t.id.as_str()).or_else(|| repeat_base(&t.id).and_then(|b| index.get(b)));
+        match existing {
+            Some(&g) => groups[g].cases.push(t),
+            None => {
+                index.insert(t.id.as_str(), groups.len());
+                groups.push(Group { key: t.id.clone(), cases: vec![t] });
+            }
+        }
+    }
+    groups
+}
+
+/// `X` for an id `X#N` with N ≥ 2 written without leading zeros, the form the JUnit reader gives
+/// repeated cases.
+fn repeat_base(id: &str) -> Option<&str> {
+    let (base, n) = id.rsplit_once('#')?;
+    let valid = !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit());
+    (valid && n.parse::<u64>().is_ok_and(|n| n >= 2)).then_some(base)
+}
+
+/// One execution of a test.
+struct Attempt<'a> {
+    case: &'a TestCase,
+    /// The CTRF status.
+    status: &'static str,
+    /// The Surefire element this attempt was read from; `None` for the case's own outcome.
+    element: Option<FailureKind>,
+    message: Option<String>,
+    trace: Option<String>,
+    stdout: Option<&'a str>,
+    stderr: Option<&'a str>,
+    /// The case's last attempt: it carries the case's time, status and diagnosis (Surefire does not
+    /// time the attempts inside a case).
+    last_of_case: bool,
+}
+
+impl Attempt<'_> {
+    fn duration_ms(&self) -> Option<i64> {
+        if !self.last_of_case {
+            return None;
+        }
+        self.case.duration_ms.filter(|d| d.is_finite() && *d >= 0.0).map(|d| d.round() as i64)
+    }
+
+    /// Start, and stop when the duration is known too.
+    fn times(&self) -> Option<(i64, Option<i64>)> {
+        if !self.last_of_case {
+            return None;
+        }
+        let start = self.case.start_ms?;
+        Some((start, self.duration_ms().map(|d| start.saturating_add(d))))
+    }
+}
+
+fn ctrf_status(status: TestStatus) -> &'static str {
+    match status {
+        TestStatus::Passed | TestStatus::Flaky => "passed",
+        TestStatus::Failed | TestStatus::Error => "failed",
+        TestStatus::Skipped => "skipped",
+    }
+}
+
+/// The message a failure element shows: its `message`, else its first non-blank text line.
+fn message_of(f: &Failure) -> Option<String> {
+    f.message
+        .clone()
+        .filter(|m| !m.is_empty())
+        .or_else(|| f.text.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_string))
+}
+
+/// The texts of `failures` without the whitespace around them (the indentation of nested Surefire
+/// elements), blank ones left out, separated by a blank line.
+fn trace_of<'a>(failures: impl Iterator<Item = &'a Failure>) -> Option<String> {
+    let texts: Vec<&str> = failures.map(|f| f.text.trim()).filter(|t| !t.is_empty()).collect();
+    (!texts.is_empty()).then(|| texts.join("\n\n"))
+}
+
+const PRIMARY: &[FailureKind] = &[FailureKind::Failure, FailureKind::Error];
+const FLAKY: &[FailureKind] = &[FailureKind::FlakyFailure, FailureKind::FlakyError];
+const RERUN: &[FailureKind] = &[FailureKind::RerunFailure, FailureKind::RerunError];
+
+fn of_kind<'a>(case: &'a TestCase, kinds: &'static [FailureKind]) -> impl Iterator<Item = &'a Failure> {
+    case.failures.iter().filter(move |f| kinds.contains(&f.kind))
+}
+
+/// A failed attempt read from one Surefire element.
+fn element_attempt<'a>(case: &'a TestCase, f: &'a Failure) -> Attempt<'a> {
+    Attempt {
+        case,
+        status: "failed",
+        element: Some(f.kind),
+        message: message_of(f),
+        trace: trace_of(std::iter::once(f)),
+        stdout: f.system_out.as_deref(),
+        stderr: f.system_err.as_deref(),
+        last_of_case: false,
+    }
+}
+
+/// A case's attempts in order: Surefire's flaky elements (failed attempts before the final pass), then
+/// either the first run and its reruns (a case with `rerunFailure`/`rerunError`, which failed every
+/// time) or the case's own outcome.
+fn attempts_of(case: &TestCase) -> Vec<Attempt<'_>> {
+    let mut out: Vec<Attempt<'_>> = of_kind(case, FLAKY).map(|f| element_attempt(case, f)).collect();
+    let reruns: Vec<&Failure> = of_kind(case, RERUN).collect();
+    if reruns.is_empty() {
+        let failed = case.status.is_failure();
+        out.push(Attempt {
+            case,
+            status: ctrf_status(case.status),
+            element: None,
+            // A flaky case's message is its failed attempts'; the final attempt passed.
+            message: if case.status == TestStatus::Flaky { None } else { case.message.clone() },
+            trace: if failed { trace_of(of_kind(case, PRIMARY)) } else { None },
+            stdout: case.system_out.as_deref(),
+            stderr: case.system_err.as_deref(),
+            last_of_case: true,
+        });
+        return out;
+    }
+    if let Some(first) = of_kind(case, PRIMARY).next() {
+        // The first run, as `<failure>`/`<error>` record it.
+        out.push(Attempt {
+            case,
+            status: "failed",
+            element: Some(first.kind),
+            message: of_kind(case, PRIMARY).find_map(message_of),
+            trace: trace_of(of_kind(case, PRIMARY)),
+            stdout: None,
+            stderr: None,
+            last_of_case: false,
+        });
+    }
+    out.extend(reruns.into_iter().map(|f| element_attempt(case, f)));
+    if let Some(last) = out.last_mut() {
+        // The last rerun is the case's final attempt: it gets the case's status, time and output.
+        last.status = ctrf_status(case.status);
+        last.last_of_case = true;
+        last.stdout = last.stdout.or(case.system_out.as_deref());
+        last.stderr = last.stderr.or(case.system_err.as_deref());
+    }
+    out
+}
+
+fn lines(text: Option<&str>) -> Option<Value> {
+    let text = text.filter(|t| !t.is_empty())?;
+    Some(Value::from(text.lines().map(str::to_string).collect::<Vec<_>>()))
+}
+
+/// `suite` as CTRF wants it: the path from the top-level suite, here faultline's dotted suite split at
+/// the dots; `None` when there is no suite.
+fn suite_path(suite: &str) -> Option<Value> {
+    let parts: Vec<&str> = suite.split('.').filter(|p| !p.is_empty()).collect();
+    (!parts.is_empty()).then(|| Value::from(parts))
+}
+
+/// JUnit `<properties>` of the case as CTRF `labels`: a repeated name becomes an array of its values.
+fn labels(properties: &[(String, String)]) -> Option<Value> {
+    let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (k, v) in properties {
+        by_name.entry(k.as_str()).or_default().push(v.as_str());
+    }
+    let map: Map<String, Value> = by_name
+        .into_iter()
+        .map(|(k, vs)| {
+            let v = match vs.as_slice() {
+                [one] => Value::from(*one),
+                many => Value::from(many.to_vec()),
+            };
+            (k.to_string(), v)
+        })
+        .collect();
+    (!map.is_empty()).then_some(Value::Object(map))
+}
+
+fn put(obj: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(v) = value {
+        obj.insert(key.to_string(), v);
+    }
+}
+
+/// The fields an attempt and a test object share: status, duration, start/stop, message, trace, output.
+fn attempt_fields(a: &Attempt<'_>, obj: &mut Map<String, Value>) {
+    obj.insert("status".into(), Value::from(a.status));
+    put(obj, "duration", a.duration_ms().map(Value::from));
+    if let Some((start, stop)) = a.times() {
+        obj.insert("start".into(), Value::from(start));
+        put(obj, "stop", stop.map(Value::from));
+    }
+    put(obj, "message", a.message.clone().map(Value::from));
+    put(obj, "trace", a.trace.clone().map(Value::from));
+    put(obj, "stdout", lines(a.stdout));
+    put(obj, "stderr", lines(a.stderr));
+}
+
+fn test_object(
+    key: &str,
+    last: &Attempt<'_>,
+    earlier: &[Attempt<'_>],
+    flaky: bool,
+    diagnoses: &HashMap<&str, &Diagnosis>,
+) -> Value {
+    let case = last.case;
+    let mut obj = Map::new();
+    let name = if case.name.is_empty() { case.id.as_str() } else { case.name.as_str() };
+    obj.insert("name".into(), Value::from(name));
+    obj.insert("testId".into(), Value::from(key));
+    attempt_fields(last, &mut obj);
+    // `duration` is required on a test.
+    obj.entry("duration").or_insert(Value::from(0));
+    obj.insert("rawStatus".into(), Value::from(case.status.as_str()));
+    put(&mut obj, "suite", suite_path(&case.suite));
+    put(&mut obj, "filePath", case.file_attr.clone().map(Value::from));
+    put(&mut obj, "tags", (!case.tags.is_empty()).then(|| Value::from(case.tags.clone())));
+    put(&mut obj, "labels", labels(&case.properties));
+    if !earlier.is_empty() {
+        obj.insert("retries".into(), Value::from(earlier.len()));
+        let history: Vec<Value> =
+            earlier.iter().enumerate().map(|(i, a)| retry_attempt(i + 1, a, diagnoses)).collect();
+        obj.insert("retryAttempts".into(), Value::from(history));
+    }
+    if flaky {
+        obj.insert("flaky".into(), Value::from(true));
+    }
+
+    let mut extra = case_extra(case, diagnoses);
+    put(&mut extra, "documentation", case.documentation.clone().map(Value::from));
+    put(&mut extra, "time_raw", case.time_raw.clone().map(Value::from));
+    extra.insert("source".into(), Value::from(format!("{}:{}", case.source.file, case.source.line)));
+    obj.insert("extra".into(), json!({ EXTRA_KEY: extra }));
+    Value::Object(obj)
+}
+
+fn retry_attempt(number: usize, a: &Attempt<'_>, diagnoses: &HashMap<&str, &Diagnosis>) -> Value {
+    let mut obj = Map::new();
+    obj.insert("attempt".into(), Value::from(number));
+    attempt_fields(a, &mut obj);
+    let mut extra = if a.last_of_case {
+        // A repeated case's last attempt: its faultline status and diagnosis.
+        let mut e = case_extra(a.case, diagnoses);
+        e.insert("status".into(), Value::from(a.case.status.as_str()));
+        e
+    } else {
+        let mut e = Map::new();
+        e.insert("id".into(), Value::from(a.case.id.as_str()));
+        e
+    };
+    if let Some(kind) = a.element {
+        extra.insert("element".into(), serde_json::to_value(kind).unwrap_or(Value::Null));
+    }
+    obj.insert("extra".into(), json!({ EXTRA_KEY: extra }));
+    Value::Object(obj)
+}
+
+/// faultline's id for the case and, when it failed, its diagnosis.
+fn case_extra(case: &TestCase, diagnoses: &HashMap<&str, &Diagnosis>) -> Map<String, Value> {
+    let mut extra = Map::new();
+    extra.insert("id".into(), Value::from(case.id.as_str()));
+    if let Some(d) = diagnoses.get(case.id.as_str()) {
+        diagnosis_fields(d, &mut extra);
+    }
+    extra
+}
+
+fn diagnosis_fields(d: &Diagnosis, extra: &mut Map<String, Value>) {
+    extra.insert("rule".into(), Value::from(d.rule.as_str()));
+    extra.insert("blame".into(), Value::from(d.blame.as_str()));
+    extra.insert("confidence".into(), json!(d.confidence));
+    extra.insert("summary".into(), Value::from(d.summary.as_str()));
+    extra.insert("fix".into(), Value::from(d.fix.as_str()));
+    extra.insert("fingerprint".into(), Value::from(d.fingerprint.as_str()));
+    let evidence: Vec<Value> = d
+        .evidence
+        .iter()
+        .map(|e| {
+            let at = match e.line_end.filter(|end| *end > e.line) {
+                Some(end) => format!("{}:{}-{}", e.file, e.line, end),
+                None => format!("{}:{}", e.file, e.line),
+            };
+            let mut item = json!({ "at": at, "role": e.role, "event_type": e.event_type });
+            if let Some(obj) = item.as_object_mut() {
+                put(obj, "time", e.time.clone().map(Value::from));
+                put(obj, "text", e.text.clone().map(Value::from));
+            }
+            item
+        })
+        .collect();
+    extra.insert("evidence".into(), Value::from(evidence));
+    let symptoms: Vec<Value> = d
+        .symptoms
+        .iter()
+        .map(|s| json!({ "rule": s.rule, "blame": s.blame.as_str(), "summary": s.summary }))
+        .collect();
+    extra.insert("symptoms".into(), Value::from(symptoms));
+}
+
+/// `results.extra.faultline`: the report schema it was rendered from, faultline's own counts (which keep
+/// `errors` apart from failures), the clusters of identical failures by test id, and the input warnings.
+fn run_extra(report: &Report) -> Value {
+    let clusters: Vec<Value> = report
+        .clusters
+        .iter()
+        .map(|c| {
+            let tests: Vec<&str> = c
+                .members
+                .iter()
+                .filter_map(|&m| report.diagnoses.get(m))
+                .map(|d| d.test.id.as_str())
+                .collect();
+            json!({ "fingerprint": c.fingerprint, "sample": c.sample, "tests": tests })
+        })
+        .collect();
+    json!({
+        "schema": REPORT_SCHEMA,
+        "summary": report.summary,
+        "clusters": clusters,
+        "warnings": report.warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AnalyzeOptions, InputFile, analyze};
+
+    fn ctrf_of(xml: &str) -> Value {
+        render(&analyze(vec![InputFile::new("junit.xml", xml)], &AnalyzeOptions::default()))
+    }
+
+    fn validator() -> jsonschema::Validator {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/ctrf.schema.json");
+        let text = std::fs::read_to_string(path).expect("vendored CTRF schema");
+        let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("schema compiles")
+    }
+
+    fn assert_valid(doc: &Value) {
+        let v = validator();
+        let errors: Vec<String> = v.iter_errors(doc).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{doc:#}");
+    }
+
+    fn tests(doc: &Value) -> &Vec<Value> {
+        doc["results"]["tests"].as_array().expect("tests array")
+    }
+
+    fn test<'a>(doc: &'a Value, name: &str) -> &'a Value {
+        tests(doc).iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("no test {name}: {doc:#}"))
+    }
+
+    #[test]
+    fn statuses_map_to_ctrf() {
+        let doc = ctrf_of(
+            r#"<testsuite name="s" timestamp="2024-11-16T10:00:00Z">
+<testcase classname="a.B" name="ok" time="1.5"/>
+<testcase classname="a.B" name="bad" time="2"><failure message="boom">trace line</failure></testcase>
+<testcase classname="a.B" name="crash" time="0.25"><error message="NPE" type="java.lang.NullPointerException">at a.B</error></testcase>
+<testcase classname="a.B" name="off"><skipped message="not today"/></testcase>
+</testsuite>"#,
+        );
+        assert_valid(&doc);
+        let status = |n: &str| (test(&doc, n)["status"].clone(), test(&doc, n)["rawStatus"].clone());
+        assert_eq!(status("ok"), (json!("passed"), json!("passed")));
+        assert_eq!(status("bad"), (json!("failed"), json!("failed")));
+        assert_eq!(status("crash"), (json!("failed"), json!("error")));
+        assert_eq!(status("off"), (json!("skipped"), json!("skipped")));
+
+        let bad = test(&doc, "bad");
+        assert_eq!(bad["message"], "boom");
+        assert_eq!(bad["trace"], "trace line");
+        assert_eq!(bad["duration"], 2000);
+        assert_eq!(bad["suite"], json!(["a", "B"]));
+        assert_eq!(bad["testId"], "a.B::bad");
+        assert_eq!(bad["extra"]["faultline"]["rule"], "unclassified");
+        assert!(bad.get("retries").is_none() && bad.get("flaky").is_none());
+        assert_eq!(test(&doc, "crash")["duration"], 250);
+        assert_eq!(test(&doc, "off")["message"], "not today");
+        assert!(test(&doc, "ok")["extra"]["faultline"].get("rule").is_none());
+
+        let summary = &doc["results"]["summary"];
+        assert_eq!(
+            (&summary["tests"], &summary["passed"], &summary["failed"], &summary["skipped"]),
+            (&json!(4), &json!(1), &json!(2), &json!(1))
+        );
+        assert_eq!(
+            (&summary["pending"], &summary["other"], &summary["flaky"]),
+            (&json!(0), &json!(0), &json!(0))
+        );
+        assert_eq!(doc["results"]["extra"]["faultline"]["summary"]["errors"], 1);
+    }
+
+    #[test]
+    fn surefire_flaky_and_rerun_elements_become_retries() {
+        let doc = ctrf_of(
+            r#"<testsuite name="S" tests="2">
+<testcase name="flaky" classname="a.B" time="3">
+<flakyFailure message="once" type="java.lang.AssertionError"><stackTrace>at a.B:1</stackTrace><system-out>attempt 1</system-out></flakyFailure>
+<flakyError message="twice" type="java.io.IOException"><stackTrace>at a.B:2</stackTrace></flakyError>
+<system-out>final run</system-out>
+</testcase>
+<testcase name="broken" classname="a.B" time="4">
+<failure message="first">at a.B:3</failure>
+<rerunFailure message="second"><stackTrace>at a.B:4</stackTrace></rerunFailure>
+<rerunError message="third"><stackTrace>at a.B:5</stackTrace><system-err>e</system-err></rerunError>
+</testcase>
+</testsuite>"#,
+        );
+        assert_valid(&doc);
+
+        let flaky = test(&doc, "flaky");
+        assert_eq!(flaky["status"], "passed");
+        assert_eq!(flaky["rawStatus"], "flaky");
+        assert_eq!(flaky["flaky"], true);
+        assert_eq!(flaky["retries"], 2);
+        assert!(flaky.get("message").is_none(), "the final attempt passed");
+        assert_eq!(flaky["stdout"], json!(["final run"]));
+        let history = flaky["retryAttempts"].as_array().expect("attempts");
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[0]["attempt"], 1);
+        assert_eq!(history[0]["status"], "failed");
+        assert_eq!(history[0]["message"], "once");
+        assert_eq!(history[0]["trace"], "at a.B:1");
+        assert_eq!(history[0]["stdout"], json!(["attempt 1"]));
+        assert_eq!(history[0]["extra"]["faultline"]["element"], "flaky_failure");
+        assert_eq!(history[1]["message"], "twice");
+        assert_eq!(history[1]["extra"]["faultline"]["element"], "flaky_error");
+
+        let broken = test(&doc, "broken");
+        assert_eq!(broken["status"], "failed");
+        assert!(broken.get("flaky").is_none(), "never passed");
+        assert_eq!(broken["retries"], 2, "two reruns after the first run");
+        assert_eq!(broken["message"], "third", "the final attempt's message");
+        assert_eq!(broken["trace"], "at a.B:5");
+        assert_eq!(broken["stderr"], json!(["e"]));
+        assert_eq!(broken["duration"], 4000);
+        let history = broken["retryAttempts"].as_array().expect("attempts");
+        assert_eq!(
+            history.iter().map(|a| (a["attempt"].clone(), a["message"].clone())).collect::<Vec<_>>(),
+            vec![(json!(1), json!("first")), (json!(2), json!("second"))]
+        );
+        assert_eq!(history[0]["trace"], "at a.B:3");
+        assert_eq!(history[1]["extra"]["faultline"]["element"], "rerun_failure");
+
+        let summary = &doc["results"]["summary"];
+        assert_eq!(
+            (&summary["passed"], &summary["failed"], &summary["flaky"]),
+            (&json!(1), &json!(1), &json!(1))
+        );
+    }
+
+    #[test]
+    fn repeated_cases_merge_into_one_test_with_retries() {
+        // pytest with reruns written as separate cases: the reader names them X, X#2, X#3.
+        let doc = ctrf_of(
+            r#"<testsuites><testsuite name="pytest" timestamp="2024-11-16T10:00:00.000">
+<testcase classname="tests.test_rwx" name="test_recover" time="1.0" file="tests/test_rwx.py"><failure message="AssertionError: timed out">E   timed out</failure></testcase>
+<testcase classname="tests.test_rwx" name="test_recover" time="2.0" file="tests/test_rwx.py"><failure message="AssertionError: timed out again"/></testcase>
+<testcase classname="tests.test_rwx" name="test_recover" time="3.0" file="tests/test_rwx.py"/>
+<testcase classname="tests.test_rwx" name="test_stays_broken" time="1.0"/>
+<testcase classname="tests.test_rwx" name="test_stays_broken" time="1.0"><failure message="now it fails"/></testcase>
+<testcase classname="tests.test_rwx" name="test_once" time="1.0"/>
+</testsuite></testsuites>"#,
+        );
+        assert_valid(&doc);
+        assert_eq!(tests(&doc).len(), 3, "{doc:#}");
+
+        let t = test(&doc, "test_recover");
+        assert_eq!(t["status"], "passed");
+        assert_eq!(t["flaky"], true);
+        assert_eq!(t["retries"], 2);
+        assert_eq!(t["testId"], "tests.test_rwx::test_recover");
+        assert_eq!(t["filePath"], "tests/test_rwx.py");
+        assert_eq!(t["duration"], 3000);
+        assert_eq!(t["extra"]["faultline"]["id"], "tests.test_rwx::test_recover#3");
+        let history = t["retryAttempts"].as_array().expect("attempts");
+        assert_eq!(history[0]["message"], "AssertionError: timed out");
+        assert_eq!(history[0]["trace"], "E   timed out");
+        assert_eq!(history[0]["duration"], 1000);
+        assert_eq!(history[0]["extra"]["faultline"]["id"], "tests.test_rwx::test_recover");
+        assert_eq!(history[0]["extra"]["faultline"]["status"], "failed");
+        assert_eq!(history[0]["extra"]["faultline"]["rule"], "unclassified", "each failed case's diagnosis");
+        assert_eq!(history[1]["extra"]["faultline"]["id"], "tests.test_rwx::test_recover#2");
+        assert_eq!(history[1]["duration"], 2000);
+        // One case after another from the suite timestamp: attempt 1 starts the run.
+        assert_eq!(history[0]["start"], doc["results"]["summary"]["start"]);
+
+        let broken = test(&doc, "test_stays_broken");
+        assert_eq!(broken["status"], "failed");
+        assert_eq!(broken["retries"], 1);
+        assert!(broken.get("flaky").is_none(), "CTRF: flaky only when the final status is passed");
+        assert_eq!(broken["retryAttempts"][0]["status"], "passed");
+
+        let once = test(&doc, "test_once");
+        assert!(once.get("retries").is_none() && once.get("retryAttempts").is_none());
+
+        let summary = &doc["results"]["summary"];
+        assert_eq!(summary["tests"], 3);
+        assert_eq!(
+            (&summary["passed"], &summary["failed"], &summary["flaky"]),
+            (&json!(2), &json!(1), &json!(1))
+        );
+        assert_eq!(doc["results"]["extra"]["faultline"]["summary"]["tests"], 6, "faultline counts cases");
+    }
+
+    #[test]
+    fn no_times_still_make_a_valid_report() {
+        let doc = ctrf_of(
+            r#"<testsuite name="s"><testcase name="a"/><testcase name="b" time="abc"><failure/></testcase></testsuite>"#,
+        );
+        assert_valid(&doc);
+        let summary = &doc["results"]["summary"];
+        assert_eq!((&summary["start"], &summary["stop"]), (&json!(0), &json!(0)));
+        assert!(summary.get("duration").is_none());
+        let b = test(&doc, "b");
+        assert_eq!(b["duration"], 0);
+        assert!(b.get("start").is_none() && b.get("stop").is_none());
+        assert_eq!(b["extra"]["faultline"]["time_raw"], "abc");
+        assert!(test(&doc, "a").get("start").is_none());
+    }
+
+    #[test]
+    fn nothing_read_is_an_empty_valid_report() {
+        let doc = render(&analyze(Vec::new(), &AnalyzeOptions::default()));
+        assert_valid(&doc);
+        assert_eq!(doc["results"]["summary"]["tests"], 0);
+        assert_eq!(doc["reportFormat"], "CTRF");
+        assert_eq!(doc["specVersion"], SPEC_VERSION);
+        assert_eq!(doc["results"]["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn start_and_stop_come_from_the_tests() {
+        let doc = ctrf_of(
+            r#"<testsuite name="s"><testcase name="a" timestamp="2024-11-16T10:00:00Z" time="1.2504"/><testcase name="b" timestamp="2024-11-16T09:00:00Z"/></testsuite>"#,
+        );
+        assert_valid(&doc);
+        let a = test(&doc, "a");
+        assert_eq!(a["start"], 1_731_751_200_000_i64);
+        assert_eq!(a["stop"], 1_731_751_201_250_i64);
+        assert_eq!(a["duration"], 1250);
+        let b = test(&doc, "b");
+        assert_eq!(b["start"], 1_731_747_600_000_i64);
+        assert!(b.get("stop").is_none(), "no duration, no stop");
+        let summary = &doc["results"]["summary"];
+        assert_eq!(summary["start"], 1_731_747_600_000_i64);
+        assert_eq!(summary["stop"], 1_731_751_201_250_i64);
+        assert_eq!(summary["duration"], 3_601_250);
+    }
+
+    #[test]
+    fn properties_become_labels_and_repeated_names_arrays() {
+        let doc = ctrf_of(
+            r#"<testsuite name="s"><testcase name="a"><properties><property name="k" value="1"/><property name="k" value="2"/><property name="owner" value="qa"/></properties></testcase></testsuite>"#,
+        );
+        assert_valid(&doc);
+        assert_eq!(test(&doc, "a")["labels"], json!({ "k": ["1", "2"], "owner": "qa" }));
+    }
+
+    #[test]
+    fn repeat_suffix_is_recognised_strictly() {
+        assert_eq!(repeat_base("s::t#2"), Some("s::t"));
+        assert_eq!(repeat_base("s::t#12"), Some("s::t"));
+        assert_eq!(repeat_base("s::t#1"), None);
+        assert_eq!(repeat_base("s::t#02"), None);
+        assert_eq!(repeat_base("s::t#"), None);
+        assert_eq!(repeat_base("s::t#x"), None);
+        assert_eq!(repeat_base("s::t"), None);
+        // A test whose own name ends in `#2` stays apart unless `X` itself was seen first.
+        let doc = ctrf_of(r#"<testsuite name="s"><testcase name="case #2"/></testsuite>"#);
+        assert_eq!(tests(&doc).len(), 1);
+        assert_eq!(tests(&doc)[0]["name"], "case #2");
+    }
+
+    #[test]
+    fn the_validator_rejects_a_broken_document() {
+        let mut doc = ctrf_of(r#"<testsuite name="s"><testcase name="a"/></testsuite>"#);
+        assert_valid(&doc);
+        let v = validator();
+        doc["results"]["tests"][0]["status"] = json!("bogus");
+        assert!(!v.is_valid(&doc), "status bogus accepted");
+        doc["results"]["tests"][0]["status"] = json!("passed");
+        doc["results"]["tests"][0]["unknownField"] = json!(1);
+        assert!(!v.is_valid(&doc), "a field outside extra accepted");
+    }
+}
