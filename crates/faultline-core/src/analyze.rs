@@ -155,13 +155,20 @@ pub fn analyze_with_progress(
         rule_set.merge(r.clone());
     }
     let mut diagnoses = rules::diagnose(&tests, &events, &rule_set);
+    let mut xml_lines = XmlLines::default();
     for d in &mut diagnoses {
         for ev in &mut d.evidence {
-            ev.text = line_text(&g.logs, &g.xml_texts, &ev.file, ev.line, ev.line_end);
+            ev.text = line_text(&g.logs, &g.xml_texts, &mut xml_lines, &ev.file, ev.line, ev.line_end);
         }
     }
     let clusters = crate::fingerprint::cluster(
-        &diagnoses.iter().map(|d| format!("{}\n{}", d.rule, d.test_message(&tests))).collect::<Vec<_>>(),
+        &diagnoses
+            .iter()
+            .map(|d| {
+                let message = id_index.get(d.test.id.as_str()).and_then(|&i| tests[i].message.as_deref());
+                format!("{}\n{}", d.rule, message.unwrap_or_default())
+            })
+            .collect::<Vec<_>>(),
     );
     let timeline = timelines(&tests, &events);
 
@@ -211,6 +218,7 @@ const EVIDENCE_CHARS: usize = 1000;
 fn line_text(
     logs: &[LogFile],
     xml: &HashMap<String, String>,
+    xml_lines: &mut XmlLines,
     file: &str,
     line: u32,
     line_end: Option<u32>,
@@ -222,14 +230,37 @@ fn line_text(
         (first..last.min(log.lines.len())).map(|i| log.clean(i).into_owned()).collect::<Vec<_>>().join("\n")
     } else {
         let text = xml.get(file)?;
-        let skip = usize::try_from(line).ok()?.checked_sub(1)?;
-        let count = usize::try_from(last - line + 1).ok()?;
-        text.lines().skip(skip).take(count).map(str::trim).collect::<Vec<_>>().join("\n")
+        let starts = xml_lines.starts(file, text);
+        let first = usize::try_from(line).ok()?.checked_sub(1)?;
+        let last = usize::try_from(last).ok()?.min(starts.len());
+        (first..last)
+            .filter_map(|i| {
+                let end = starts.get(i + 1).map_or(text.len(), |&next| next - 1);
+                text.get(starts[i]..end)
+            })
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     Some(match text.char_indices().nth(EVIDENCE_CHARS) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
     })
+}
+
+/// Byte offsets where each line of an XML report starts, built once per file on first use: evidence
+/// from a 100k-case JUnit file must not rescan the file for every diagnosis.
+#[derive(Default)]
+struct XmlLines {
+    by_file: HashMap<String, Vec<usize>>,
+}
+
+impl XmlLines {
+    fn starts(&mut self, file: &str, text: &str) -> &[usize] {
+        self.by_file.entry(file.to_string()).or_insert_with(|| {
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect()
+        })
+    }
 }
 
 /// Files up to this size get an md5 (a few ms per MiB); larger ones are logs, never checksummed data.

@@ -120,13 +120,6 @@ pub struct Diagnosis {
     pub fingerprint: String,
 }
 
-impl Diagnosis {
-    /// The diagnosed test's failure message, for clustering.
-    pub fn test_message(&self, tests: &[TestCase]) -> String {
-        tests.iter().find(|t| t.id == self.test.id).and_then(|t| t.message.clone()).unwrap_or_default()
-    }
-}
-
 /// A compiled rule set: the built-in rules, then users' rules.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
