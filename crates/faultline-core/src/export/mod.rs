@@ -6,3 +6,4 @@
 
 pub mod escape;
 pub mod excerpt;
+pub mod html;
