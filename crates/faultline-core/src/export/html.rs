@@ -124,7 +124,7 @@ font-size:12.5px;display:flex;flex-wrap:wrap;gap:10px}
 table{border-collapse:collapse;width:100%}
 table.list,table.steps,table.objects{table-layout:fixed}
 col.w-n{width:5.5em}col.w-s{width:7em}col.w-num{width:6.5em}col.w-time{width:7.5em}col.w-clock{width:9em}
-col.w-rule{width:14em}col.w-fp{width:8.5em}col.w-kind{width:10.5em}col.w-ns{width:9em}col.w-plane{width:7em}
+col.w-rule{width:16em}col.w-fp{width:8.5em}col.w-kind{width:10.5em}col.w-ns{width:9em}col.w-plane{width:7em}
 col.w-state{width:11em}col.w-loc{width:14em}col.w-wide{width:19em}col.w-ph{width:8.5em}col.w-q{width:22%}col.w-third{width:33%}
 th,td{text-align:left;vertical-align:top;padding:2px 8px}
 th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:1px solid var(--line);
