@@ -1,6 +1,8 @@
 //! `cargo xtask …`: the project's commands. Each one installs what it needs and skips what is there, so
 //! the README's two commands work on a fresh machine.
 
+mod e2e;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -14,7 +16,7 @@ const DEMO_SCENARIO: &str = "fixtures/rwx-recovery-cr-deleted";
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test     fmt check, clippy -D warnings, every test, and the wasm32 build of faultline-core
+  test     fmt check, clippy -D warnings, every test, the browser tests, and the wasm32 build
   demo     analyse the bundled founding case and print its tests and timeline
   bench    run the criterion benchmarks (cargo bench)
 ";
@@ -52,6 +54,8 @@ fn test() -> Result<()> {
     step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     let mut tally = Tally::default();
     step("tests", || cargo_test(&mut tally))?;
+    step("browser test dependencies", e2e::ensure_browser_deps)?;
+    step("browser tests (node --test e2e/)", e2e::run_node_tests)?;
     step("wasm32 build of faultline-core", || {
         cargo(&["build", "-p", "faultline-core", "--target", WASM_TARGET])
     })?;

@@ -9,4 +9,5 @@ pub mod describe;
 pub mod escape;
 pub mod excerpt;
 pub mod github;
+pub mod html;
 pub mod markdown;

@@ -1,0 +1,88 @@
+//! Browser tests of the HTML report (`e2e/`, run with `node --test`): Chromium from the system packages,
+//! playwright-core from `package-lock.json`. Playwright's own browser download is never used.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const PLAYWRIGHT: &str = "node_modules/playwright-core";
+const LOCKFILE: &str = "package-lock.json";
+
+/// Installs what the browser tests need and skips what is there: Chromium (Debian's `chromium` package,
+/// via apt-get, with sudo unless already root), Node.js if it is missing, and the locked npm packages
+/// (`npm ci`) when they are missing or older than `package-lock.json`.
+pub fn ensure_browser_deps() -> Result<()> {
+    if !Path::new(CHROMIUM).exists() {
+        apt_install(&["chromium", "chromium-driver"])?;
+    }
+    if !found("node") || !found("npm") {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    if packages_stale()? {
+        run("npm", &["ci", "--no-audit", "--no-fund"])?;
+    }
+    Ok(())
+}
+
+/// Builds the report renderer the tests call, then runs every test under `e2e/`.
+pub fn run_node_tests() -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(&cargo, &["build", "--quiet", "-p", "faultline-core", "--example", "render_html"])?;
+    run("node", &["--test", "e2e/"])
+}
+
+/// True when `node_modules` lacks playwright-core or predates the lockfile (npm records the tree it
+/// installed in `node_modules/.package-lock.json`).
+fn packages_stale() -> Result<bool> {
+    let installed = Path::new("node_modules/.package-lock.json");
+    if !Path::new(PLAYWRIGHT).join("package.json").is_file() || !installed.is_file() {
+        return Ok(true);
+    }
+    let modified = |p: &Path| {
+        std::fs::metadata(p).and_then(|m| m.modified()).with_context(|| format!("reading {}", p.display()))
+    };
+    Ok(modified(Path::new(LOCKFILE))? > modified(installed)?)
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let sudo = !is_root();
+    if sudo && !found("sudo") {
+        bail!("installing {} needs root or sudo", packages.join(" "));
+    }
+    let with_sudo = |args: &[&str]| -> Result<()> {
+        if sudo {
+            let mut all = vec!["apt-get"];
+            all.extend_from_slice(args);
+            run("sudo", &all)
+        } else {
+            run("apt-get", args)
+        }
+    };
+    with_sudo(&["update"])?;
+    let mut args = vec!["install", "-y"];
+    args.extend_from_slice(packages);
+    with_sudo(&args)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// True when `program` runs at all (it is on the PATH).
+fn found(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok()
+}
+
+fn run(program: &str, args: &[&str]) -> Result<()> {
+    let status = Command::new(program).args(args).status().with_context(|| format!("starting {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed with {status}", args.join(" "));
+    }
+    Ok(())
+}
