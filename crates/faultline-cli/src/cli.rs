@@ -1,8 +1,16 @@
-//! Command-line surface. Flags and exit codes are a public contract: CI pipelines depend on them.
+//! Command-line surface. Flags, format names and exit codes are a public contract: CI pipelines depend
+//! on them. Add freely; rename nothing.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  the analysis ran (and --fail-on was not met)
+  1  --fail-on was met, or `rules check` found mistakes
+  2  nothing given could be read, a pattern/rule file is invalid, an output could not be written,
+     or the usage is wrong";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -10,10 +18,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Turn a failed CI run's artifacts (JUnit XML, Robot output.xml, logs, archives) into a diagnosis.",
     long_about = "Turn a failed CI run's artifacts (JUnit XML, Robot output.xml, console and component logs, \
-                  zip/tar.gz bundles) into a diagnosis: what failed, a timeline of what happened, and the events \
-                  that explain it. Everything runs locally; nothing is uploaded.\n\n\
-                  Exit codes: 0 the analysis ran; 1 `rules check` found mistakes; 2 nothing given could be \
-                  read, a pattern or rule file is invalid, or the usage is wrong."
+                  zip/tar.gz bundles) into a diagnosis: what failed, a timeline of what happened, and the \
+                  root cause with the lines that prove it. Everything runs locally; nothing is uploaded.",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,11 +30,34 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read artifacts and report tests, diagnoses, the replay timeline, events and warnings.
-    Analyze(AnalyzeArgs),
+    #[command(after_help = AFTER_HELP, after_long_help = ANALYZE_EXAMPLES)]
+    Analyze(Box<AnalyzeArgs>),
     /// Work with root-cause rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    #[command(after_help = "Examples:\n  faultline completions bash > /etc/bash_completion.d/faultline\n  \
+                            faultline completions zsh > \"${fpath[1]}/_faultline\"\n  \
+                            faultline completions fish > ~/.config/fish/completions/faultline.fish")]
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the JSON Schema of the `faultline.report/v1` JSON report.
+    Schema,
 }
+
+const ANALYZE_EXAMPLES: &str = "\
+Examples:
+  faultline analyze artifacts/                       terminal report of everything in a folder
+  faultline analyze run.zip --format json --out report.json
+  faultline analyze junit.xml console.log --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  faultline analyze artifacts/ --format github --format html --out faultline.html --fail-on failed
+  faultline analyze failing/ --baseline passing/     lines new since a passing run, ranked
+  faultline analyze artifacts/ --history .faultline-history   flaky, new and recurring failures
+
+Each --out writes the --format given just before it; formats without an --out go to standard output
+(at most one). Exit codes are listed in `faultline --help`.";
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -46,24 +76,100 @@ pub struct AnalyzeArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// A pattern pack (TOML) to use after the built-in one; repeatable. See the README, "Pattern packs".
-    #[arg(long = "patterns", value_name = "FILE")]
-    pub patterns: Vec<PathBuf>,
+    /// Output format; repeatable, each one optionally followed by its own --out FILE.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<Format>,
 
-    /// A root-cause rule file (TOML) to use with the built-in rules; repeatable. A rule with a built-in
-    /// id replaces that rule. See the README, "Root-cause rules".
+    /// Write the --format given just before this flag to FILE instead of standard output; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub out: Vec<PathBuf>,
+
+    /// A root-cause rule file (TOML) used with the built-in rules; repeatable. A rule with a built-in id
+    /// replaces that rule. See the README, "Root-cause rules".
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// A pattern pack (TOML) used after the built-in one; repeatable. See the README, "Pattern packs".
+    #[arg(long = "patterns", value_name = "FILE")]
+    pub patterns: Vec<PathBuf>,
+
+    /// Artifacts of a passing run (files, directories, archives; repeatable): lines of this run whose
+    /// normalised text the passing run never logged are reported, ranked, as extra evidence.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Vec<PathBuf>,
+
+    /// Keep a compact record of each run in DIR (one JSON file per run) and report flaky tests, new
+    /// failures, fixed tests and failures that recur across runs.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+
+    /// How many earlier runs --history compares with.
+    #[arg(long, value_name = "N", default_value_t = 20, requires = "history")]
+    pub history_runs: usize,
+
+    /// This run's name in --history (default: $GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT, $CI_PIPELINE_ID-$CI_JOB_ID,
+    /// $BUILD_TAG, or the current UTC time).
+    #[arg(long, value_name = "ID", requires = "history")]
+    pub run_id: Option<String>,
+
+    /// Report only tests matching PATTERN (repeatable): `*` and `?` are wildcards, otherwise a substring
+    /// of the test id, name or suite.name. Every test is still used to tie log lines to tests.
+    #[arg(long = "test", value_name = "PATTERN")]
+    pub tests: Vec<String>,
+
+    /// Exit 1 when any test failed (`failed`), when any failed test got a root cause from a rule
+    /// (`diagnosed`), or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = FailOn::Never)]
+    pub fail_on: FailOn,
+
+    /// Print nothing but errors: no report on standard output, no progress, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Colour in the text report: `auto` colours only a terminal (and honours NO_COLOR).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A terminal report: tests, then each test's events as a timeline.
+    /// A terminal report: summary, each failed test with its root cause, evidence and timeline.
     Text,
-    /// The `faultline.report/v1` JSON report.
+    /// The `faultline.report/v1` JSON report (schema: `faultline schema`).
     Json,
+    /// GitHub-flavoured Markdown for $GITHUB_STEP_SUMMARY and pull-request comments.
+    Markdown,
+    /// One self-contained HTML file: test list, diagnosis, replay timeline, evidence in context.
+    Html,
+    /// Common Test Report Format JSON, with faultline's diagnosis in each test's `extra`.
+    Ctrf,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), capped to what GitHub shows.
+    Github,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Ctrf => "ctrf",
+            Format::Github => "github",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Failed,
+    Diagnosed,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }

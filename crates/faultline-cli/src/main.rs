@@ -1,34 +1,73 @@
 //! `faultline`: diagnose a failed CI run from its artifacts.
 
+mod analyze;
 mod cli;
 mod collect;
+mod history_dir;
+mod outputs;
+mod progress;
 mod text;
 
-use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command, Format, RulesCommand};
 use faultline_core::rules::RuleSet;
 
-/// Exit code when the analysis ran.
+/// Exit code when the analysis ran (and `--fail-on` was not met).
 const EXIT_OK: u8 = 0;
-/// Exit code when `rules check` found mistakes.
+/// Exit code when `--fail-on` was met, or `rules check` found mistakes.
 const EXIT_FINDINGS: u8 = 1;
-/// Exit code when nothing given could be read, or the usage is wrong (clap uses 2 for usage too).
+/// Exit code when nothing given could be read, an input file is invalid, an output could not be
+/// written, or the usage is wrong (clap uses 2 for usage too).
 const EXIT_UNREADABLE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match cli.command {
-        Command::Analyze(args) => analyze(args),
+        Command::Analyze(args) => {
+            let Some(sub) = matches.subcommand_matches("analyze") else {
+                return ExitCode::from(EXIT_UNREADABLE);
+            };
+            let formats = positioned::<Format>(sub, "format");
+            let outs = positioned::<PathBuf>(sub, "out");
+            match outputs::plan(&formats, &outs) {
+                Ok(plan) => analyze::run(&args, &plan),
+                Err(e) => {
+                    let mut cmd = Cli::command();
+                    cmd.error(clap::error::ErrorKind::ArgumentConflict, e).exit()
+                }
+            }
+        }
         Command::Rules(RulesCommand::Check { files }) => rules_check(&files),
         Command::Rules(RulesCommand::List) => rules_list(),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "faultline", &mut std::io::stdout());
+            ExitCode::from(EXIT_OK)
+        }
+        Command::Schema => {
+            let schema = faultline_core::report::report_schema();
+            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            ExitCode::from(EXIT_OK)
+        }
     }
 }
 
-fn rules_check(files: &[std::path::PathBuf]) -> ExitCode {
+/// A repeatable flag's values with their positions on the command line, so flags can pair by order.
+fn positioned<T: Clone + Send + Sync + 'static>(m: &clap::ArgMatches, id: &str) -> Vec<(usize, T)> {
+    match (m.indices_of(id), m.get_many::<T>(id)) {
+        (Some(idx), Some(vals)) => idx.zip(vals.cloned()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn rules_check(files: &[PathBuf]) -> ExitCode {
     let mut code = EXIT_OK;
     for path in files {
         let text = match std::fs::read_to_string(path) {
@@ -62,74 +101,6 @@ fn rules_list() -> ExitCode {
         );
         if !r.explains.is_empty() {
             println!("    explains: {}", r.explains.join(", "));
-        }
-    }
-    ExitCode::from(EXIT_OK)
-}
-
-fn analyze(args: cli::AnalyzeArgs) -> ExitCode {
-    if args.paths.is_empty() {
-        eprintln!(
-            "faultline: error: no input given; pass files, directories or archives (see `faultline analyze --help`)"
-        );
-        return ExitCode::from(EXIT_UNREADABLE);
-    }
-    let mut rules = Vec::new();
-    for path in &args.rules {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("faultline: error: {}: {e}", path.display());
-                return ExitCode::from(EXIT_UNREADABLE);
-            }
-        };
-        match RuleSet::from_toml(&path.display().to_string(), &text) {
-            Ok(r) => rules.push(r),
-            Err(e) => {
-                eprintln!("faultline: error: {e}");
-                return ExitCode::from(EXIT_UNREADABLE);
-            }
-        }
-    }
-    let collected = collect::collect(&args.paths);
-    for problem in &collected.problems {
-        eprintln!("faultline: error: {problem}");
-    }
-    let mut options = faultline_core::AnalyzeOptions { rules, ..Default::default() };
-    for path in &args.patterns {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("faultline: error: {}: {e}", path.display());
-                return ExitCode::from(EXIT_UNREADABLE);
-            }
-        };
-        match faultline_core::extract::Pack::from_toml(&path.display().to_string(), &text) {
-            Ok(pack) => options.packs.push(pack),
-            Err(e) => {
-                eprintln!("faultline: error: {e}");
-                return ExitCode::from(EXIT_UNREADABLE);
-            }
-        }
-    }
-    let analysis = faultline_core::analyze(collected.files, &options);
-    if !analysis.read_anything() {
-        eprintln!("faultline: error: nothing given could be read as a test report or a log");
-        return ExitCode::from(EXIT_UNREADABLE);
-    }
-    let out = match args.format {
-        Format::Json => {
-            let mut s = analysis.report.to_json_pretty();
-            s.push('\n');
-            s
-        }
-        Format::Text => text::render(&analysis.report),
-    };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
-        // A closed pipe (`faultline … | head`) is not an error worth a message.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("faultline: error: writing the report: {e}");
         }
     }
     ExitCode::from(EXIT_OK)

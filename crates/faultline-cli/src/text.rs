@@ -1,15 +1,109 @@
-//! The terminal report: what failed, then each test's events as a timeline with file:line.
+//! The terminal report: a summary line, then each failed test with its root cause, evidence (file:line)
+//! and a compact timeline. 100 columns wide; coloured only when asked (a terminal, by default). Artifact
+//! text never reaches the terminal raw: control characters, ANSI escapes included, are made visible.
 
 use std::fmt::Write;
 
-use faultline_core::{Event, EventKind, Report};
+use faultline_core::export::describe::{clock, describe, is_telling, phase_name};
+use faultline_core::replay::Timeline;
+use faultline_core::rules::{Blame, Diagnosis};
+use faultline_core::{Event, Report, TestStatus};
 
-pub fn render(report: &Report) -> String {
+/// Width the report fits in.
+pub const WIDTH: usize = 100;
+/// Timeline lines per test.
+const TIMELINE_LINES: usize = 24;
+
+/// ANSI styles, or nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    pub fn new(on: bool) -> Paint {
+        Paint { on }
+    }
+
+    fn wrap(self, code: &str, s: &str) -> String {
+        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+    }
+    fn bold(self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn dim(self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    fn red(self, s: &str) -> String {
+        self.wrap("1;31", s)
+    }
+    fn green(self, s: &str) -> String {
+        self.wrap("32", s)
+    }
+    fn yellow(self, s: &str) -> String {
+        self.wrap("33", s)
+    }
+    fn cyan(self, s: &str) -> String {
+        self.wrap("36", s)
+    }
+}
+
+pub fn render(report: &Report, paint: Paint) -> String {
     let mut out = String::new();
+    summary_line(&mut out, report, paint);
+    let mut failed: Vec<_> = report.tests.iter().filter(|t| t.status.is_failure()).collect();
+    failed.sort_by_key(|t| t.status != TestStatus::Failed);
+    for t in failed {
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            paint.red(&format!("{:<7}", t.status.as_str().to_uppercase())),
+            paint.bold(&one_line(&t.id, 92))
+        );
+        if let Some(m) = &t.message {
+            let _ = writeln!(out, "        {}", one_line(m, 92));
+        }
+        if let Some(d) = report.diagnosis(&t.id) {
+            diagnosis(&mut out, d, paint);
+        }
+        if let Some(b) = &report.baseline {
+            let new: Vec<_> =
+                b.top.iter().filter(|l| l.test.as_deref() == Some(t.id.as_str())).take(8).collect();
+            if !new.is_empty() {
+                let _ = writeln!(out, "  {}", paint.bold("NEW SINCE THE PASSING RUN"));
+                for l in new {
+                    let at = location(&l.file, l.line);
+                    let room = WIDTH.saturating_sub(at.chars().count() + 6).max(20);
+                    let _ = writeln!(out, "    {}  {}", paint.dim(&at), one_line(l.text.trim(), room));
+                }
+            }
+        }
+        if let Some(tl) = report.timeline_of(&t.id) {
+            compact_timeline(&mut out, report, tl, paint);
+        }
+    }
+    other_tests(&mut out, report, paint);
+    history(&mut out, report, paint);
+    run_level(&mut out, report);
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out, "\n{} ({})", paint.yellow("WARNINGS"), report.warnings.len());
+        for w in report.warnings.iter().take(30) {
+            let _ = writeln!(out, "  {}", one_line(&w.to_string(), WIDTH - 2));
+        }
+        if report.warnings.len() > 30 {
+            let _ = writeln!(out, "  … {} more (all in --format json)", report.warnings.len() - 30);
+        }
+    }
+    out
+}
+
+fn summary_line(out: &mut String, report: &Report, paint: Paint) {
     let s = &report.summary;
+    let failed = s.failed + s.errors;
+    let verdict = if failed > 0 { paint.red(&format!("{failed} FAILED")) } else { paint.green("ALL PASSED") };
     let _ = writeln!(
         out,
-        "{} tests: {} passed, {} failed, {} errors, {} skipped, {} flaky  ({} files, {} events)",
+        "{verdict}  {} tests: {} passed, {} failed, {} errors, {} skipped, {} flaky  ({} files, {} events)",
         s.tests,
         s.passed,
         s.failed,
@@ -19,46 +113,20 @@ pub fn render(report: &Report) -> String {
         report.files.len(),
         report.events.len()
     );
-    let mut tests: Vec<_> = report.tests.iter().collect();
-    // Failures first: they are what the reader came for.
-    tests.sort_by_key(|t| !t.status.is_failure());
-    for t in tests {
-        let _ = writeln!(out, "\n{:<7} {}", t.status.as_str().to_uppercase(), one_line(&t.id, 92));
-        if !t.status.is_failure() {
-            continue;
-        }
-        if let Some(m) = &t.message {
-            let _ = writeln!(out, "        {}", one_line(m, 92));
-        }
-        if let Some(d) = report.diagnosis(&t.id) {
-            diagnosis(&mut out, d);
-        }
-        if let Some(tl) = report.timeline_of(&t.id) {
-            compact_timeline(&mut out, report, tl);
-        }
-    }
-    let run_level = report.events.iter().filter(|e| e.test.is_none()).count();
-    if run_level > 0 {
-        let _ = writeln!(out, "\nRUN-LEVEL ({run_level} events outside any test)");
-        for e in report.events.iter().filter(|e| e.test.is_none()).take(20) {
-            let _ = writeln!(out, "  {}", event_line(e, ""));
-        }
-    }
-    if !report.warnings.is_empty() {
-        let _ = writeln!(out, "\nWARNINGS");
-        for w in &report.warnings {
-            let _ = writeln!(out, "  {}", one_line(&w.to_string(), 96));
-        }
-    }
-    out
 }
 
-fn diagnosis(out: &mut String, d: &faultline_core::rules::Diagnosis) {
+fn diagnosis(out: &mut String, d: &Diagnosis, paint: Paint) {
+    let blame = match d.blame {
+        Blame::Test => paint.yellow("test"),
+        Blame::Product => paint.red("product"),
+        Blame::Infrastructure => paint.cyan("infrastructure"),
+        Blame::Unknown => "unknown".to_string(),
+    };
     let _ = writeln!(
         out,
-        "\n  ROOT CAUSE  {}  (blame: {}, confidence {:.2})",
-        d.rule,
-        d.blame.as_str(),
+        "\n  {}  {}  (blame: {blame}, confidence {:.2})",
+        paint.bold("ROOT CAUSE"),
+        paint.bold(&d.rule),
         d.confidence
     );
     for line in wrap(&d.summary, 94) {
@@ -72,12 +140,12 @@ fn diagnosis(out: &mut String, d: &faultline_core::rules::Diagnosis) {
         }
     }
     if !d.evidence.is_empty() {
-        let _ = writeln!(out, "  EVIDENCE");
+        let _ = writeln!(out, "  {}", paint.bold("EVIDENCE"));
         for e in &d.evidence {
-            let at = format!("{}:{}", e.file.rsplit('/').next().unwrap_or(&e.file), e.line);
+            let at = location(&e.file, e.line);
             let text = e.text.as_deref().unwrap_or("").lines().next().unwrap_or("");
             let room = 96usize.saturating_sub(at.chars().count() + 2).max(20);
-            let _ = writeln!(out, "    {at}  {}", one_line(text.trim(), room));
+            let _ = writeln!(out, "    {}  {}", paint.dim(&at), one_line(text.trim(), room));
         }
     }
     if !d.symptoms.is_empty() {
@@ -86,27 +154,15 @@ fn diagnosis(out: &mut String, d: &faultline_core::rules::Diagnosis) {
     }
 }
 
-/// The replay in a few lines: what changed, what failed, and where the phases turn. Waits, step
-/// bookkeeping and repeated reports of one fact are left to the JSON and the web app.
-fn compact_timeline(out: &mut String, report: &Report, tl: &faultline_core::replay::Timeline) {
-    const MAX: usize = 24;
+/// The replay in a few lines: what changed, what failed, and where the phases turn; repeated reports of
+/// one fact are shown once. The full replay is in the JSON, HTML and the web app.
+fn compact_timeline(out: &mut String, report: &Report, tl: &Timeline, paint: Paint) {
     let mut lines: Vec<String> = Vec::new();
     let mut phase = None;
-    let mut seen: Vec<(EventKind, String, String)> = Vec::new();
+    let mut seen: Vec<(faultline_core::EventKind, String, String)> = Vec::new();
     for step in &tl.steps {
         let Some(e) = report.events.get(step.event) else { continue };
-        let telling = match e.kind {
-            EventKind::ObjectDeleted | EventKind::ObjectCreated | EventKind::ObjectRecreated => {
-                e.field("name").is_some()
-            }
-            EventKind::IoError | EventKind::Timeout | EventKind::Infra | EventKind::Assertion => true,
-            EventKind::Checksum => true,
-            EventKind::StateChanged => {
-                e.field("state") == Some("remount_requested") || e.field("state") == Some("error")
-            }
-            _ => false,
-        };
-        if !telling {
+        if !is_telling(e) {
             continue;
         }
         let key = (e.kind, e.field("kind").unwrap_or("").to_string(), describe(e));
@@ -116,16 +172,21 @@ fn compact_timeline(out: &mut String, report: &Report, tl: &faultline_core::repl
         seen.push(key);
         if phase != Some(step.phase) {
             phase = Some(step.phase);
-            lines.push(format!("  -- {} --", serde_phase(step.phase)));
+            lines.push(paint.dim(&format!("  -- {} --", phase_name(step.phase))));
         }
-        lines.push(format!("  {}", event_line(e, "")));
+        lines.push(format!("  {}", event_line(e, paint)));
     }
     if lines.is_empty() {
         return;
     }
-    let _ = writeln!(out, "  TIMELINE ({} steps; the full replay is in --format json)", tl.steps.len());
-    let extra = lines.len().saturating_sub(MAX);
-    for l in lines.iter().take(MAX) {
+    let _ = writeln!(
+        out,
+        "  {} ({} steps; the full replay is in --format json or html)",
+        paint.bold("TIMELINE"),
+        tl.steps.len()
+    );
+    let extra = lines.len().saturating_sub(TIMELINE_LINES);
+    for l in lines.iter().take(TIMELINE_LINES) {
         let _ = writeln!(out, "{l}");
     }
     if extra > 0 {
@@ -133,15 +194,91 @@ fn compact_timeline(out: &mut String, report: &Report, tl: &faultline_core::repl
     }
 }
 
-fn serde_phase(p: faultline_core::replay::Phase) -> &'static str {
-    use faultline_core::replay::Phase;
-    match p {
-        Phase::Setup => "set-up",
-        Phase::FaultInjection => "fault injection",
-        Phase::RecoveryWait => "recovery wait",
-        Phase::Verification => "verification",
-        Phase::Teardown => "teardown",
+/// Passed and skipped tests are counted, not listed: a 100k-test run must not scroll the failures away.
+fn other_tests(out: &mut String, report: &Report, paint: Paint) {
+    let flaky: Vec<_> = report.tests.iter().filter(|t| t.status == TestStatus::Flaky).collect();
+    if !flaky.is_empty() {
+        let _ = writeln!(out, "\n{} ({}: passed after failing)", paint.yellow("FLAKY"), flaky.len());
+        for t in flaky.iter().take(20) {
+            let _ = writeln!(out, "  {}", one_line(&t.id, WIDTH - 2));
+        }
+        if flaky.len() > 20 {
+            let _ = writeln!(out, "  … {} more", flaky.len() - 20);
+        }
     }
+    if report.tests.len() <= 30 {
+        let others: Vec<_> =
+            report.tests.iter().filter(|t| !t.status.is_failure() && t.status != TestStatus::Flaky).collect();
+        if !others.is_empty() {
+            let _ = writeln!(out);
+            for t in others {
+                let status = t.status.as_str().to_uppercase();
+                let status = if t.status == TestStatus::Passed {
+                    paint.green(&format!("{status:<7}"))
+                } else {
+                    format!("{status:<7}")
+                };
+                let _ = writeln!(out, "{status} {}", one_line(&t.id, 92));
+            }
+        }
+    }
+}
+
+fn history(out: &mut String, report: &Report, paint: Paint) {
+    let Some(h) = &report.history else { return };
+    let _ = writeln!(out, "\n{} ({} runs compared)", paint.bold("HISTORY"), h.runs.len());
+    if h.new_failures.is_empty() && h.flaky.is_empty() && h.recurring.is_empty() && h.fixed.is_empty() {
+        let _ = writeln!(out, "  nothing new, nothing flaky");
+    }
+    for f in h.new_failures.iter().take(20) {
+        let _ = writeln!(
+            out,
+            "  {}  {} (previously {})",
+            paint.red("new  "),
+            one_line(&f.test, 70),
+            f.previously
+        );
+    }
+    for t in h.fixed.iter().take(20) {
+        let _ = writeln!(out, "  {}  {}", paint.green("fixed"), one_line(t, 90));
+    }
+    for f in h.flaky.iter().take(20) {
+        let _ = writeln!(
+            out,
+            "  {}  {}  {}",
+            paint.yellow("flaky"),
+            f.history,
+            one_line(&f.test, 80usize.saturating_sub(f.history.len()))
+        );
+    }
+    for r in h.recurring.iter().take(20) {
+        let _ = writeln!(
+            out,
+            "  recurring  {} in {} runs since {} ({} tests now)",
+            r.rule,
+            r.runs,
+            one_line(&r.first_seen, 30),
+            r.tests.len()
+        );
+    }
+}
+
+fn run_level(out: &mut String, report: &Report) {
+    let run_level: Vec<&Event> = report.events.iter().filter(|e| e.test.is_none()).collect();
+    if run_level.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nRUN-LEVEL ({} events outside any test)", run_level.len());
+    for e in run_level.iter().take(20) {
+        let _ = writeln!(out, "  {}", event_line(e, Paint::new(false)));
+    }
+    if run_level.len() > 20 {
+        let _ = writeln!(out, "  … {} more", run_level.len() - 20);
+    }
+}
+
+fn location(file: &str, line: u32) -> String {
+    format!("{}:{line}", file.rsplit('/').next().unwrap_or(file))
 }
 
 /// Greedy word wrap; artifact text in it is made safe by `one_line` per word.
@@ -164,60 +301,14 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn event_line(e: &Event, suffix: &str) -> String {
+fn event_line(e: &Event, paint: Paint) -> String {
     let time = e.time_ms.map(clock).unwrap_or_else(|| "--:--:--.---".into());
     let what = describe(e);
-    let at = format!("{}:{}", e.source.file.rsplit('/').next().unwrap_or(&e.source.file), e.source.line);
+    let at = location(&e.source.file, e.source.line);
     // Two-space indent + 12 (time) + 2 + 16 (type) + 1 + 2 before the location: the rest of 100 columns
     // is for the description.
-    let room = 100usize.saturating_sub(35 + at.chars().count() + suffix.chars().count()).max(20);
-    format!("{time}  {:<16} {}  {at}{suffix}", e.kind.as_str(), one_line(&what, room))
-}
-
-/// A short human phrase for the event, from its fields.
-fn describe(e: &Event) -> String {
-    let f = |k: &str| e.field(k).unwrap_or("");
-    match e.kind {
-        EventKind::ObjectDeleted | EventKind::ObjectCreated | EventKind::ObjectRecreated => {
-            let plane = e.field("plane").map(|p| format!(" ({p} plane)")).unwrap_or_default();
-            let name = match (e.field("name"), e.field("component"), e.field("workload")) {
-                (Some(n), _, _) => n.to_string(),
-                (None, Some(c), Some(w)) => format!("of {c}, {w}"),
-                (None, Some(c), None) => format!("of {c}"),
-                _ => String::new(),
-            };
-            format!("{} {name}{plane}", f("kind"))
-        }
-        EventKind::StateChanged => format!("{} {} -> {}", f("kind"), f("name"), f("state")),
-        EventKind::Wait | EventKind::Retry | EventKind::Timeout => {
-            let mut s = f("condition").to_string();
-            if let Some(a) = e.field("attempt") {
-                let _ = write!(s, " #{a}");
-            }
-            if let Some(o) = e.field("last_observed") {
-                let _ = write!(s, " (last: {o})");
-            }
-            s
-        }
-        EventKind::Checksum => {
-            format!("{} {} got {:?} want {}", f("path"), f("result"), f("got"), f("expected"))
-        }
-        EventKind::IoError => f("error").to_string(),
-        EventKind::Infra => format!("{} {}", f("reason"), f("node")),
-        EventKind::TestStarted => "start".into(),
-        EventKind::TestFinished => f("status").to_string(),
-        EventKind::StepStarted => format!("> {}", f("name")),
-        EventKind::StepFinished => format!("< {} {}", f("name"), f("status")),
-        EventKind::Assertion => f("message").to_string(),
-    }
-}
-
-/// `HH:MM:SS.mmm` in UTC without pulling a date library into the CLI.
-fn clock(ms: i64) -> String {
-    let day_ms = ms.rem_euclid(86_400_000);
-    let (h, rest) = (day_ms / 3_600_000, day_ms % 3_600_000);
-    let (m, rest) = (rest / 60_000, rest % 60_000);
-    format!("{h:02}:{m:02}:{:02}.{:03}", rest / 1000, rest % 1000)
+    let room = WIDTH.saturating_sub(35 + at.chars().count()).max(20);
+    format!("{time}  {:<16} {}  {}", e.kind.as_str(), one_line(&what, room), paint.dim(&at))
 }
 
 /// One display line: control characters (ANSI escapes included) made visible, never sent raw to a

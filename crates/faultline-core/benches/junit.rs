@@ -77,6 +77,38 @@ fn bench(c: &mut Criterion) {
             doc
         })
     });
+    // The whole pipeline on the same file: diagnoses (5,000 failures), clusters, timelines and every
+    // report a CI step writes. Quadratic steps hide here, not in the reader (a per-diagnosis rescan of
+    // the XML once cost 12 s).
+    let analysis = faultline_core::analyze(
+        vec![faultline_core::InputFile::new("bench.xml", xml.clone())],
+        &faultline_core::AnalyzeOptions::default(),
+    );
+    group.bench_function("analyze_junit_100k_cases", |b| {
+        b.iter(|| {
+            faultline_core::analyze(
+                vec![faultline_core::InputFile::new("bench.xml", xml.clone())],
+                &faultline_core::AnalyzeOptions::default(),
+            )
+            .report
+            .diagnoses
+            .len()
+        })
+    });
+    group.bench_function("markdown_100k_cases", |b| {
+        b.iter(|| {
+            faultline_core::export::markdown::render(
+                &analysis,
+                &faultline_core::export::markdown::MarkdownOptions::default(),
+            )
+        })
+    });
+    group
+        .bench_function("ctrf_100k_cases", |b| b.iter(|| faultline_core::export::ctrf::to_string(&analysis)));
+    group.bench_function("html_100k_cases", |b| b.iter(|| faultline_core::export::html::render(&analysis)));
+    group.bench_function("github_100k_cases", |b| {
+        b.iter(|| faultline_core::export::github::render(&analysis))
+    });
     group.finish();
 }
 
