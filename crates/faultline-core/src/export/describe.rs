@@ -44,6 +44,87 @@ pub fn describe(e: &Event) -> String {
     }
 }
 
+/// The long form of [`describe`], with namespace, plane, how an object was deleted, a state's previous
+/// value and the attempt budget: for reports with room (HTML, the web app). Artifact text: the caller
+/// escapes it.
+pub fn describe_full(e: &Event) -> String {
+    let f = |k: &str| e.field(k).unwrap_or("");
+    match e.kind {
+        EventKind::ObjectDeleted | EventKind::ObjectCreated | EventKind::ObjectRecreated => {
+            let mut s = format!("{} {}", f("kind"), f("name"));
+            if e.field("name").is_none() {
+                match (e.field("component"), e.field("workload")) {
+                    (Some(c), Some(w)) => {
+                        let _ = write!(s, "of {c}, {w}");
+                    }
+                    (Some(c), None) => {
+                        let _ = write!(s, "of {c}");
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(ns) = e.field("namespace") {
+                let _ = write!(s, " in {ns}");
+            }
+            if let Some(p) = e.field("plane") {
+                let _ = write!(s, " ({p} plane)");
+            }
+            if let Some(via) = e.field("via") {
+                let _ = write!(s, " via {via}");
+            }
+            s
+        }
+        EventKind::StateChanged => {
+            let mut s = format!("{} {} → {}", f("kind"), f("name"), f("state"));
+            if let Some(from) = e.field("from") {
+                let _ = write!(s, " (from {from})");
+            }
+            s
+        }
+        EventKind::Wait | EventKind::Retry | EventKind::Timeout => {
+            let mut s = f("condition").to_string();
+            if let Some(a) = e.field("attempt") {
+                let _ = write!(s, " #{a}");
+                if let Some(m) = e.field("max_attempts") {
+                    let _ = write!(s, "/{m}");
+                }
+            }
+            if let Some(o) = e.field("last_observed") {
+                let _ = write!(s, " (last: {o})");
+            }
+            s
+        }
+        EventKind::Checksum => {
+            let mut s = format!("{} {}", f("path"), f("result"));
+            if let Some(got) = e.field("got") {
+                let _ = write!(s, ": got {got}");
+            }
+            if let Some(want) = e.field("expected") {
+                let _ = write!(s, ", expected {want}");
+            }
+            if let Some(v) = e.field("data_verified") {
+                let _ = write!(s, " (shipped data: {v})");
+            }
+            s
+        }
+        EventKind::IoError => {
+            let mut s = f("error").to_string();
+            for k in ["path", "server"] {
+                if let Some(v) = e.field(k) {
+                    let _ = write!(s, " {k}={v}");
+                }
+            }
+            s
+        }
+        EventKind::Infra => format!("{} {}", f("reason"), f("node")),
+        EventKind::TestStarted => format!("test started {}", f("name")),
+        EventKind::TestFinished => format!("test finished {}", f("status")),
+        EventKind::StepStarted => format!("▸ {}", f("name")),
+        EventKind::StepFinished => format!("◂ {} {}", f("name"), f("status")),
+        EventKind::Assertion => f("message").to_string(),
+    }
+}
+
 /// `HH:MM:SS.mmm` in UTC: the time of day is what a reader compares within one run.
 pub fn clock(ms: i64) -> String {
     let day_ms = ms.rem_euclid(86_400_000);

@@ -10,7 +10,7 @@
 use std::fmt::Write;
 
 use crate::analyze::Analysis;
-use crate::export::escape;
+use crate::export::{clip, escape};
 use crate::model::{TestCase, TestStatus};
 use crate::rules::{Diagnosis, UNCLASSIFIED};
 
@@ -108,7 +108,7 @@ fn message(t: &TestCase, d: Option<&Diagnosis>) -> String {
             let _ = writeln!(m, "{}", t.message.as_deref().unwrap_or("failed"));
         }
     }
-    clip(m.trim_end(), MESSAGE_CHARS)
+    clip(m.trim_end(), MESSAGE_CHARS).into_owned()
 }
 
 /// The runner's encoding for a command's data (after `::`).
@@ -129,13 +129,6 @@ fn data(text: &str) -> String {
 /// The runner's encoding for a property value (`title=`, `file=`).
 fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-fn clip(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@
 //! other test is one table row, in closed `<details>` chunks of [`CHUNK`] rows that the browser neither
 //! lays out nor paints until opened (`content-visibility: auto`), so a 100,000-test run stays usable.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -20,8 +19,9 @@ use sha2::{Digest, Sha256};
 
 use crate::analyze::Analysis;
 use crate::event::{Event, EventKind};
-use crate::export::escape;
+use crate::export::describe::{clock, describe_full as describe};
 use crate::export::excerpt::excerpt;
+use crate::export::{clip, escape};
 use crate::model::{TestCase, TestStatus};
 use crate::replay::{Existence, ObjectState, Phase, Timeline};
 use crate::report::{FileKind, Report};
@@ -989,13 +989,6 @@ fn location(out: &mut String, file: &str, line: u32) {
     let _ = write!(out, ":{line}");
 }
 
-fn clip(s: &str, max: usize) -> Cow<'_, str> {
-    match s.char_indices().nth(max) {
-        Some((cut, _)) => Cow::Owned(format!("{}…", &s[..cut])),
-        None => Cow::Borrowed(s),
-    }
-}
-
 /// The last two components of a file name (`longhorn-manager-q8z4m/longhorn-manager.log`): enough to
 /// tell two pods' logs apart in a narrow column; evidence shows the full name. An archive's name
 /// (`bundle.zip!`) is not a folder and is left out.
@@ -1012,85 +1005,6 @@ fn short_file(file: &str) -> &str {
 
 fn short_fingerprint(f: &str) -> &str {
     f.get(..12).unwrap_or(f)
-}
-
-/// A short phrase for an event, from its fields (artifact text: the caller escapes it).
-fn describe(e: &Event) -> String {
-    let f = |k: &str| e.field(k).unwrap_or("");
-    match e.kind {
-        EventKind::ObjectDeleted | EventKind::ObjectCreated | EventKind::ObjectRecreated => {
-            let mut s = format!("{} {}", f("kind"), f("name"));
-            if e.field("name").is_none() {
-                match (e.field("component"), e.field("workload")) {
-                    (Some(c), Some(w)) => {
-                        let _ = write!(s, "of {c}, {w}");
-                    }
-                    (Some(c), None) => {
-                        let _ = write!(s, "of {c}");
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(ns) = e.field("namespace") {
-                let _ = write!(s, " in {ns}");
-            }
-            if let Some(p) = e.field("plane") {
-                let _ = write!(s, " ({p} plane)");
-            }
-            if let Some(via) = e.field("via") {
-                let _ = write!(s, " via {via}");
-            }
-            s
-        }
-        EventKind::StateChanged => {
-            let mut s = format!("{} {} → {}", f("kind"), f("name"), f("state"));
-            if let Some(from) = e.field("from") {
-                let _ = write!(s, " (from {from})");
-            }
-            s
-        }
-        EventKind::Wait | EventKind::Retry | EventKind::Timeout => {
-            let mut s = f("condition").to_string();
-            if let Some(a) = e.field("attempt") {
-                let _ = write!(s, " #{a}");
-                if let Some(m) = e.field("max_attempts") {
-                    let _ = write!(s, "/{m}");
-                }
-            }
-            if let Some(o) = e.field("last_observed") {
-                let _ = write!(s, " (last: {o})");
-            }
-            s
-        }
-        EventKind::Checksum => {
-            let mut s = format!("{} {}", f("path"), f("result"));
-            if let Some(got) = e.field("got") {
-                let _ = write!(s, ": got {got}");
-            }
-            if let Some(want) = e.field("expected") {
-                let _ = write!(s, ", expected {want}");
-            }
-            if let Some(v) = e.field("data_verified") {
-                let _ = write!(s, " (shipped data: {v})");
-            }
-            s
-        }
-        EventKind::IoError => {
-            let mut s = f("error").to_string();
-            for k in ["path", "server"] {
-                if let Some(v) = e.field(k) {
-                    let _ = write!(s, " {k}={v}");
-                }
-            }
-            s
-        }
-        EventKind::Infra => format!("{} {}", f("reason"), f("node")),
-        EventKind::TestStarted => format!("test started {}", f("name")),
-        EventKind::TestFinished => format!("test finished {}", f("status")),
-        EventKind::StepStarted => format!("▸ {}", f("name")),
-        EventKind::StepFinished => format!("◂ {} {}", f("name"), f("status")),
-        EventKind::Assertion => f("message").to_string(),
-    }
 }
 
 /// Row emphasis: what went wrong stands out in red, what the test or the run did to objects (the fault it
@@ -1171,14 +1085,6 @@ fn failure_kind(k: crate::model::FailureKind) -> &'static str {
         RerunFailure => "rerun failure",
         RerunError => "rerun error",
     }
-}
-
-/// `HH:MM:SS.mmm` UTC.
-fn clock(ms: i64) -> String {
-    let day_ms = ms.rem_euclid(86_400_000);
-    let (h, rest) = (day_ms / 3_600_000, day_ms % 3_600_000);
-    let (m, rest) = (rest / 60_000, rest % 60_000);
-    format!("{h:02}:{m:02}:{:02}.{:03}", rest / 1000, rest % 1000)
 }
 
 fn duration(ms: f64) -> String {

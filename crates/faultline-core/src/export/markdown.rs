@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use crate::analyze::Analysis;
 use crate::export::describe::{clock, describe, is_telling, phase_name};
-use crate::export::escape;
+use crate::export::{clip, escape};
 use crate::model::TestCase;
 use crate::report::Report;
 use crate::rules::Diagnosis;
@@ -291,7 +291,7 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 
 /// Artifact text for a table cell or paragraph: one line, no HTML, no Markdown syntax, no mentions.
 pub fn inline(text: &str, max_chars: usize) -> String {
-    let text = clip(&escape::control(text), max_chars);
+    let text = escape::control(&clip(text, max_chars));
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
@@ -338,13 +338,6 @@ fn code_block(out: &mut String, body: &str) {
     let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let _ = writeln!(out, "{fence}text\n{body}\n{fence}\n");
-}
-
-fn clip(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -11,3 +11,14 @@ pub mod excerpt;
 pub mod github;
 pub mod html;
 pub mod markdown;
+
+use std::borrow::Cow;
+
+/// `text` cut to `max_chars` characters with an ellipsis: one artifact line (a 1 GB single-line log
+/// included) must never become a report's whole size.
+pub fn clip(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+        None => Cow::Borrowed(text),
+    }
+}
