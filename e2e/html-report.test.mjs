@@ -2,12 +2,12 @@
 // what a reader sees (the diagnosis, the evidence) and what must never happen (a payload from an
 // artifact running, loading or restyling anything).
 //
-// Run with `node --test e2e/` (or `cargo xtask test`). Reports are rendered by the faultline-core example
-// `render_html`; screenshots land in target/e2e/screenshots/.
+// Run with `node --test e2e/` (or `cargo xtask test`). Reports are written by the `faultline` CLI
+// (`analyze --format html`); screenshots land in target/e2e/screenshots/.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,14 +18,28 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'target', 'e2e');
 const SHOTS = join(OUT, 'screenshots');
 
-/** Renders the HTML report of `inputs` (files or scenario folders, relative to the repo) to OUT. */
+/** The CLI that writes the reports: `cargo xtask test` builds it first. */
+const FAULTLINE = process.env.FAULTLINE_BIN || join(ROOT, 'target', 'debug', 'faultline');
+
+/**
+ * A scenario folder's artifacts: everything but its ground truth, notes and generator, as paths relative
+ * to the repository (the report names files as they were given, like a CI step would).
+ */
+function artifacts(input) {
+  if (!statSync(join(ROOT, input)).isDirectory()) return [input];
+  return readdirSync(join(ROOT, input))
+    .filter((f) => !['expected.toml', 'README.md', 'generate.py', 'generate.sh'].includes(f))
+    .sort()
+    .map((f) => join(input, f));
+}
+
+/** Renders the HTML report of `inputs` (files or scenario folders, relative to the repo) with the CLI. */
 function renderReport(name, ...inputs) {
   const out = join(OUT, `html-report-${name}.html`);
-  execFileSync(
-    process.env.CARGO || 'cargo',
-    ['run', '--quiet', '-p', 'faultline-core', '--example', 'render_html', '--', out, ...inputs.map((i) => join(ROOT, i))],
-    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  execFileSync(FAULTLINE, ['analyze', ...inputs.flatMap(artifacts), '--format', 'html', '--out', out, '--quiet'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   return out;
 }
 

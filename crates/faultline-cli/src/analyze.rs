@@ -181,6 +181,10 @@ fn write_output(analysis: &Analysis, output: &Output, color: ColorChoice) -> Res
     let (mut sink, what): (Box<dyn Write>, String) = match &output.dest {
         Dest::Stdout => (Box::new(std::io::stdout().lock()), "standard output".into()),
         Dest::File(path) => {
+            // `--out reports/faultline.html` in a fresh CI workspace: make the folder.
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| format!("creating {}: {e}", parent.display()))?;
+            }
             let file = std::fs::File::create(path).map_err(|e| format!("writing {}: {e}", path.display()))?;
             (Box::new(file), path.display().to_string())
         }

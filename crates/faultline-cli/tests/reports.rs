@@ -182,6 +182,31 @@ fn history_records_runs_and_reports_new_flaky_and_recurring_failures() {
     assert_eq!(fourth["history"]["recurring"][0]["rule"], "deleted-cr-instead-of-pod");
     assert_eq!(fourth["history"]["recurring"][0]["runs"], 2);
     assert_eq!(fourth["history"]["runs"], serde_json::json!(["r1", "r2", "r3", "r4"]));
+    // Every human format shows it (the same run id again replaces its record, so r4 stays the fourth).
+    let html = dir.join("report.html");
+    let both = run(
+        FOUNDING,
+        &[
+            "--history",
+            h,
+            "--run-id",
+            "r4",
+            "--format",
+            "html",
+            "--out",
+            html.to_str().unwrap_or_default(),
+            "--format",
+            "markdown",
+        ],
+    );
+    let page = std::fs::read_to_string(&html).unwrap_or_default();
+    assert!(
+        page.contains("History (4 runs)") && page.contains("Recurring root causes"),
+        "no history in the HTML"
+    );
+    let md = String::from_utf8_lossy(&both.stdout);
+    assert!(md.contains("### History (4 runs") && md.contains("PFPF"), "{md}");
+    std::fs::remove_file(&html).expect("remove");
     // One file per run; a re-run under the same id replaces its record.
     let _ = run(FOUNDING, &["--history", h, "--run-id", "r4", "--format", "json"]);
     assert_eq!(std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0), 4);
@@ -210,6 +235,9 @@ fn baseline_ranks_lines_new_since_the_passing_run() {
     assert!(!top.iter().any(|t| t.contains("RWO Volume Recovery")), "{top:#?}");
     let text = run(FOUNDING, &["--baseline", "fixtures/rwx-recovery-pod-deleted"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("NEW SINCE THE PASSING RUN"));
+    let html = run(FOUNDING, &["--baseline", "fixtures/rwx-recovery-pod-deleted", "--format", "html"]);
+    let page = String::from_utf8_lossy(&html.stdout);
+    assert!(page.contains("New since the passing run") && page.contains("not found, creating a new one"));
     let missing = run(FOUNDING, &["--baseline", "no/such/dir"]);
     assert_eq!(missing.status.code(), Some(2));
 }

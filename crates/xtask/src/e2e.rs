@@ -26,10 +26,10 @@ pub fn ensure_browser_deps() -> Result<()> {
     Ok(())
 }
 
-/// Builds the report renderer the tests call, then runs every test under `e2e/`.
+/// Builds the CLI the tests call (`faultline analyze --format html`), then runs every test under `e2e/`.
 pub fn run_node_tests() -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(&cargo, &["build", "--quiet", "-p", "faultline-core", "--example", "render_html"])?;
+    run(&cargo, &["build", "--quiet", "-p", "faultline-cli"])?;
     run("node", &["--test", "e2e/"])
 }
 
