@@ -6,6 +6,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use crate::tally::Tally;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const PLAYWRIGHT: &str = "node_modules/playwright-core";
 const LOCKFILE: &str = "package-lock.json";
@@ -27,10 +29,13 @@ pub fn ensure_browser_deps() -> Result<()> {
 }
 
 /// Builds the CLI the tests call (`faultline analyze --format html`), then runs every test under `e2e/`.
-pub fn run_node_tests() -> Result<()> {
+pub fn run_node_tests(tally: &mut Tally) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(&cargo, &["build", "--quiet", "-p", "faultline-cli"])?;
-    run("node", &["--test", "e2e/"])
+    let mut node = Command::new("node");
+    // TAP on a pipe too, so the footer can be counted.
+    node.args(["--test", "--test-reporter=tap", "e2e/"]);
+    tally.stream(node, Tally::add_tap_line)
 }
 
 /// True when `node_modules` lacks playwright-core or predates the lockfile (npm records the tree it

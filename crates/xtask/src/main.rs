@@ -2,12 +2,15 @@
 //! the README's two commands work on a fresh machine.
 
 mod e2e;
+mod tally;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+
+use tally::Tally;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The scenario `cargo xtask demo` shows: the founding case, failing run.
@@ -55,7 +58,7 @@ fn test() -> Result<()> {
     let mut tally = Tally::default();
     step("tests", || cargo_test(&mut tally))?;
     step("browser test dependencies", e2e::ensure_browser_deps)?;
-    step("browser tests (node --test e2e/)", e2e::run_node_tests)?;
+    step("browser tests (node --test e2e/)", || e2e::run_node_tests(&mut tally))?;
     step("wasm32 build of faultline-core", || {
         cargo(&["build", "-p", "faultline-core", "--target", WASM_TARGET])
     })?;
@@ -101,49 +104,12 @@ fn bench(extra: Vec<String>) -> Result<()> {
     step("criterion benchmarks", || cargo(&refs))
 }
 
-#[derive(Default)]
-struct Tally {
-    passed: u64,
-    failed: u64,
-    ignored: u64,
-}
-
 /// Runs `cargo test --workspace`, passing its output through and adding up every `test result:` line.
 fn cargo_test(tally: &mut Tally) -> Result<()> {
-    use std::io::{BufRead, BufReader};
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut child = Command::new(&cargo)
-        .args(["test", "--workspace"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .context("starting cargo test")?;
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines() {
-            let line = line.context("reading cargo test output")?;
-            println!("{line}");
-            if let Some(rest) = line.strip_prefix("test result: ") {
-                let count = |word: &str| {
-                    rest.split(';')
-                        .find_map(|part| {
-                            part.trim()
-                                .trim_start_matches("ok. ")
-                                .trim_start_matches("FAILED. ")
-                                .strip_suffix(word)
-                        })
-                        .and_then(|n| n.trim().parse::<u64>().ok())
-                        .unwrap_or(0)
-                };
-                tally.passed += count(" passed");
-                tally.failed += count(" failed");
-                tally.ignored += count(" ignored");
-            }
-        }
-    }
-    let status = child.wait().context("waiting for cargo test")?;
-    if !status.success() {
-        bail!("cargo test failed with {status} ({} passed, {} failed)", tally.passed, tally.failed);
-    }
-    Ok(())
+    let mut cmd = Command::new(cargo);
+    cmd.args(["test", "--workspace"]);
+    tally.stream(cmd, Tally::add_cargo_line)
 }
 
 /// Installs the wasm32 target with rustup unless it is already there.
