@@ -175,8 +175,8 @@ fn one_line_summary(analysis: &Analysis, plan: &[Output]) -> String {
     )
 }
 
-/// Writes one report. The JSON report is streamed (it can be several times the input's size); the others
-/// are bounded by design and rendered whole.
+/// Writes one report. The JSON and CTRF reports are streamed (they can be several times the input's
+/// size); the others are bounded by design and rendered whole.
 fn write_output(analysis: &Analysis, output: &Output, color: ColorChoice) -> Result<(), String> {
     let (mut sink, what): (Box<dyn Write>, String) = match &output.dest {
         Dest::Stdout => (Box::new(std::io::stdout().lock()), "standard output".into()),
@@ -194,6 +194,7 @@ fn write_output(analysis: &Analysis, output: &Output, color: ColorChoice) -> Res
         Format::Json => serde_json::to_writer_pretty(&mut sink, &analysis.report)
             .map_err(std::io::Error::from)
             .and_then(|()| sink.write_all(b"\n")),
+        Format::Ctrf => ctrf::write(analysis, &mut sink).and_then(|()| sink.write_all(b"\n")),
         format => sink.write_all(render(analysis, format, &output.dest, color).as_bytes()),
     };
     match written.and_then(|()| sink.flush()) {

@@ -33,60 +33,111 @@ pub fn render(analysis: &Analysis) -> Value {
 
 /// The CTRF document as pretty-printed JSON.
 pub fn to_string(analysis: &Analysis) -> String {
-    // Serialising a `Value` cannot fail (string keys only); fall back to an empty object if it ever did.
-    serde_json::to_string_pretty(&render(analysis)).unwrap_or_else(|_| String::from("{}"))
+    let mut out = Vec::new();
+    // Writing to memory cannot fail; plain data with string keys always serialises.
+    let _ = write(analysis, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Streams the pretty-printed CTRF document to `w`: the tests are serialised one at a time, so a
+/// 100k-test run never holds its whole document in memory.
+pub fn write(analysis: &Analysis, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(w, &Document::of(&analysis.report)).map_err(std::io::Error::from)
 }
 
 /// The CTRF document for a report (what [`render`] does, for callers holding only the report).
 pub fn render_report(report: &Report) -> Value {
-    let diagnoses: HashMap<&str, &Diagnosis> =
-        report.diagnoses.iter().map(|d| (d.test.id.as_str(), d)).collect();
-    let mut tests = Vec::new();
-    let mut counts = Counts::default();
-    let mut suites = BTreeSet::new();
-    let mut window = Window::default();
-    for group in group_repeats(&report.tests) {
-        let attempts: Vec<Attempt<'_>> = group.cases.iter().flat_map(|c| attempts_of(c)).collect();
-        for a in &attempts {
-            window.add(a);
-        }
-        let Some((last, earlier)) = attempts.split_last() else { continue };
-        let flaky = last.status == "passed" && earlier.iter().any(|a| a.status == "failed");
-        counts.add(last.status, flaky);
-        if !last.case.suite.is_empty() {
-            suites.insert(last.case.suite.as_str());
-        }
-        tests.push(test_object(&group.key, last, earlier, flaky, &diagnoses));
-    }
+    serde_json::to_value(Document::of(report)).unwrap_or(Value::Null)
+}
 
-    let (start, stop) = window.bounds();
-    let mut summary = json!({
-        "tests": tests.len(),
-        "passed": counts.passed,
-        "failed": counts.failed,
-        "skipped": counts.skipped,
-        "pending": 0,
-        "other": counts.other,
-        "flaky": counts.flaky,
-        "suites": suites.len(),
-        "start": start,
-        "stop": stop,
-    });
-    if window.known() {
-        summary["duration"] = json!(stop.saturating_sub(start));
-    }
+/// The document, with `results.tests` produced while it is written.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    #[serde(rename = "reportFormat")]
+    report_format: &'static str,
+    #[serde(rename = "specVersion")]
+    spec_version: &'static str,
+    #[serde(rename = "generatedBy")]
+    generated_by: &'static str,
+    results: Results<'a>,
+}
 
-    json!({
-        "reportFormat": "CTRF",
-        "specVersion": SPEC_VERSION,
-        "generatedBy": concat!("faultline ", env!("CARGO_PKG_VERSION")),
-        "results": {
-            "tool": { "name": "faultline", "version": env!("CARGO_PKG_VERSION") },
-            "summary": summary,
+#[derive(serde::Serialize)]
+struct Results<'a> {
+    tool: Value,
+    summary: Value,
+    tests: Tests<'a>,
+    extra: Value,
+}
+
+struct Tests<'a> {
+    groups: Vec<Group<'a>>,
+    diagnoses: HashMap<&'a str, &'a Diagnosis>,
+}
+
+impl serde::Serialize for Tests<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.groups.iter().filter_map(|group| {
+            let attempts: Vec<Attempt<'_>> = group.cases.iter().flat_map(|c| attempts_of(c)).collect();
+            let (last, earlier) = attempts.split_last()?;
+            let flaky = last.status == "passed" && earlier.iter().any(|a| a.status == "failed");
+            Some(test_object(&group.key, last, earlier, flaky, &self.diagnoses))
+        }))
+    }
+}
+
+impl<'a> Document<'a> {
+    /// Counts and the run's window are taken in a first pass over the attempts (cheap: no JSON), so the
+    /// summary can precede the tests in the document.
+    fn of(report: &'a Report) -> Document<'a> {
+        let diagnoses: HashMap<&str, &Diagnosis> =
+            report.diagnoses.iter().map(|d| (d.test.id.as_str(), d)).collect();
+        let groups = group_repeats(&report.tests);
+        let mut counts = Counts::default();
+        let mut suites = BTreeSet::new();
+        let mut window = Window::default();
+        let mut tests = 0usize;
+        for group in &groups {
+            let attempts: Vec<Attempt<'_>> = group.cases.iter().flat_map(|c| attempts_of(c)).collect();
+            for a in &attempts {
+                window.add(a);
+            }
+            let Some((last, earlier)) = attempts.split_last() else { continue };
+            let flaky = last.status == "passed" && earlier.iter().any(|a| a.status == "failed");
+            counts.add(last.status, flaky);
+            if !last.case.suite.is_empty() {
+                suites.insert(last.case.suite.as_str());
+            }
+            tests += 1;
+        }
+        let (start, stop) = window.bounds();
+        let mut summary = json!({
             "tests": tests,
-            "extra": { EXTRA_KEY: run_extra(report) },
-        },
-    })
+            "passed": counts.passed,
+            "failed": counts.failed,
+            "skipped": counts.skipped,
+            "pending": 0,
+            "other": counts.other,
+            "flaky": counts.flaky,
+            "suites": suites.len(),
+            "start": start,
+            "stop": stop,
+        });
+        if window.known() {
+            summary["duration"] = json!(stop.saturating_sub(start));
+        }
+        Document {
+            report_format: "CTRF",
+            spec_version: SPEC_VERSION,
+            generated_by: concat!("faultline ", env!("CARGO_PKG_VERSION")),
+            results: Results {
+                tool: json!({ "name": "faultline", "version": env!("CARGO_PKG_VERSION") }),
+                summary,
+                tests: Tests { groups, diagnoses },
+                extra: json!({ EXTRA_KEY: run_extra(report) }),
+            },
+        }
+    }
 }
 
 #[derive(Default)]
