@@ -33,14 +33,20 @@ impl Bar {
         let Some(bar) = &self.bar else { return };
         if self.stage != Some(p.stage) {
             self.stage = Some(p.stage);
-            bar.set_message(match p.stage {
-                ProgressStage::Reading => "reading",
-                ProgressStage::Logs => "logs",
-                ProgressStage::Diagnosing => "diagnosing",
-            });
+            if p.stage == ProgressStage::Diagnosing {
+                // Rules, replay and clusters take a fraction of the time and have no bytes to count.
+                bar.set_message("diagnosing");
+                bar.set_position(bar.length().unwrap_or(0));
+                return;
+            }
+            // A new stage counts from zero (and at its own rate) over its own total.
+            bar.reset();
             bar.set_length(p.total.max(1));
+            bar.set_message(if p.stage == ProgressStage::Reading { "reading" } else { "logs" });
         }
-        bar.set_position(p.done);
+        if p.stage != ProgressStage::Diagnosing {
+            bar.set_position(p.done.min(p.total));
+        }
     }
 
     pub fn finish(&self) {

@@ -126,10 +126,16 @@ pub fn analyze_with_progress(
     let mut log_done = 0u64;
     for log in &g.logs {
         progress(Progress { stage: ProgressStage::Logs, done: log_done, total: log_total });
-        log_done += log.text.len() as u64;
         let frames = logline::detect_frames(log);
         let per_line = assign::assign_lines(log, &frames, &tests, &windows);
-        log_events(log, &per_line, &tests, &pack, &mut events);
+        // Extraction is the slow part; a big log reports its way through it in chunks of lines.
+        for first in (0..log.lines.len()).step_by(PROGRESS_LINES) {
+            let lines = first..(first + PROGRESS_LINES).min(log.lines.len());
+            log_events(log, lines.clone(), &per_line, &tests, &pack, &mut events);
+            let through = log.lines.get(lines.end - 1).map_or(0, |l| l.end as u64);
+            progress(Progress { stage: ProgressStage::Logs, done: log_done + through, total: log_total });
+        }
+        log_done += log.text.len() as u64;
         assignments.extend(assign::runs(log, &per_line, &tests));
     }
     for rt in &g.robot {
@@ -373,14 +379,18 @@ fn year_of(ms: i64) -> Option<i32> {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.year())
 }
 
+/// Lines extracted between two progress reports: about 6 MB of a typical log.
+const PROGRESS_LINES: usize = 50_000;
+
 fn log_events(
     log: &LogFile,
+    lines: std::ops::Range<usize>,
     per_line: &[Option<(usize, AssignReason)>],
     tests: &[TestCase],
     pack: &Pack,
     out: &mut Vec<Event>,
 ) {
-    pack.extract_log(log, out, |idx, events| {
+    pack.extract_log_lines(log, lines, out, |idx, events| {
         let test = per_line.get(idx).copied().flatten().and_then(|(t, _)| tests.get(t)).map(|t| t.id.clone());
         for e in events {
             e.test = test.clone();

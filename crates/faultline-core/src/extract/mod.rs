@@ -152,10 +152,22 @@ impl Pack {
         &self,
         log: &crate::logline::LogFile,
         out: &mut Vec<Event>,
+        on_line: impl FnMut(usize, &mut [Event]),
+    ) {
+        self.extract_log_lines(log, 0..log.lines.len(), out, on_line);
+    }
+
+    /// [`Pack::extract_log`] over some of the lines (0-based indexes), so a caller can report progress
+    /// through a big log.
+    pub fn extract_log_lines(
+        &self,
+        log: &crate::logline::LogFile,
+        lines: std::ops::Range<usize>,
+        out: &mut Vec<Event>,
         mut on_line: impl FnMut(usize, &mut [Event]),
     ) {
         let Some(ac) = &self.automaton else { return };
-        for idx in 0..log.lines.len() {
+        for idx in lines.start..lines.end.min(log.lines.len()) {
             let text = log.clean(idx);
             if !ac.is_match(text.as_ref()) {
                 continue;
