@@ -253,13 +253,25 @@ fn colour_only_when_asked_or_on_a_terminal() {
 }
 
 #[test]
-fn the_text_report_of_the_founding_case() {
-    let out = run(FOUNDING, &["--color", "never"]);
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    for line in text.lines() {
-        assert!(line.chars().count() <= 100, "over 100 columns: {line}");
+fn the_text_report_of_every_scenario() {
+    let mut scenarios: Vec<String> = std::fs::read_dir(repo().join("fixtures"))
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.toml").is_file())
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    scenarios.sort();
+    assert!(scenarios.len() >= 10);
+    for scenario in scenarios {
+        let out = run(&scenario, &["--color", "never"]);
+        assert_eq!(out.status.code(), Some(0), "{scenario}: {}", stderr(&out));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        for line in text.lines() {
+            assert!(line.chars().count() <= 100, "{scenario}: over 100 columns: {line}");
+            assert!(!line.contains('\x1b'), "{scenario}: a raw escape reached the terminal: {line}");
+        }
+        insta::assert_snapshot!(format!("text_{scenario}"), text);
     }
-    insta::assert_snapshot!(text);
 }
 
 #[test]

@@ -1,11 +1,11 @@
 //! Every report format over every scenario: the JSON report validates against the committed schema
-//! (made strict here, so a field the schema does not describe fails), and the Markdown and GitHub
-//! outputs are snapshotted.
+//! (made strict here, so a field the schema does not describe fails), and the Markdown, GitHub, HTML
+//! and CTRF outputs are snapshotted.
 
 mod common;
 
 use common::{load, name, repo, scenarios};
-use faultline_core::export::{github, markdown};
+use faultline_core::export::{ctrf, github, html, markdown};
 use faultline_core::{AnalyzeOptions, analyze};
 use serde_json::Value;
 
@@ -55,6 +55,10 @@ fn every_format_over_every_scenario() {
         assert!(md.len() <= markdown::STEP_SUMMARY_BYTES, "{scenario}: {} bytes of Markdown", md.len());
         insta::assert_snapshot!(format!("markdown_{scenario}"), md);
         insta::assert_snapshot!(format!("github_{scenario}"), github::render(&analysis));
+        insta::assert_snapshot!(format!("html_{scenario}"), html::render(&analysis));
+        // The version is redacted so a release does not touch every snapshot.
+        let ctrf = ctrf::to_string(&analysis).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(format!("ctrf_{scenario}"), ctrf);
         checked += 1;
     }
     assert!(checked >= 10, "only {checked} scenarios");

@@ -1,44 +1,14 @@
-//! The HTML report: the founding case pinned as a snapshot, the Content-Security-Policy checked against
+//! The HTML report (every scenario's page is snapshotted in `export_formats.rs`): the Content-Security-Policy checked against
 //! the page's own style sheet, hostile artifact text shown only as text, and a 100,000-test run rendered
 //! in collapsed chunks. The browser side (what Chromium actually runs and shows) is `e2e/`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use base64::Engine;
+use common::{fixtures, load};
 use faultline_core::export::html::{self, CHUNK};
 use faultline_core::{Analysis, AnalyzeOptions, InputFile, analyze};
 use sha2::{Digest, Sha256};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-/// Reads a scenario folder as `tests/scenarios.rs` does: every file, sorted, named relative to the
-/// folder, without the ground truth, notes and generators.
-fn load(dir: &Path) -> Vec<InputFile> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&d)
-            .expect("readable fixture dir")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                stack.push(p);
-            } else if !matches!(
-                p.file_name().and_then(|n| n.to_str()),
-                Some("expected.toml" | "README.md" | "generate.py" | "generate.sh")
-            ) {
-                let name = p.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
-                out.push(InputFile::new(name, std::fs::read(&p).expect("readable fixture")));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
-}
 
 fn render_scenario(name: &str) -> String {
     html::render(&analyze(load(&fixtures().join(name)), &AnalyzeOptions::default()))
@@ -157,14 +127,6 @@ fn attribute_names(attrs: &str) -> Vec<String> {
         }
         names
     }
-}
-
-#[test]
-fn founding_case_snapshot() {
-    let page = render_scenario("rwx-recovery-cr-deleted");
-    assert!(page.contains("deleted-cr-instead-of-pod"));
-    assert_only_own_markup(&page);
-    insta::assert_snapshot!("html_founding", page);
 }
 
 #[test]
