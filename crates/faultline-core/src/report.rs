@@ -124,11 +124,18 @@ impl Report {
     }
 }
 
-/// The JSON Schema of [`Report`], generated from the types themselves so it cannot drift from what is
-/// serialised; the committed copy (`schema/faultline.report.v1.schema.json`) is checked against it.
+/// The JSON Schema of [`Report`] (plus `ObjectState` and `RuleInfo` in `$defs`), generated from the types
+/// themselves so it cannot drift from what is serialised; the committed copy
+/// (`schema/faultline.report.v1.schema.json`) is checked against it.
 #[cfg(feature = "schema")]
 pub fn report_schema() -> serde_json::Value {
-    let mut schema = schemars::schema_for!(Report).to_value();
+    // Two shapes that are not inside a report travel with it: an object's state at a replay step
+    // (`stateAt` in the wasm package) and a rule's description (`builtinRules`). They are defined here
+    // too, so every front end's types come from one schema.
+    let mut generator = schemars::SchemaGenerator::default();
+    generator.subschema_for::<crate::replay::ObjectState>();
+    generator.subschema_for::<crate::rules::RuleInfo>();
+    let mut schema = generator.into_root_schema_for::<Report>().to_value();
     if let Some(obj) = schema.as_object_mut() {
         obj.insert("$id".into(), "https://faultline.dev/schema/faultline.report.v1.schema.json".into());
         obj.insert("title".into(), REPORT_SCHEMA.into());

@@ -19,6 +19,11 @@ pub fn ensure_browser_deps() -> Result<()> {
     if !Path::new(CHROMIUM).exists() {
         apt_install(&["chromium", "chromium-driver"])?;
     }
+    ensure_npm_packages()
+}
+
+/// The npm packages pinned in `package-lock.json` (`npm ci`), unless `node_modules` is up to date.
+pub fn ensure_npm_packages() -> Result<()> {
     if !found("node") || !found("npm") {
         apt_install(&["nodejs", "npm"])?;
     }
@@ -35,6 +40,8 @@ pub fn run_node_tests(tally: &mut Tally) -> Result<()> {
     let mut node = Command::new("node");
     // TAP on a pipe too, so the footer can be counted.
     node.args(["--test", "--test-reporter=tap", "e2e/"]);
+    // The tests run the CLI just built, wherever CARGO_TARGET_DIR puts it.
+    node.env("FAULTLINE_BIN", target_dir().join("debug").join("faultline"));
     tally.stream(node, Tally::add_tap_line)
 }
 
@@ -90,4 +97,9 @@ fn run(program: &str, args: &[&str]) -> Result<()> {
         bail!("`{program} {}` failed with {status}", args.join(" "));
     }
     Ok(())
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (relative to the workspace), else `target`.
+pub fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| "target".into(), std::path::PathBuf::from)
 }

@@ -2,6 +2,7 @@
 //! the README's two commands work on a fresh machine.
 
 mod e2e;
+mod pkg;
 mod tally;
 
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use tally::Tally;
 
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The scenario `cargo xtask demo` shows: the founding case, failing run.
 const DEMO_SCENARIO: &str = "fixtures/rwx-recovery-cr-deleted";
 
@@ -22,6 +23,7 @@ commands:
   test     fmt check, clippy -D warnings, every test, the browser tests, and the wasm32 build
   demo     analyse the bundled founding case and print its tests and timeline
   bench    run the criterion benchmarks (cargo bench)
+  pkg      build the npm package (wasm-bindgen, wasm-opt, generated types) into crates/faultline-wasm/pkg
 ";
 
 fn main() -> Result<()> {
@@ -33,6 +35,7 @@ fn main() -> Result<()> {
         "test" => test(),
         "demo" => demo(),
         "bench" => bench(args.collect()),
+        "pkg" => pkg::pkg(),
         "" | "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
@@ -113,7 +116,7 @@ fn cargo_test(tally: &mut Tally) -> Result<()> {
 }
 
 /// Installs the wasm32 target with rustup unless it is already there.
-fn ensure_wasm_target() -> Result<()> {
+pub(crate) fn ensure_wasm_target() -> Result<()> {
     let out = Command::new("rustup").args(["target", "list", "--installed"]).output();
     match out {
         Ok(o) if String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == WASM_TARGET) => Ok(()),
@@ -122,12 +125,12 @@ fn ensure_wasm_target() -> Result<()> {
     }
 }
 
-fn cargo(args: &[&str]) -> Result<()> {
+pub(crate) fn cargo(args: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(&cargo, args)
 }
 
-fn run(program: &str, args: &[&str]) -> Result<()> {
+pub(crate) fn run(program: &str, args: &[&str]) -> Result<()> {
     let status = Command::new(program).args(args).status().with_context(|| format!("starting {program}"))?;
     if !status.success() {
         bail!("`{program} {}` failed with {status}", args.join(" "));
@@ -136,7 +139,7 @@ fn run(program: &str, args: &[&str]) -> Result<()> {
 }
 
 /// Runs one named step, saying what it is before and how long it took after.
-fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+pub(crate) fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
     eprintln!("xtask: {name} …");
     let started = Instant::now();
     let result = f();

@@ -1,0 +1,98 @@
+// Types of the faultline package. The report types (`Report` and everything in it) are generated from
+// the committed JSON Schema (schema/faultline.report.v1.schema.json) into ./report.d.ts.
+import type { Report, ObjectState, RuleInfo } from './report.js';
+
+export type { Report, ObjectState, RuleInfo } from './report.js';
+export type * from './report.js';
+
+/** An artifact: a file's name (a label, shown in citations) and its bytes. zip, tar.gz and gz are expanded. */
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array | ArrayBuffer;
+}
+
+export interface Progress {
+  stage: 'reading' | 'logs' | 'diagnosing';
+  done: number;
+  total: number;
+}
+
+export interface Limits {
+  maxDecompressedBytes?: number;
+  maxRatio?: number;
+  maxDepth?: number;
+  maxEntries?: number;
+}
+
+export interface AnalyzeOptions {
+  /** User rule files (TOML text), used with the built-in rules; errors name them `rules[N].toml`. */
+  rules?: string | string[];
+  /** User pattern packs (TOML text); errors name them `patterns[N].toml`. */
+  patterns?: string | string[];
+  /** Keep only matching tests: `*` and `?` wildcards, otherwise a substring of id, name or suite.name. */
+  tests?: string | string[];
+  /** A passing run's artifacts: lines new in this run are reported in `report.baseline`, ranked. */
+  baseline?: InputFile[];
+  limits?: Limits;
+  onProgress?: (progress: Progress) => void;
+}
+
+export type ErrorKind = 'options' | 'rules' | 'patterns' | 'input' | 'state' | 'panic';
+
+export class FaultlineError extends Error {
+  readonly name: 'FaultlineError';
+  readonly kind: ErrorKind;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly column: number | null;
+}
+
+export interface RuleCheck {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ExcerptLine {
+  line: number;
+  text: string;
+  cited: boolean;
+}
+
+/** A finished analysis held in wasm memory. Call `free()` when done with it. */
+export class Analysis {
+  private constructor();
+  free(): void;
+  report(): Report;
+  /** The report as pretty JSON, byte-identical to `faultline analyze --format json`. */
+  reportJson(): string;
+  /** Every object the test touched as it stood after replay step `step` (0-based). */
+  stateAt(testId: string, step: number): ObjectState[];
+  /** Lines `line` ± `radius` of a log the analysis read; null when `file` is not a log. */
+  excerpt(file: string, line: number, radius: number): ExcerptLine[] | null;
+  markdown(): string;
+  html(): string;
+  ctrf(): string;
+  github(): string;
+}
+
+export class Analyzer {
+  constructor(options?: AnalyzeOptions);
+  addFile(name: string, bytes: Uint8Array | ArrayBuffer): this;
+  addChunk(name: string, chunk: Uint8Array | ArrayBuffer): this;
+  addStream(name: string, stream: ReadableStream<Uint8Array>, onBytes?: (total: number) => void): Promise<this>;
+  readonly bytesReceived: number;
+  finish(): Analysis;
+}
+
+export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
+
+export function load(source?: WasmSource | Promise<WasmSource>): Promise<void>;
+export function loadSync(module: BufferSource | WebAssembly.Module): void;
+export function analyze(files: InputFile[], options?: AnalyzeOptions): Report;
+export function analyzeToAnalysis(files: InputFile[], options?: AnalyzeOptions): Analysis;
+export function checkRules(text: string, file?: string): RuleCheck[];
+export function builtinRules(): { source: string; rules: RuleInfo[] };
+export function version(): string;
+export function reportSchema(): 'faultline.report/v1';

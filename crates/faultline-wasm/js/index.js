@@ -1,0 +1,136 @@
+// faultline for browsers, Web Workers and bundlers: analyse CI artifacts (JUnit XML, Robot output.xml,
+// logs, zip/tar.gz bundles) without a server. This wrapper over the wasm-bindgen module adds loading
+// helpers, stream intake, and one error type: every failure is a FaultlineError with `kind`, `file`,
+// `line` and `column`, including the panic that should never happen (which would otherwise surface as
+// an opaque `RuntimeError: unreachable`).
+import init, * as raw from './faultline_wasm.js';
+
+export class FaultlineError extends Error {
+  constructor(message, { kind = 'input', file = null, line = null, column = null, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'FaultlineError';
+    this.kind = kind;
+    this.file = file;
+    this.line = line;
+    this.column = column;
+  }
+}
+
+function translate(e) {
+  if (e instanceof FaultlineError) return e;
+  if (e && e.name === 'FaultlineError') {
+    return new FaultlineError(e.message, { kind: e.kind, file: e.file, line: e.line, column: e.column });
+  }
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+    let message = e.message;
+    try {
+      message = raw.lastPanic() ?? message;
+    } catch {
+      // The instance is gone; keep the runtime's message.
+    }
+    return new FaultlineError(`${message} (this faultline instance must be reloaded)`, { kind: 'panic', cause: e });
+  }
+  return e;
+}
+
+function guard(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+/**
+ * Loads the wasm module: by default from `faultline_wasm_bg.wasm` next to this file; or pass a URL,
+ * a Response, bytes or a compiled WebAssembly.Module. Call once before anything else.
+ */
+export async function load(source) {
+  await init(source === undefined ? undefined : { module_or_path: source });
+}
+
+/** Loads the module synchronously from bytes or a WebAssembly.Module (Node.js, workers with the bytes). */
+export function loadSync(module) {
+  raw.initSync({ module });
+}
+
+/** Analyses `{ name, bytes }[]` and returns the `faultline.report/v1` report, exactly the CLI's JSON. */
+export function analyze(files, options) {
+  return guard(() => raw.analyze(files, options));
+}
+
+/** As `analyze`, returning an `Analysis` (report, stateAt, excerpt, exports). Call `free()` when done. */
+export function analyzeToAnalysis(files, options) {
+  return guard(() => raw.analyzeToAnalysis(files, options));
+}
+
+/** Files added whole or in chunks (streams), then `finish()`. */
+export class Analyzer {
+  #inner;
+
+  constructor(options) {
+    this.#inner = guard(() => new raw.Analyzer(options));
+  }
+
+  addFile(name, bytes) {
+    guard(() => this.#inner.addFile(name, bytes));
+    return this;
+  }
+
+  addChunk(name, chunk) {
+    guard(() => this.#inner.addChunk(name, chunk));
+    return this;
+  }
+
+  /** Reads a ReadableStream of bytes (`response.body`, `file.stream()`) into file `name`, chunk by chunk. */
+  async addStream(name, stream, onBytes) {
+    const reader = stream.getReader();
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      this.addChunk(name, value);
+      total += value.byteLength;
+      if (onBytes) onBytes(total);
+    }
+    if (total === 0) this.addChunk(name, new Uint8Array(0));
+    return this;
+  }
+
+  get bytesReceived() {
+    return guard(() => this.#inner.bytesReceived);
+  }
+
+  /** Runs the analysis; the analyzer cannot be used afterwards. */
+  finish() {
+    const inner = this.#inner;
+    this.#inner = undefined;
+    if (!inner) throw new FaultlineError('finish() was already called', { kind: 'state' });
+    return guard(() => inner.finish());
+  }
+}
+
+/** Every mistake in a rule file: `{ file, line, column, message }[]`. */
+export function checkRules(text, file) {
+  return guard(() => raw.checkRules(text, file));
+}
+
+/** The built-in rules: `{ source, rules }`. */
+export function builtinRules() {
+  return guard(() => raw.builtinRules());
+}
+
+export function version() {
+  return raw.version();
+}
+
+export function reportSchema() {
+  return raw.reportSchema();
+}
+
+export const { Analysis } = raw;
+
+/** For the package's own tests: checks that a panic becomes a FaultlineError of kind `panic`. */
+export function __panicForTests() {
+  return guard(() => raw.__panicForTests());
+}

@@ -1,0 +1,93 @@
+//! A finished analysis, kept in wasm memory: the report, and what a viewer asks of it afterwards.
+
+use faultline_core::export::{ctrf, excerpt, github, html, markdown};
+use wasm_bindgen::prelude::*;
+
+use crate::error::FaultlineError;
+
+#[wasm_bindgen]
+pub struct Analysis {
+    inner: faultline_core::Analysis,
+}
+
+impl Analysis {
+    pub fn new(inner: faultline_core::Analysis) -> Analysis {
+        Analysis { inner }
+    }
+}
+
+/// Plain data as a JavaScript value through the engine's own `JSON.parse`: the exact JSON the CLI
+/// writes, with no 64-bit integer turned into a BigInt.
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(value)
+        .map_err(|e| FaultlineError::new("state", format!("serialising the result: {e}")))?;
+    js_sys::JSON::parse(&json)
+}
+
+#[wasm_bindgen]
+impl Analysis {
+    /// The `faultline.report/v1` report as a plain object.
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.report)
+    }
+
+    /// The report as JSON text (pretty-printed), byte-identical to `faultline analyze --format json`.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self) -> String {
+        let mut s = self.inner.report.to_json_pretty();
+        s.push('\n');
+        s
+    }
+
+    /// The state of every object the test touched, as it stood after replay step `step` (0-based, as in
+    /// `report.timeline[].steps[].index`): kind, name, existence (`exists`, `deleted`, `recreated`), phase…
+    #[wasm_bindgen(js_name = stateAt)]
+    pub fn state_at(&self, test_id: &str, step: u32) -> Result<JsValue, JsValue> {
+        let Some(tl) = self.inner.report.timeline_of(test_id) else {
+            return Err(FaultlineError::new("state", format!("no replay for test {test_id:?}")).into());
+        };
+        if step as usize >= tl.steps.len() {
+            let msg = format!(
+                "step {step} is past the last step ({}) of {test_id:?}",
+                tl.steps.len().saturating_sub(1)
+            );
+            return Err(FaultlineError::new("state", msg).into());
+        }
+        to_js(&tl.state_at(step as usize))
+    }
+
+    /// Lines `line` (1-based) ± `radius` of a log the analysis read: `{ line, text, cited }[]`, or null
+    /// when `file` is not a log (evidence from XML carries its own text).
+    pub fn excerpt(&self, file: &str, line: u32, radius: u32) -> Result<JsValue, JsValue> {
+        match excerpt::excerpt(&self.inner, file, line, None, radius) {
+            None => Ok(JsValue::NULL),
+            Some(lines) => {
+                let rows: Vec<serde_json::Value> = lines
+                    .into_iter()
+                    .map(|l| serde_json::json!({ "line": l.line, "text": l.text, "cited": l.cited }))
+                    .collect();
+                to_js(&rows)
+            }
+        }
+    }
+
+    /// GitHub-flavoured Markdown, as `--format markdown`.
+    pub fn markdown(&self) -> String {
+        markdown::render(&self.inner, &markdown::MarkdownOptions::default())
+    }
+
+    /// The self-contained HTML report, as `--format html`.
+    pub fn html(&self) -> String {
+        html::render(&self.inner)
+    }
+
+    /// Common Test Report Format JSON, as `--format ctrf`.
+    pub fn ctrf(&self) -> String {
+        ctrf::to_string(&self.inner)
+    }
+
+    /// GitHub workflow commands, as `--format github`.
+    pub fn github(&self) -> String {
+        github::render(&self.inner)
+    }
+}

@@ -1,0 +1,45 @@
+//! faultline in the browser: the same analysis as the `faultline` CLI, on artifacts a page or a Web
+//! Worker already holds, with nothing uploaded.
+//!
+//! The API is deliberately small and JSON-shaped: [`analyze`] for one shot, [`Analyzer`] for files that
+//! arrive in chunks (a 500 MB log streamed from `fetch` is copied into wasm memory once, never held twice
+//! in JavaScript), [`Analysis`] for what a viewer needs after the report (the replay's object states at
+//! any step, evidence in context, the Markdown/HTML/CTRF exports), and the rule tools. Reports cross the
+//! boundary as the exact `faultline.report/v1` JSON the CLI writes, parsed by the engine's own
+//! `JSON.parse`, so a portal sees byte-for-byte the same field names and numbers.
+//!
+//! Errors are JavaScript `Error`s with `kind`, `file`, `line` and `column` properties ([`error`]); a
+//! panic, which should never happen, is recorded by [`panic`] so the package's wrapper can rethrow it as
+//! such an error instead of an opaque `unreachable`.
+
+mod analysis;
+mod analyzer;
+mod error;
+mod files;
+mod options;
+mod panic;
+mod rules;
+
+pub use analysis::Analysis;
+pub use analyzer::{Analyzer, analyze, analyze_to_analysis};
+pub use rules::{builtin_rules, check_rules};
+
+use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook once, when the module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    panic::install();
+}
+
+/// The `faultline.report/v1` schema id the reports carry.
+#[wasm_bindgen(js_name = reportSchema)]
+pub fn report_schema() -> String {
+    faultline_core::REPORT_SCHEMA.to_string()
+}
+
+/// The package's version (the Rust crates'), for bug reports from portals.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,136 @@
+//! The wasm build in headless Chromium (`wasm-bindgen-test-runner` with Debian's chromedriver): every
+//! scenario analysed through the exported API gives exactly the diagnoses, clusters, counts and warnings
+//! the native scenario test pinned in its snapshot; the replay's object states, rule tools and typed
+//! errors work across the boundary.
+
+#![cfg(target_arch = "wasm32")]
+
+use faultline_wasm::{Analyzer, analyze_to_analysis, builtin_rules, check_rules};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+pub struct Scenario {
+    name: &'static str,
+    files: &'static [(&'static str, &'static [u8])],
+    snapshot: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
+
+fn js_files(files: &[(&str, &[u8])]) -> JsValue {
+    let array = Array::new();
+    for (name, bytes) in files {
+        let obj = Object::new();
+        let _ = Reflect::set(&obj, &"name".into(), &JsValue::from_str(name));
+        let _ = Reflect::set(&obj, &"bytes".into(), &Uint8Array::from(*bytes).into());
+        array.push(&obj);
+    }
+    array.into()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The JSON body of an insta snapshot (after its `---` header).
+fn snapshot_json(snap: &str) -> serde_json::Value {
+    let body = snap.splitn(3, "---\n").nth(2).unwrap_or_default();
+    serde_json::from_str(body).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn every_scenario_matches_the_native_diagnosis() {
+    assert!(SCENARIOS.len() >= 10, "only {} scenarios", SCENARIOS.len());
+    for s in SCENARIOS {
+        let analysis = analyze_to_analysis(js_files(s.files), JsValue::UNDEFINED)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
+        let report: serde_json::Value = serde_json::from_str(&analysis.report_json()).unwrap_or_default();
+        let native = snapshot_json(s.snapshot);
+        for key in ["summary", "diagnoses", "clusters", "warnings", "files"] {
+            assert_eq!(report[key], native[key], "{}: `{key}` differs from the native snapshot", s.name);
+        }
+        let mut counts = std::collections::BTreeMap::new();
+        for e in report["events"].as_array().into_iter().flatten() {
+            *counts.entry(e["type"].as_str().unwrap_or_default().to_string()).or_insert(0u64) += 1;
+        }
+        assert_eq!(serde_json::to_value(counts).unwrap_or_default(), native["event_counts"], "{}", s.name);
+    }
+}
+
+fn founding() -> &'static Scenario {
+    SCENARIOS.iter().find(|s| s.name == "rwx-recovery-cr-deleted").expect("the founding scenario")
+}
+
+#[wasm_bindgen_test]
+fn the_replay_shows_the_cr_deleted_and_recreated() {
+    let analysis = analyze_to_analysis(js_files(founding().files), JsValue::UNDEFINED).expect("analysis");
+    let report = analysis.report().expect("report");
+    let failed = get(&get(&get(&report, "diagnoses"), "0"), "test");
+    let id = get(&failed, "id").as_string().expect("test id");
+    let steps = Array::from(&get(
+        &Array::from(&get(&report, "timeline"))
+            .find(&mut |t, _, _| get(&t, "test").as_string().as_deref() == Some(&id)),
+        "steps",
+    ));
+    let existence_at = |step: u32| -> Vec<String> {
+        let states = Array::from(&analysis.state_at(&id, step).expect("stateAt"));
+        states
+            .iter()
+            .filter(|o| get(o, "kind").as_string().as_deref() == Some("ShareManager"))
+            .filter_map(|o| get(&o, "existence").as_string())
+            .collect()
+    };
+    let last = steps.length() - 1;
+    let seen: Vec<Vec<String>> = (0..=last).map(existence_at).collect();
+    assert!(seen.iter().any(|s| s.contains(&"deleted".to_string())), "never deleted: {seen:?}");
+    assert!(seen.last().is_some_and(|s| s.contains(&"recreated".to_string())), "not recreated at the end");
+    let err = analysis.state_at(&id, last + 1).expect_err("past the end");
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("state"));
+}
+
+#[wasm_bindgen_test]
+fn chunks_give_the_same_report_as_whole_files() {
+    let whole = analyze_to_analysis(js_files(founding().files), JsValue::UNDEFINED).expect("whole");
+    let mut analyzer = Analyzer::new(JsValue::UNDEFINED).expect("analyzer");
+    for (name, bytes) in founding().files {
+        for chunk in bytes.chunks(4096) {
+            analyzer.add_chunk((*name).to_string(), Uint8Array::from(chunk).into()).expect("chunk");
+        }
+    }
+    let chunked = analyzer.finish().expect("finish");
+    assert_eq!(whole.report_json(), chunked.report_json());
+}
+
+#[wasm_bindgen_test]
+fn rule_errors_are_located_and_typed() {
+    let broken = "[[rule]]\nid = \"x\"\nblame = \"nobody\"\n";
+    let errors = Array::from(&check_rules(broken, Some("mine.toml".into())).expect("checkRules"));
+    assert!(errors.length() > 0);
+    let first = errors.get(0);
+    assert_eq!(get(&first, "file").as_string().as_deref(), Some("mine.toml"));
+    assert!(get(&first, "line").as_f64().unwrap_or(0.0) >= 1.0);
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"rules".into(), &JsValue::from_str(broken));
+    let err = match analyze_to_analysis(js_files(founding().files), options.into()) {
+        Ok(_) => panic!("a broken rule file was accepted"),
+        Err(e) => e,
+    };
+    assert_eq!(get(&err, "name").as_string().as_deref(), Some("FaultlineError"));
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("rules"));
+    assert_eq!(get(&err, "file").as_string().as_deref(), Some("rules[0].toml"));
+    let builtin = builtin_rules().expect("builtinRules");
+    assert!(get(&builtin, "source").as_string().is_some_and(|s| s.contains("deleted-cr-instead-of-pod")));
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_typed_errors() {
+    let err = analyze_to_analysis(JsValue::from_str("not files"), JsValue::UNDEFINED).err().expect("error");
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("input"));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"tests".into(), &JsValue::from_f64(3.0));
+    let err = analyze_to_analysis(js_files(founding().files), options.into()).err().expect("error");
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("options"));
+}

@@ -1,0 +1,127 @@
+//! `cargo xtask pkg`: the npm package in `crates/faultline-wasm/pkg/`, built offline from pinned tools:
+//! the wasm32 target, `wasm-bindgen` at exactly the version in Cargo.lock (installed with
+//! `cargo install wasm-bindgen-cli --version =X` when missing or different), and from `package-lock.json`
+//! binaryen's `wasm-opt` and json-schema-to-typescript for the report's types.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::{WASM_TARGET, cargo, ensure_wasm_target, run, step};
+
+pub const PKG_DIR: &str = "crates/faultline-wasm/pkg";
+const JS_DIR: &str = "crates/faultline-wasm/js";
+const SCHEMA: &str = "schema/faultline.report.v1.schema.json";
+/// The release size budget of the wasm module, gzipped.
+pub const MAX_GZIP_BYTES: u64 = 400 * 1024;
+/// The cargo profile for the shipped module: release, with whole-program LTO.
+const PROFILE: &str = "wasm-release";
+
+pub fn pkg() -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen_cli()?;
+    crate::e2e::ensure_npm_packages()?;
+    step("wasm32 release build of faultline-wasm", || {
+        cargo(&["build", "-p", "faultline-wasm", "--target", WASM_TARGET, "--profile", PROFILE])
+    })?;
+    let out = Path::new(PKG_DIR);
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("clearing {}", out.display()))?;
+    }
+    let wasm = crate::e2e::target_dir().join(WASM_TARGET).join(PROFILE).join("faultline_wasm.wasm");
+    let wasm = wasm.to_string_lossy();
+    step("wasm-bindgen", || {
+        run("wasm-bindgen", &["--target", "web", "--out-dir", PKG_DIR, "--out-name", "faultline_wasm", &wasm])
+    })?;
+    let module = out.join("faultline_wasm_bg.wasm");
+    let before = size(&module)?;
+    step("wasm-opt -O3 (binaryen from package-lock.json)", || {
+        let m = module.to_string_lossy();
+        run(
+            "node_modules/.bin/wasm-opt",
+            &[
+                "-O3",
+                "--enable-bulk-memory",
+                "--enable-mutable-globals",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                &m,
+                "-o",
+                &m,
+            ],
+        )
+    })?;
+    step("report types from the JSON Schema", || {
+        run(
+            "node_modules/.bin/json2ts",
+            &["--input", SCHEMA, "--output", &format!("{PKG_DIR}/report.d.ts"), "--unreachableDefinitions"],
+        )
+    })?;
+    for file in ["index.js", "index.d.ts", "package.json", "README.md"] {
+        copy(&Path::new(JS_DIR).join(file), &out.join(file))?;
+    }
+    copy(Path::new(SCHEMA), &out.join("faultline.report.v1.schema.json"))?;
+    let after = size(&module)?;
+    let gz = gzip_size(&module)?;
+    eprintln!(
+        "xtask: {}: {} bytes ({} before wasm-opt), {} bytes gzipped (budget {MAX_GZIP_BYTES})",
+        module.display(),
+        after,
+        before,
+        gz
+    );
+    if gz > MAX_GZIP_BYTES {
+        bail!("the wasm module is {gz} bytes gzipped, over the {MAX_GZIP_BYTES}-byte budget");
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` crate version Cargo.lock resolved: the CLI must match it exactly.
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string("Cargo.lock").context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_string());
+        }
+    }
+    bail!("Cargo.lock has no wasm-bindgen package")
+}
+
+/// Installs `wasm-bindgen-cli` at the locked version unless that exact version is on the PATH.
+/// (`cargo install --locked` fails: a locked dependency of the CLI is missing from the registry.)
+pub fn ensure_wasm_bindgen_cli() -> Result<()> {
+    let want = locked_wasm_bindgen()?;
+    let have = Command::new("wasm-bindgen").arg("--version").output().ok().map(|o| {
+        String::from_utf8_lossy(&o.stdout).split_whitespace().nth(1).unwrap_or_default().to_string()
+    });
+    if have.as_deref() == Some(want.as_str()) {
+        return Ok(());
+    }
+    step(&format!("install wasm-bindgen-cli {want} (found {})", have.as_deref().unwrap_or("none")), || {
+        cargo(&["install", "wasm-bindgen-cli", "--version", &format!("={want}")])
+    })
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to).with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    Ok(())
+}
+
+fn size(p: &Path) -> Result<u64> {
+    Ok(std::fs::metadata(p).with_context(|| format!("reading {}", p.display()))?.len())
+}
+
+/// Gzipped size at the default level, as a web server would send it.
+pub fn gzip_size(p: &Path) -> Result<u64> {
+    let out = Command::new("gzip").args(["-c", "-6"]).arg(p).output().context("running gzip")?;
+    if !out.status.success() {
+        bail!("gzip failed on {}", p.display());
+    }
+    Ok(out.stdout.len() as u64)
+}
