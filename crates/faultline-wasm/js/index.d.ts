@@ -1,9 +1,10 @@
 // Types of the faultline package. The report types (`Report` and everything in it) are generated from
 // the committed JSON Schema (schema/faultline.report.v1.schema.json) into ./report.d.ts.
-import type { Report, ObjectState, RuleInfo } from './report.js';
+import type { FaultlineReportV1, ObjectState, RuleInfo } from './report.js';
 
-export type { Report, ObjectState, RuleInfo } from './report.js';
 export type * from './report.js';
+/** The `faultline.report/v1` report (the schema's root type, named from its title). */
+export type Report = FaultlineReportV1;
 
 /** An artifact: a file's name (a label, shown in citations) and its bytes. zip, tar.gz and gz are expanded. */
 export interface InputFile {

@@ -39,7 +39,7 @@ pub fn run_node_tests(tally: &mut Tally) -> Result<()> {
     run(&cargo, &["build", "--quiet", "-p", "faultline-cli"])?;
     let mut node = Command::new("node");
     // TAP on a pipe too, so the footer can be counted.
-    node.args(["--test", "--test-reporter=tap", "e2e/"]);
+    node.args(["--test", "--test-reporter=tap", "e2e/", "crates/faultline-wasm/js/test/"]);
     // The tests run the CLI just built, wherever CARGO_TARGET_DIR puts it.
     node.env("FAULTLINE_BIN", target_dir().join("debug").join("faultline"));
     tally.stream(node, Tally::add_tap_line)
@@ -102,4 +102,22 @@ fn run(program: &str, args: &[&str]) -> Result<()> {
 /// Cargo's target directory: `CARGO_TARGET_DIR` when set (relative to the workspace), else `target`.
 pub fn target_dir() -> std::path::PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| "target".into(), std::path::PathBuf::from)
+}
+
+/// The wasm build's own tests in headless Chromium: `wasm-bindgen-test-runner` (installed with
+/// wasm-bindgen-cli at the locked version) drives Debian's chromedriver; browser options are in
+/// `crates/faultline-wasm/webdriver.json`.
+pub fn run_wasm_tests(tally: &mut Tally) -> Result<()> {
+    crate::pkg::ensure_wasm_bindgen_cli()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["test", "-p", "faultline-wasm", "--target", crate::WASM_TARGET])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
+    tally.stream(cmd, Tally::add_cargo_line)
+}
+
+/// `tsc --noEmit` over a usage file written against the built package's types.
+pub fn check_package_types() -> Result<()> {
+    run("node_modules/.bin/tsc", &["-p", "crates/faultline-wasm/js/test/tsconfig.json"])
 }

@@ -61,7 +61,10 @@ fn test() -> Result<()> {
     let mut tally = Tally::default();
     step("tests", || cargo_test(&mut tally))?;
     step("browser test dependencies", e2e::ensure_browser_deps)?;
-    step("browser tests (node --test e2e/)", || e2e::run_node_tests(&mut tally))?;
+    pkg::pkg_unless_fresh()?;
+    step("wasm tests in headless Chromium (wasm-bindgen-test)", || e2e::run_wasm_tests(&mut tally))?;
+    step("browser and package tests (node --test)", || e2e::run_node_tests(&mut tally))?;
+    step("package types (tsc --noEmit)", e2e::check_package_types)?;
     step("wasm32 build of faultline-core", || {
         cargo(&["build", "-p", "faultline-core", "--target", WASM_TARGET])
     })?;

@@ -1,0 +1,70 @@
+// The built npm package (crates/faultline-wasm/pkg, made by `cargo xtask pkg`) in Node.js: it loads from
+// its own files, analyses the founding case like the CLI, and every failure is a FaultlineError.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const PKG = join(ROOT, 'crates/faultline-wasm/pkg');
+const pkg = await import(join(PKG, 'index.js'));
+pkg.loadSync(readFileSync(join(PKG, 'faultline_wasm_bg.wasm')));
+
+function scenario(name) {
+  const dir = join(ROOT, 'fixtures', name);
+  return readdirSync(dir)
+    .filter((f) => !['expected.toml', 'README.md'].includes(f))
+    .sort()
+    .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
+}
+
+test('the founding case: deleted-cr-instead-of-pod, blame test, with its evidence', () => {
+  const report = pkg.analyze(scenario('rwx-recovery-cr-deleted'));
+  assert.equal(report.schema, 'faultline.report/v1');
+  assert.equal(report.summary.failed, 1);
+  const [d] = report.diagnoses;
+  assert.equal(d.rule, 'deleted-cr-instead-of-pod');
+  assert.equal(d.blame, 'test');
+  assert.ok(d.evidence.some((e) => e.file === 'console.log' && e.line === 161), JSON.stringify(d.evidence));
+  assert.equal(typeof report.events[0].time_ms, 'number', 'times are numbers, not BigInts');
+});
+
+test('streamed chunks, the replay and the exports', async () => {
+  const analyzer = new pkg.Analyzer({ onProgress: () => {} });
+  for (const f of scenario('rwx-recovery-cr-deleted')) {
+    const stream = new Blob([f.bytes]).stream();
+    await analyzer.addStream(f.name, stream);
+  }
+  const analysis = analyzer.finish();
+  const report = analysis.report();
+  const id = report.diagnoses[0].test.id;
+  const steps = report.timeline.find((t) => t.test === id).steps.length;
+  const last = analysis.stateAt(id, steps - 1);
+  assert.ok(last.some((o) => o.kind === 'ShareManager' && o.existence === 'recreated'));
+  assert.match(analysis.markdown(), /deleted-cr-instead-of-pod/);
+  assert.match(analysis.html(), /Content-Security-Policy/);
+  assert.equal(JSON.parse(analysis.ctrf()).reportFormat, 'CTRF');
+  assert.equal(JSON.parse(analysis.reportJson()).diagnoses[0].rule, 'deleted-cr-instead-of-pod');
+  analysis.free();
+  assert.throws(() => analyzer.finish(), (e) => e instanceof pkg.FaultlineError && e.kind === 'state');
+});
+
+test('errors are FaultlineErrors with a kind and a place', () => {
+  assert.throws(
+    () => pkg.analyze(scenario('rwx-recovery-cr-deleted'), { rules: '[[rule]]\nid = 3\n' }),
+    (e) => e instanceof pkg.FaultlineError && e.kind === 'rules' && e.file === 'rules[0].toml' && e.line >= 1,
+  );
+  assert.throws(() => pkg.analyze('nope'), (e) => e instanceof pkg.FaultlineError && e.kind === 'input');
+  const checks = pkg.checkRules('[[rule]]\nid = 3\n', 'mine.toml');
+  assert.equal(checks[0].file, 'mine.toml');
+  assert.ok(pkg.builtinRules().rules.some((r) => r.id === 'deleted-cr-instead-of-pod'));
+});
+
+// Last: a panic leaves the instance unusable, by design.
+test('a panic becomes a FaultlineError of kind panic that says what happened', () => {
+  assert.throws(
+    () => pkg.__panicForTests(),
+    (e) => e instanceof pkg.FaultlineError && e.kind === 'panic' && /deliberate panic/.test(e.message),
+  );
+});

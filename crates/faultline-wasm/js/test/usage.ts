@@ -1,0 +1,29 @@
+// Type-checked with `tsc --noEmit` by `cargo xtask test`: the package's types describe real use.
+import { Analyzer, FaultlineError, analyze, checkRules, load } from '../../pkg/index.js';
+import type { Diagnosis, ObjectState, Report } from '../../pkg/index.js';
+
+export async function diagnose(files: File[]): Promise<string[]> {
+  await load();
+  const analyzer = new Analyzer({ rules: [], tests: '*RWX*', onProgress: (p) => console.log(p.stage, p.done / p.total) });
+  for (const f of files) await analyzer.addStream(f.name, f.stream());
+  const analysis = analyzer.finish();
+  const report: Report = analysis.report();
+  const lines = report.diagnoses.map((d: Diagnosis) => `${d.test.name}: ${d.rule} (${d.blame}, ${d.confidence.toFixed(2)})`);
+  const first = report.timeline[0];
+  if (first) {
+    const objects: ObjectState[] = analysis.stateAt(first.test, first.steps.length - 1);
+    lines.push(...objects.map((o) => `${o.kind}/${o.name}: ${o.existence}`));
+  }
+  analysis.free();
+  return lines;
+}
+
+export function validate(text: string): string[] {
+  try {
+    analyze([{ name: 'x.log', bytes: new TextEncoder().encode('hello') }], { rules: text });
+  } catch (e) {
+    if (e instanceof FaultlineError && e.kind === 'rules') return [`${e.file}:${e.line}:${e.column}: ${e.message}`];
+    throw e;
+  }
+  return checkRules(text).map((c) => `${c.line}:${c.column} ${c.message}`);
+}

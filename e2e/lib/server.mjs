@@ -1,0 +1,50 @@
+// A static file server on 127.0.0.1 for pages that cannot run from file:// (module workers, wasm
+// fetches). Serves the repository read-only, refuses paths outside it, and sends the MIME types the
+// browser insists on (application/wasm for streaming compilation, text/javascript for modules).
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.xml': 'application/xml',
+  '.log': 'text/plain; charset=utf-8',
+  '.zip': 'application/zip',
+};
+
+/** Serves `root`; resolves to `{ url, close }` once listening on a free port. */
+export function serve(root) {
+  const server = createServer((req, res) => {
+    const path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    if (!path.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let size;
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) throw new Error('not a file');
+      size = st.size;
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'content-length': size,
+      'cache-control': 'no-store',
+    });
+    createReadStream(path).pipe(res);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
