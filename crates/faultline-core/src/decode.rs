@@ -1,9 +1,8 @@
 //! Bytes to text without losing anything: BOMs, UTF-16 with or without BOM, encodings declared in an XML
 //! prolog, and invalid UTF-8 (replaced, counted and located, never dropped silently).
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
-
 use crate::warning::{Warning, WarningKind};
+use codec::{Codec, Decode};
 
 /// Decodes an artifact to UTF-8. Valid UTF-8 is moved, not copied.
 pub fn decode(file: &str, bytes: &[u8], warnings: &mut Vec<Warning>) -> String {
@@ -12,8 +11,8 @@ pub fn decode(file: &str, bytes: &[u8], warnings: &mut Vec<Warning>) -> String {
 
 /// As [`decode`], taking ownership so the common case (valid UTF-8) costs no copy.
 pub fn decode_owned(file: &str, bytes: Vec<u8>, warnings: &mut Vec<Warning>) -> String {
-    if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
-        if enc == encoding_rs::UTF_8 {
+    if let Some((enc, bom_len)) = codec::for_bom(&bytes) {
+        if enc.is_utf8() {
             return utf8(file, bytes[bom_len..].to_vec(), warnings);
         }
         return with_encoding(file, enc, &bytes[bom_len..], warnings);
@@ -21,10 +20,18 @@ pub fn decode_owned(file: &str, bytes: Vec<u8>, warnings: &mut Vec<Warning>) -> 
     if let Some(enc) = utf16_without_bom(&bytes) {
         return with_encoding(file, enc, &bytes, warnings);
     }
-    if let Some(enc) = declared_xml_encoding(&bytes) {
-        return with_encoding(file, enc, &bytes, warnings);
+    match declared_xml_encoding(&bytes) {
+        Some(Ok(enc)) => with_encoding(file, enc, &bytes, warnings),
+        Some(Err(label)) => {
+            warnings.push(Warning::new(
+                WarningKind::InvalidEncoding,
+                file,
+                format!("the declared encoding {label:?} is not supported in this build; read as UTF-8"),
+            ));
+            utf8(file, bytes, warnings)
+        }
+        None => utf8(file, bytes, warnings),
     }
-    utf8(file, bytes, warnings)
 }
 
 fn utf8(file: &str, bytes: Vec<u8>, warnings: &mut Vec<Warning>) -> String {
@@ -49,8 +56,8 @@ fn utf8(file: &str, bytes: Vec<u8>, warnings: &mut Vec<Warning>) -> String {
     }
 }
 
-fn with_encoding(file: &str, enc: &'static Encoding, bytes: &[u8], warnings: &mut Vec<Warning>) -> String {
-    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+fn with_encoding(file: &str, enc: Codec, bytes: &[u8], warnings: &mut Vec<Warning>) -> String {
+    let (text, had_errors) = enc.decode_all(bytes);
     if had_errors {
         warnings.push(Warning::new(
             WarningKind::InvalidEncoding,
@@ -58,12 +65,12 @@ fn with_encoding(file: &str, enc: &'static Encoding, bytes: &[u8], warnings: &mu
             format!("bytes not valid in {} were replaced by U+FFFD", enc.name()),
         ));
     }
-    text.into_owned()
+    text
 }
 
 /// UTF-16 written without a BOM still shows itself: text (and XML in particular) is mostly ASCII, so
 /// every other byte is NUL.
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+fn utf16_without_bom(bytes: &[u8]) -> Option<Codec> {
     let head = &bytes[..bytes.len().min(512)];
     if head.len() < 4 {
         return None;
@@ -72,16 +79,17 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let even_nuls = head.iter().step_by(2).filter(|&&b| b == 0).count();
     let odd_nuls = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     if odd_nuls * 10 >= pairs * 7 && even_nuls * 10 <= pairs {
-        Some(UTF_16LE)
+        Some(codec::UTF_16LE)
     } else if even_nuls * 10 >= pairs * 7 && odd_nuls * 10 <= pairs {
-        Some(UTF_16BE)
+        Some(codec::UTF_16BE)
     } else {
         None
     }
 }
 
-/// `<?xml version="1.0" encoding="ISO-8859-1"?>`: honour any encoding other than UTF-8.
-fn declared_xml_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+/// `<?xml version="1.0" encoding="ISO-8859-1"?>`: honour any encoding other than UTF-8; `Err(label)` for
+/// one this build cannot decode.
+fn declared_xml_encoding(bytes: &[u8]) -> Option<Result<Codec, String>> {
     let head = &bytes[..bytes.len().min(200)];
     if !head.starts_with(b"<?xml") {
         return None;
@@ -92,8 +100,145 @@ fn declared_xml_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
     let rest = decl[at + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let label = rest[1..].split(quote).next()?;
-    let enc = Encoding::for_label(label.as_bytes())?;
-    (enc != encoding_rs::UTF_8 && enc != UTF_16LE && enc != UTF_16BE).then_some(enc)
+    match codec::for_label(label) {
+        Some(enc) => (!enc.is_utf8() && enc != codec::UTF_16LE && enc != codec::UTF_16BE).then_some(Ok(enc)),
+        None => Some(Err(label.to_string())),
+    }
+}
+
+/// Every encoding the WHATWG Encoding Standard names, through encoding_rs (the `legacy-encodings`
+/// feature, on by default).
+#[cfg(feature = "legacy-encodings")]
+mod codec {
+    pub use encoding_rs::{UTF_16BE, UTF_16LE};
+
+    pub type Codec = &'static encoding_rs::Encoding;
+
+    pub fn for_bom(bytes: &[u8]) -> Option<(Codec, usize)> {
+        encoding_rs::Encoding::for_bom(bytes)
+    }
+
+    /// `None` for a label no encoding has (then it is read as UTF-8, with a warning).
+    pub fn for_label(label: &str) -> Option<Codec> {
+        encoding_rs::Encoding::for_label(label.as_bytes())
+    }
+
+    pub trait Decode {
+        fn is_utf8(&self) -> bool;
+        fn decode_all(self, bytes: &[u8]) -> (String, bool);
+    }
+
+    impl Decode for Codec {
+        fn is_utf8(&self) -> bool {
+            *self == encoding_rs::UTF_8
+        }
+        fn decode_all(self, bytes: &[u8]) -> (String, bool) {
+            let (text, had_errors) = self.decode_without_bom_handling(bytes);
+            (text.into_owned(), had_errors)
+        }
+    }
+}
+
+/// Without encoding_rs's tables (about half a megabyte in a wasm module): UTF-8, UTF-16 and
+/// windows-1252 (which the Encoding Standard also uses for `ISO-8859-1`, `latin1` and `US-ASCII`) — what
+/// test reporters write in practice. Other declared encodings are read as UTF-8 with a warning.
+#[cfg(not(feature = "legacy-encodings"))]
+mod codec {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Codec {
+        Utf8,
+        Utf16Le,
+        Utf16Be,
+        Windows1252,
+    }
+
+    pub const UTF_16LE: Codec = Codec::Utf16Le;
+    pub const UTF_16BE: Codec = Codec::Utf16Be;
+
+    pub fn for_bom(bytes: &[u8]) -> Option<(Codec, usize)> {
+        match bytes {
+            [0xEF, 0xBB, 0xBF, ..] => Some((Codec::Utf8, 3)),
+            [0xFF, 0xFE, ..] => Some((Codec::Utf16Le, 2)),
+            [0xFE, 0xFF, ..] => Some((Codec::Utf16Be, 2)),
+            _ => None,
+        }
+    }
+
+    pub fn for_label(label: &str) -> Option<Codec> {
+        match label.trim().to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" | "unicode-1-1-utf-8" => Some(Codec::Utf8),
+            "utf-16" | "utf-16le" => Some(Codec::Utf16Le),
+            "utf-16be" => Some(Codec::Utf16Be),
+            "iso-8859-1" | "iso8859-1" | "latin1" | "l1" | "windows-1252" | "cp1252" | "us-ascii"
+            | "ascii" | "x-cp1252" | "cp819" | "ibm819" => Some(Codec::Windows1252),
+            _ => None,
+        }
+    }
+
+    /// windows-1252's 0x80–0x9F; the other bytes are their own code points.
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+
+    pub trait Decode {
+        fn is_utf8(&self) -> bool;
+        fn decode_all(self, bytes: &[u8]) -> (String, bool);
+        fn name(self) -> &'static str;
+    }
+
+    impl Decode for Codec {
+        fn is_utf8(&self) -> bool {
+            *self == Codec::Utf8
+        }
+        fn decode_all(self, bytes: &[u8]) -> (String, bool) {
+            match self {
+                Codec::Utf8 => {
+                    let text = String::from_utf8_lossy(bytes);
+                    let bad = matches!(text, std::borrow::Cow::Owned(_));
+                    (text.into_owned(), bad)
+                }
+                Codec::Utf16Le | Codec::Utf16Be => {
+                    let units = bytes.chunks(2).map(|p| match (self, p) {
+                        (Codec::Utf16Le, [a, b]) => u16::from_le_bytes([*a, *b]),
+                        (_, [a, b]) => u16::from_be_bytes([*a, *b]),
+                        _ => 0xFFFD,
+                    });
+                    let mut bad = bytes.len() % 2 == 1;
+                    let text = char::decode_utf16(units)
+                        .map(|c| {
+                            c.unwrap_or_else(|_| {
+                                bad = true;
+                                '\u{FFFD}'
+                            })
+                        })
+                        .collect();
+                    (text, bad)
+                }
+                Codec::Windows1252 => {
+                    let text = bytes
+                        .iter()
+                        .map(|&b| {
+                            if (0x80..0xA0).contains(&b) {
+                                HIGH[usize::from(b - 0x80)]
+                            } else {
+                                char::from(b)
+                            }
+                        })
+                        .collect();
+                    (text, false)
+                }
+            }
+        }
+        fn name(self) -> &'static str {
+            match self {
+                Codec::Utf8 => "UTF-8",
+                Codec::Utf16Le => "UTF-16LE",
+                Codec::Utf16Be => "UTF-16BE",
+                Codec::Windows1252 => "windows-1252",
+            }
+        }
+    }
 }
 
 fn count_invalid(mut bytes: &[u8]) -> usize {
@@ -163,5 +308,17 @@ mod tests {
         assert_eq!(w[0].kind, WarningKind::InvalidEncoding);
         assert_eq!((w[0].line, w[0].column), (Some(2), Some(3)));
         assert!(w[0].message.starts_with("2 invalid"), "{}", w[0].message);
+    }
+
+    #[test]
+    fn windows_1252_high_bytes_and_unknown_labels() {
+        let mut b = b"<?xml version=\"1.0\" encoding=\"windows-1252\"?><t n=\"".to_vec();
+        b.extend([0x80, 0x93, 0xE9, 0x94]);
+        b.extend(b"\"/>");
+        assert!(run(&b).0.contains("n=\"€“é”\""), "{}", run(&b).0);
+        let (text, w) = run(b"<?xml version=\"1.0\" encoding=\"x-no-such-encoding\"?><t/>");
+        assert!(text.ends_with("<t/>"));
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.contains("x-no-such-encoding"), "{}", w[0].message);
     }
 }

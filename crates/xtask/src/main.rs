@@ -58,6 +58,20 @@ fn test() -> Result<()> {
     ensure_wasm_target()?;
     step("format check", || cargo(&["fmt", "--all", "--", "--check"]))?;
     step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The wasm package builds faultline-core without its default features (legacy encodings, Unicode
+    // classes); that configuration must stay clean too.
+    step("clippy (faultline-core as the wasm package builds it)", || {
+        cargo(&[
+            "clippy",
+            "-p",
+            "faultline-core",
+            "--no-default-features",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+    })?;
     let mut tally = Tally::default();
     step("tests", || cargo_test(&mut tally))?;
     step("browser test dependencies", e2e::ensure_browser_deps)?;

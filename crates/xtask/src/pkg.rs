@@ -36,12 +36,12 @@ pub fn pkg() -> Result<()> {
     })?;
     let module = out.join("faultline_wasm_bg.wasm");
     let before = size(&module)?;
-    step("wasm-opt -Os (binaryen from package-lock.json)", || {
+    step("wasm-opt -Oz (binaryen from package-lock.json)", || {
         let m = module.to_string_lossy();
         run(
             "node_modules/.bin/wasm-opt",
             &[
-                "-Os",
+                "-Oz",
                 "--enable-bulk-memory",
                 "--enable-mutable-globals",
                 "--enable-nontrapping-float-to-int",
