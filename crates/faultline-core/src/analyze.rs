@@ -263,9 +263,9 @@ struct XmlLines {
 
 impl XmlLines {
     fn starts(&mut self, file: &str, text: &str) -> &[usize] {
-        self.by_file.entry(file.to_string()).or_insert_with(|| {
-            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect()
-        })
+        self.by_file
+            .entry(file.to_string())
+            .or_insert_with(|| crate::junit::lines::line_starts(text.as_bytes()))
     }
 }
 
