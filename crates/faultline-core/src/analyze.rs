@@ -326,6 +326,17 @@ fn read_member(member: InputFile, g: &mut Gathered) {
         ArtifactKind::Log => {
             // Moved, not copied: a 500 MB log is never held twice.
             let text = decode_owned(&member.name, member.bytes, &mut g.warnings);
+            if input::sniff::truncated_xml_head(&text) {
+                let (line, col) = crate::decode::line_col(text.as_bytes(), text.len());
+                g.warnings.push(
+                    Warning::new(
+                        WarningKind::MalformedXml,
+                        &member.name,
+                        "the file starts as XML but ends before its first element (truncated?); read as a plain log",
+                    )
+                    .at(line, col),
+                );
+            }
             entry.kind = FileKind::Log;
             g.pending_logs.push((member.name, text));
         }

@@ -112,6 +112,14 @@ impl crate::xml_drive::XmlSink for State<'_> {
             State::unknown_entity(self, entity, pos);
         }
     }
+
+    fn entity_declarations(&mut self, pos: usize) {
+        let (line, col) = self.idx.line_col(pos);
+        self.warnings.push(
+            Warning::new(WarningKind::MalformedXml, self.file, crate::xml_drive::ENTITY_DECLARATIONS)
+                .at(line, col),
+        );
+    }
 }
 
 fn local(e: &BytesStart<'_>) -> Vec<u8> {
@@ -633,6 +641,21 @@ mod tests {
         );
         assert_eq!(doc.cases[0].failures[0].text, "x &bogus; y");
         assert!(w.iter().any(|w| w.message.contains("&bogus;")), "{w:?}");
+    }
+
+    #[test]
+    fn entities_are_never_expanded_or_fetched() {
+        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE testsuite [\n<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n\
+                   <!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;\">\n]>\n\
+                   <testsuite name=\"s\"><testcase name=\"&xxe;\"><failure message=\"&lol2;\">&xxe;</failure></testcase></testsuite>";
+        let (doc, w) = read(xml);
+        let c = &doc.cases[0];
+        assert_eq!(c.name, "&xxe;");
+        assert_eq!(c.message.as_deref(), Some("&lol2;"));
+        assert_eq!(c.failures[0].text, "&xxe;");
+        let decl = w.iter().find(|w| w.message.contains("DOCTYPE")).expect("doctype warning");
+        assert_eq!((decl.kind, decl.line, decl.column), (WarningKind::MalformedXml, Some(2), Some(1)));
+        assert!(w.iter().any(|w| w.message.contains("unknown entity &xxe;")), "{w:?}");
     }
 
     #[test]
