@@ -140,11 +140,18 @@ fn member_label(archive: &str, raw: &str, ctx: &mut Ctx<'_>) -> String {
         }
     }
     let clean = parts.join("/");
-    if escaped || raw.contains('\0') {
+    if escaped {
         ctx.warnings.push(Warning::new(
             WarningKind::BadArchive,
             archive,
             format!("member name {raw:?} points outside the archive; shown as {clean:?}"),
+        ));
+    }
+    if raw.chars().any(char::is_control) {
+        ctx.warnings.push(Warning::new(
+            WarningKind::BadArchive,
+            archive,
+            format!("member name {raw:?} holds control characters; reports show them escaped"),
         ));
     }
     format!("{archive}!/{}", clean.replace('\0', "\u{FFFD}"))
@@ -587,6 +594,10 @@ mod tests {
         let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["evil.zip!/etc/passwd", "evil.zip!/abs.log", "evil.zip!/a.log"]);
         assert_eq!(w.iter().filter(|w| w.kind == WarningKind::BadArchive).count(), 2);
+        let z = zip_of(&[("\u{1b}]0;title\u{7}.log", b"x")]);
+        let (out, w) = run("esc.zip", z, Limits::default());
+        assert_eq!(out[0].name, "esc.zip!/\u{1b}]0;title\u{7}.log", "kept as data; renderers escape it");
+        assert!(w.iter().any(|w| w.message.contains("control characters")), "{w:?}");
     }
 
     #[test]
