@@ -34,6 +34,9 @@ fn analyze(args: &AnalyzeArgs, plan: &[Output]) -> Result<u8, String> {
         );
     }
     let mut options = AnalyzeOptions::default();
+    options.limits.max_decompressed_bytes = args.max_decompressed_bytes;
+    options.limits.max_line_chars = usize::try_from(args.max_line_chars).unwrap_or(usize::MAX);
+    options.limits.max_events_per_test = usize::try_from(args.max_events_per_test).unwrap_or(usize::MAX);
     for path in &args.rules {
         let text = read_text(path)?;
         options
@@ -49,7 +52,7 @@ fn analyze(args: &AnalyzeArgs, plan: &[Output]) -> Result<u8, String> {
     if !args.baseline.is_empty() {
         let base = collect::collect(&args.baseline);
         for problem in &base.problems {
-            eprintln!("faultline: error: baseline: {problem}");
+            eprintln!("faultline: error: baseline: {}", crate::text::one_line(problem, usize::MAX));
         }
         if base.files.is_empty() {
             return Err("--baseline: nothing could be read".into());
@@ -59,14 +62,20 @@ fn analyze(args: &AnalyzeArgs, plan: &[Output]) -> Result<u8, String> {
 
     let collected = collect::collect(&args.paths);
     for problem in &collected.problems {
-        eprintln!("faultline: error: {problem}");
+        // Paths found by walking a folder are artifact data too: never raw control characters.
+        eprintln!("faultline: error: {}", crate::text::one_line(problem, usize::MAX));
     }
     let total: u64 = collected.files.iter().map(|f| f.bytes.len() as u64).sum();
+    let names: Vec<String> = collected.files.iter().map(|f| f.name.clone()).collect();
     let mut bar = Bar::new(total, args.quiet);
     let mut analysis =
         faultline_core::analyze_with_progress(collected.files, &options, &mut |p| bar.update(p));
     bar.finish();
     if !analysis.read_anything() {
+        // No report is written, so each input's problem goes to stderr: one line per path.
+        for name in &names {
+            eprintln!("faultline: error: {}", why_unreadable(name, &analysis.report.warnings));
+        }
         return Err("nothing given could be read as a test report or a log".into());
     }
 
@@ -203,6 +212,24 @@ fn write_output(analysis: &Analysis, output: &Output, color: ColorChoice) -> Res
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(format!("writing the report to {what}: {e}")),
     }
+}
+
+/// `name: the first problem found in it (and how many more)`. Members of an archive are named
+/// `name!/…`, and a gzip member `name` without `.gz`.
+fn why_unreadable(name: &str, warnings: &[faultline_core::Warning]) -> String {
+    let gz_member = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".GZ"));
+    let inside = format!("{name}!/");
+    let mine: Vec<&faultline_core::Warning> = warnings
+        .iter()
+        .filter(|w| w.file == name || w.file.starts_with(&inside) || Some(w.file.as_str()) == gz_member)
+        .collect();
+    let Some(first) = mine.first() else { return format!("{name}: nothing readable in it") };
+    let more = match mine.len() - 1 {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    };
+    let first = crate::text::one_line(&first.to_string(), 300);
+    if mine[0].file == name { format!("{first}{more}") } else { format!("{name}: {first}{more}") }
 }
 
 fn read_text(path: &PathBuf) -> Result<String, String> {

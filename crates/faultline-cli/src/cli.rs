@@ -129,6 +129,56 @@ pub struct AnalyzeArgs {
     /// Colour in the text report: `auto` colours only a terminal (and honours NO_COLOR).
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Bytes taken from one input's archives in all, nested members included; a number with an
+    /// optional K, M or G (powers of 1024). Each input's expansion is also capped at 1000 times its size.
+    /// Reaching either is a warning; what was read is kept.
+    #[arg(long, value_name = "BYTES", default_value = "4G", value_parser = parse_bytes)]
+    pub max_decompressed_bytes: u64,
+
+    /// Characters of one artifact line kept where reports show it (evidence, excerpts, event fields,
+    /// messages); longer lines are clipped with `…` and a warning per file.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LINE_CHARS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_line_chars: u64,
+
+    /// Events kept per test (the earliest and latest half); a test with more gets a warning naming it.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_EVENTS_PER_TEST, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_events_per_test: u64,
+}
+
+const DEFAULT_LINE_CHARS: u64 = faultline_core::input::Limits::DEFAULT_LINE_CHARS as u64;
+const DEFAULT_EVENTS_PER_TEST: u64 = faultline_core::input::Limits::DEFAULT_EVENTS_PER_TEST as u64;
+
+/// `1048576`, `512K`, `64M`, `4G` (powers of 1024) → bytes.
+fn parse_bytes(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    let n: u64 =
+        digits.trim().parse().map_err(|_| format!("{s:?} is not a size (e.g. 1048576, 512M, 4G)"))?;
+    n.checked_mul(1 << shift)
+        .filter(|&b| b > 0)
+        .ok_or_else(|| format!("{s:?} is not a size between 1 byte and 16 EiB"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_bytes("1048576"), Ok(1 << 20));
+        assert_eq!(parse_bytes("512K"), Ok(512 << 10));
+        assert_eq!(parse_bytes("64m"), Ok(64 << 20));
+        assert_eq!(parse_bytes("4G"), Ok(4 << 30));
+        assert!(parse_bytes("0").is_err());
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("99999999999999G").is_err());
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

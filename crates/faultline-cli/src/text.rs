@@ -277,8 +277,10 @@ fn run_level(out: &mut String, report: &Report) {
     }
 }
 
+/// `name:line`, the file's base name made safe like any artifact text: archive member names come from
+/// the archive, and a name can hold escape sequences.
 fn location(file: &str, line: u32) -> String {
-    format!("{}:{line}", file.rsplit('/').next().unwrap_or(file))
+    one_line(&format!("{}:{line}", file.rsplit('/').next().unwrap_or(file)), usize::MAX)
 }
 
 /// Greedy word wrap; artifact text in it is made safe by `one_line` per word.
@@ -313,7 +315,7 @@ fn event_line(e: &Event, paint: Paint) -> String {
 
 /// One display line: control characters (ANSI escapes included) made visible, never sent raw to a
 /// terminal, and long text cut with an ellipsis.
-fn one_line(s: &str, max: usize) -> String {
+pub fn one_line(s: &str, max: usize) -> String {
     let mut out = String::new();
     let cut = s.chars().count() > max;
     for (n, ch) in s.chars().enumerate() {

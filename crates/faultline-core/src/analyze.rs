@@ -56,6 +56,8 @@ pub struct Analysis {
     pub report: Report,
     /// Every log read, with its lines, so a viewer can show any cited line in context.
     pub logs: Vec<LogFile>,
+    /// The limits the analysis ran with; renderers clip excerpts to the same `max_line_chars`.
+    pub limits: Limits,
 }
 
 impl Analysis {
@@ -111,6 +113,10 @@ pub fn analyze_with_progress(
         }
         g.logs.push(log);
     }
+    let mut clipper = Clipper::new(options.limits.max_line_chars);
+    for log in &g.logs {
+        clipper.scan_log(log, &mut g.warnings);
+    }
 
     let mut pack = Pack::builtin();
     for p in &options.packs {
@@ -150,8 +156,12 @@ pub fn analyze_with_progress(
 
     verify_checksums(&mut events, &g.files);
     order_events(&mut events, &g.files);
+    cap_events_per_test(&mut events, &tests, options.limits.max_events_per_test, &mut g.warnings);
     for e in &mut events {
         e.time = e.time_ms.and_then(Event::rfc3339);
+        for v in e.fields.values_mut() {
+            clipper.clip(v, &e.source.file, e.source.line, &mut g.warnings);
+        }
     }
     assignments.sort_by(|a, b| (a.file.as_str(), a.first_line).cmp(&(b.file.as_str(), b.first_line)));
 
@@ -165,6 +175,9 @@ pub fn analyze_with_progress(
     for d in &mut diagnoses {
         for ev in &mut d.evidence {
             ev.text = line_text(&g.logs, &g.xml_texts, &mut xml_lines, &ev.file, ev.line, ev.line_end);
+            if let Some(text) = ev.text.as_mut() {
+                clipper.clip(text, &ev.file, ev.line, &mut g.warnings);
+            }
         }
     }
     let clusters = crate::fingerprint::cluster(
@@ -177,6 +190,10 @@ pub fn analyze_with_progress(
             .collect::<Vec<_>>(),
     );
     let timeline = timelines(&tests, &events);
+    let mut tests = tests;
+    for t in &mut tests {
+        clipper.clip_test(t, &mut g.warnings);
+    }
 
     let mut report = Report {
         schema: REPORT_SCHEMA,
@@ -200,7 +217,149 @@ pub fn analyze_with_progress(
         report.retain_tests(|t| options.tests.matches(t));
     }
     progress(Progress { stage: ProgressStage::Diagnosing, done: 1, total: 1 });
-    Analysis { report, logs: g.logs }
+    Analysis { report, logs: g.logs, limits: options.limits }
+}
+
+/// Keeps at most `max` events per test, and as many for the run-level events no test claims: the
+/// earliest and the latest half of each (a test's setup and its failure), in order. One warning per test
+/// cut, naming it. `events` is in time order and nothing refers to event indexes yet.
+fn cap_events_per_test(events: &mut Vec<Event>, tests: &[TestCase], max: usize, warnings: &mut Vec<Warning>) {
+    let mut count: HashMap<Option<&str>, usize> = HashMap::new();
+    for e in events.iter() {
+        *count.entry(e.test.as_deref()).or_default() += 1;
+    }
+    let over: HashMap<Option<String>, usize> =
+        count.into_iter().filter(|&(_, n)| n > max).map(|(t, n)| (t.map(str::to_string), n)).collect();
+    if over.is_empty() {
+        return;
+    }
+    let head = max / 2;
+    let tail = max - head;
+    let mut seen: HashMap<Option<String>, usize> = HashMap::new();
+    let mut first_dropped: HashMap<Option<String>, SourceRef> = HashMap::new();
+    events.retain(|e| {
+        let Some(&n) = over.get(&e.test) else { return true };
+        let i = seen.entry(e.test.clone()).or_default();
+        *i += 1;
+        let keep = *i <= head || *i > n - tail;
+        if !keep {
+            first_dropped.entry(e.test.clone()).or_insert_with(|| e.source.clone());
+        }
+        keep
+    });
+    let mut cut: Vec<(Option<String>, usize)> = over.into_iter().collect();
+    cut.sort();
+    for (test, n) in cut {
+        let what = match &test {
+            Some(id) => format!("test {id:?} has"),
+            None => "the run has".to_string(),
+        };
+        let message = format!(
+            "{what} {n} events{}; only the first {head} and the last {tail} are kept (--max-events-per-test)",
+            if test.is_none() { " not tied to any test" } else { "" },
+        );
+        let at = test
+            .as_deref()
+            .and_then(|id| tests.iter().find(|t| t.id == id))
+            .map(|t| t.source.clone())
+            .or_else(|| first_dropped.get(&test).cloned());
+        let w = match at {
+            Some(src) => Warning::new(WarningKind::LimitExceeded, src.file, message).at_line(src.line),
+            None => Warning::new(WarningKind::LimitExceeded, "", message),
+        };
+        warnings.push(w);
+    }
+}
+
+/// Clips text shown in a report to `max` characters per line (`…` marks the cut), warning once per file.
+struct Clipper {
+    max: usize,
+    warned: std::collections::HashSet<String>,
+}
+
+impl Clipper {
+    fn new(max: usize) -> Clipper {
+        Clipper { max, warned: std::collections::HashSet::new() }
+    }
+
+    fn warn(&mut self, file: &str, line: u32, column: Option<u32>, warnings: &mut Vec<Warning>) {
+        if !self.warned.insert(file.to_string()) {
+            return;
+        }
+        let w = Warning::new(
+            WarningKind::LimitExceeded,
+            file,
+            format!(
+                "a line longer than {} characters (first here); reports show each line clipped to that \
+                 length with `…` (--max-line-chars)",
+                self.max
+            ),
+        );
+        warnings.push(match column {
+            Some(c) => w.at(line, c),
+            None => w.at_line(line),
+        });
+    }
+
+    /// The first line of a log longer than the limit (a line's bytes bound its characters, so most lines
+    /// cost one comparison).
+    fn scan_log(&mut self, log: &LogFile, warnings: &mut Vec<Warning>) {
+        let long = log.lines.iter().find(|l| {
+            l.end - l.start > self.max
+                && log.text.get(l.start..l.end).is_some_and(|t| t.chars().nth(self.max).is_some())
+        });
+        if let Some(l) = long {
+            let col = u32::try_from(self.max).unwrap_or(u32::MAX).saturating_add(1);
+            self.warn(&log.name, l.line, Some(col), warnings);
+        }
+    }
+
+    /// Clips every line of `text`; true when something was cut.
+    fn clip(&mut self, text: &mut String, file: &str, line: u32, warnings: &mut Vec<Warning>) -> bool {
+        if text.len() <= self.max {
+            return false;
+        }
+        let mut out = String::new();
+        let mut cut = false;
+        for segment in text.split_inclusive('\n') {
+            let body = segment.trim_end_matches(['\n', '\r']);
+            match body.char_indices().nth(self.max) {
+                Some((at, _)) => {
+                    out.push_str(&body[..at]);
+                    out.push('…');
+                    out.push_str(&segment[body.len()..]);
+                    cut = true;
+                }
+                None => out.push_str(segment),
+            }
+        }
+        if cut {
+            *text = out;
+            self.warn(file, line, None, warnings);
+        }
+        cut
+    }
+
+    fn clip_opt(&mut self, text: &mut Option<String>, file: &str, line: u32, warnings: &mut Vec<Warning>) {
+        if let Some(t) = text.as_mut() {
+            self.clip(t, file, line, warnings);
+        }
+    }
+
+    /// A test's messages, bodies, output and documentation (not its name: that is its identity).
+    fn clip_test(&mut self, t: &mut TestCase, warnings: &mut Vec<Warning>) {
+        let (file, line) = (t.source.file.clone(), t.source.line);
+        self.clip_opt(&mut t.message, &file, line, warnings);
+        self.clip_opt(&mut t.system_out, &file, line, warnings);
+        self.clip_opt(&mut t.system_err, &file, line, warnings);
+        self.clip_opt(&mut t.documentation, &file, line, warnings);
+        for f in &mut t.failures {
+            self.clip_opt(&mut f.message, &file, f.line, warnings);
+            self.clip(&mut f.text, &file, f.line, warnings);
+            self.clip_opt(&mut f.system_out, &file, f.line, warnings);
+            self.clip_opt(&mut f.system_err, &file, f.line, warnings);
+        }
+    }
 }
 
 /// One replay per test that has events: failed tests to explain them, passing ones to compare with.
@@ -217,10 +376,8 @@ fn timelines(tests: &[TestCase], events: &[Event]) -> Vec<Timeline> {
         .collect()
 }
 
-/// Longest evidence text quoted in a report; the full line is one click away in the file.
-const EVIDENCE_CHARS: usize = 1000;
-
-/// The cited line(s) as the artifact has them, without ANSI codes.
+/// The cited line(s) as the artifact has them, without ANSI codes (clipped to the line limit by the
+/// caller).
 fn line_text(
     logs: &[LogFile],
     xml: &HashMap<String, String>,
@@ -248,10 +405,7 @@ fn line_text(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    Some(match text.char_indices().nth(EVIDENCE_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    })
+    Some(text)
 }
 
 /// Byte offsets where each line of an XML report starts, built once per file on first use: evidence
@@ -263,9 +417,9 @@ struct XmlLines {
 
 impl XmlLines {
     fn starts(&mut self, file: &str, text: &str) -> &[usize] {
-        self.by_file.entry(file.to_string()).or_insert_with(|| {
-            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect()
-        })
+        self.by_file
+            .entry(file.to_string())
+            .or_insert_with(|| crate::junit::lines::line_starts(text.as_bytes()))
     }
 }
 
@@ -326,6 +480,17 @@ fn read_member(member: InputFile, g: &mut Gathered) {
         ArtifactKind::Log => {
             // Moved, not copied: a 500 MB log is never held twice.
             let text = decode_owned(&member.name, member.bytes, &mut g.warnings);
+            if input::sniff::truncated_xml_head(&text) {
+                let (line, col) = crate::decode::line_col(text.as_bytes(), text.len());
+                g.warnings.push(
+                    Warning::new(
+                        WarningKind::MalformedXml,
+                        &member.name,
+                        "the file starts as XML but ends before its first element (truncated?); read as a plain log",
+                    )
+                    .at(line, col),
+                );
+            }
             entry.kind = FileKind::Log;
             g.pending_logs.push((member.name, text));
         }
@@ -562,5 +727,64 @@ mod tests {
         assert_eq!(checks[0].field("artifact_file"), Some("bundle/data.txt"));
         assert_eq!(checks[1].field("data_verified"), Some("mismatch"));
         assert!(report.files.iter().all(|f| f.md5.is_some()));
+    }
+
+    fn junit_with_body(lines: usize) -> InputFile {
+        let body: String = (0..lines)
+            .map(|i| format!("attempt {i}: md5sum: can't open '/data/data.txt': Connection timed out\n"))
+            .collect();
+        let xml = format!(
+            "<testsuite name=\"s\" timestamp=\"2024-11-16T10:12:00Z\">\n<testcase classname=\"s\" name=\"flood\" time=\"60\">\
+             <failure message=\"gave up\">{body}</failure></testcase></testsuite>"
+        );
+        InputFile::new("junit.xml", xml)
+    }
+
+    #[test]
+    fn events_per_test_are_capped_keeping_both_ends() {
+        let limits = Limits { max_events_per_test: 10, ..Limits::default() };
+        let options = AnalyzeOptions { limits, ..AnalyzeOptions::default() };
+        let report = analyze(vec![junit_with_body(50)], &options).report;
+        let all = analyze(vec![junit_with_body(50)], &AnalyzeOptions::default()).report.events;
+        assert!(all.len() > 50);
+        let mine: Vec<&Event> =
+            report.events.iter().filter(|e| e.test.as_deref() == Some("s::flood")).collect();
+        let expected: Vec<&Event> = all[..5].iter().chain(&all[all.len() - 5..]).collect();
+        assert_eq!(mine, expected);
+        assert_eq!(mine[0].kind, EventKind::TestStarted);
+        let w: Vec<&Warning> =
+            report.warnings.iter().filter(|w| w.kind == WarningKind::LimitExceeded).collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!((w[0].file.as_str(), w[0].line), ("junit.xml", Some(2)));
+        assert!(
+            w[0].message.contains("\"s::flood\"") && w[0].message.contains("first 5 and the last 5"),
+            "{}",
+            w[0].message
+        );
+        // The default leaves a normal test alone.
+        let report = analyze(vec![junit_with_body(50)], &AnalyzeOptions::default()).report;
+        assert!(report.warnings.iter().all(|w| w.kind != WarningKind::LimitExceeded));
+    }
+
+    #[test]
+    fn display_text_is_clipped_per_line_with_one_warning_per_file() {
+        let long = "x".repeat(300);
+        let log = format!(
+            "[2024-11-16T10:12:00.000Z] short\n[2024-11-16T10:12:01.000Z] md5sum: can't open '/data/{long}': Connection timed out\n{long}\n"
+        );
+        let limits = Limits { max_line_chars: 100, ..Limits::default() };
+        let options = AnalyzeOptions { limits, ..AnalyzeOptions::default() };
+        let analysis = analyze(vec![InputFile::new("console.log", log)], &options);
+        let report = &analysis.report;
+        let io = report.events.iter().find(|e| e.kind == EventKind::IoError).expect("io_error event");
+        let path = io.field("path").unwrap_or_default();
+        assert_eq!(path.chars().count(), 101, "{path}");
+        assert!(path.ends_with('…'));
+        let w: Vec<&Warning> =
+            report.warnings.iter().filter(|w| w.kind == WarningKind::LimitExceeded).collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!((w[0].file.as_str(), w[0].line, w[0].column), ("console.log", Some(2), Some(101)));
+        let ex = crate::export::excerpt::excerpt(&analysis, "console.log", 3, None, 0).unwrap_or_default();
+        assert_eq!(ex[0].text.chars().count(), 101);
     }
 }

@@ -22,12 +22,18 @@ pub fn decode_owned(file: &str, bytes: Vec<u8>, warnings: &mut Vec<Warning>) -> 
     }
     match declared_xml_encoding(&bytes) {
         Some(Ok(enc)) => with_encoding(file, enc, &bytes, warnings),
-        Some(Err(label)) => {
-            warnings.push(Warning::new(
-                WarningKind::InvalidEncoding,
-                file,
-                format!("the declared encoding {label:?} is not supported in this build; read as UTF-8"),
-            ));
+        Some(Err((label, at))) => {
+            let (line, col) = line_col(&bytes, at);
+            warnings.push(
+                Warning::new(
+                    WarningKind::InvalidEncoding,
+                    file,
+                    format!(
+                        "the XML declaration names encoding {label:?}, which is not known; read as UTF-8"
+                    ),
+                )
+                .at(line, col),
+            );
             utf8(file, bytes, warnings)
         }
         None => utf8(file, bytes, warnings),
@@ -57,13 +63,17 @@ fn utf8(file: &str, bytes: Vec<u8>, warnings: &mut Vec<Warning>) -> String {
 }
 
 fn with_encoding(file: &str, enc: Codec, bytes: &[u8], warnings: &mut Vec<Warning>) -> String {
-    let (text, had_errors) = enc.decode_all(bytes);
-    if had_errors {
-        warnings.push(Warning::new(
-            WarningKind::InvalidEncoding,
-            file,
-            format!("bytes not valid in {} were replaced by U+FFFD", enc.name()),
-        ));
+    let (text, first_bad) = enc.decode_all(bytes);
+    if let Some(at) = first_bad {
+        let (line, col) = line_col(text.as_bytes(), at);
+        warnings.push(
+            Warning::new(
+                WarningKind::InvalidEncoding,
+                file,
+                format!("bytes not valid in {} were replaced by U+FFFD; the first is here", enc.name()),
+            )
+            .at(line, col),
+        );
     }
     text
 }
@@ -87,9 +97,9 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<Codec> {
     }
 }
 
-/// `<?xml version="1.0" encoding="ISO-8859-1"?>`: honour any encoding other than UTF-8; `Err(label)` for
-/// one this build cannot decode.
-fn declared_xml_encoding(bytes: &[u8]) -> Option<Result<Codec, String>> {
+/// `<?xml version="1.0" encoding="ISO-8859-1"?>`: honour any encoding other than UTF-8; `Err((label,
+/// byte offset))` for one this build cannot decode.
+fn declared_xml_encoding(bytes: &[u8]) -> Option<Result<Codec, (String, usize)>> {
     let head = &bytes[..bytes.len().min(200)];
     if !head.starts_with(b"<?xml") {
         return None;
@@ -102,7 +112,7 @@ fn declared_xml_encoding(bytes: &[u8]) -> Option<Result<Codec, String>> {
     let label = rest[1..].split(quote).next()?;
     match codec::for_label(label) {
         Some(enc) => (!enc.is_utf8() && enc != codec::UTF_16LE && enc != codec::UTF_16BE).then_some(Ok(enc)),
-        None => Some(Err(label.to_string())),
+        None => Some(Err((label.to_string(), decl.len() - rest.len() + 1))),
     }
 }
 
@@ -125,16 +135,39 @@ mod codec {
 
     pub trait Decode {
         fn is_utf8(&self) -> bool;
-        fn decode_all(self, bytes: &[u8]) -> (String, bool);
+        /// The text, and where (a byte offset into it) the first malformed sequence was replaced.
+        fn decode_all(self, bytes: &[u8]) -> (String, Option<usize>);
     }
 
     impl Decode for Codec {
         fn is_utf8(&self) -> bool {
             *self == encoding_rs::UTF_8
         }
-        fn decode_all(self, bytes: &[u8]) -> (String, bool) {
+        fn decode_all(self, bytes: &[u8]) -> (String, Option<usize>) {
             let (text, had_errors) = self.decode_without_bom_handling(bytes);
-            (text.into_owned(), had_errors)
+            let first = if had_errors { first_malformed(self, bytes) } else { None };
+            (text.into_owned(), first)
+        }
+    }
+
+    /// Where (as a byte offset into the decoded text) the first sequence not valid in `enc` lands.
+    /// Decodes again without replacement, a chunk at a time, keeping only the count of bytes produced.
+    fn first_malformed(enc: Codec, bytes: &[u8]) -> Option<usize> {
+        let mut decoder = enc.new_decoder_without_bom_handling();
+        let mut chunk = String::with_capacity(64 * 1024);
+        let mut produced = 0usize;
+        let mut rest = bytes;
+        loop {
+            chunk.clear();
+            let (result, read) = decoder.decode_to_string_without_replacement(rest, &mut chunk, true);
+            produced += chunk.len();
+            rest = rest.get(read..)?;
+            match result {
+                encoding_rs::DecoderResult::Malformed(..) => return Some(produced),
+                encoding_rs::DecoderResult::InputEmpty => return None,
+                encoding_rs::DecoderResult::OutputFull if read == 0 && chunk.is_empty() => return None,
+                encoding_rs::DecoderResult::OutputFull => {}
+            }
         }
     }
 }
@@ -183,7 +216,8 @@ mod codec {
 
     pub trait Decode {
         fn is_utf8(&self) -> bool;
-        fn decode_all(self, bytes: &[u8]) -> (String, bool);
+        /// The text, and where (a byte offset into it) the first malformed sequence was replaced.
+        fn decode_all(self, bytes: &[u8]) -> (String, Option<usize>);
         fn name(self) -> &'static str;
     }
 
@@ -191,12 +225,11 @@ mod codec {
         fn is_utf8(&self) -> bool {
             *self == Codec::Utf8
         }
-        fn decode_all(self, bytes: &[u8]) -> (String, bool) {
+        fn decode_all(self, bytes: &[u8]) -> (String, Option<usize>) {
             match self {
                 Codec::Utf8 => {
-                    let text = String::from_utf8_lossy(bytes);
-                    let bad = matches!(text, std::borrow::Cow::Owned(_));
-                    (text.into_owned(), bad)
+                    let first = std::str::from_utf8(bytes).err().map(|e| e.valid_up_to());
+                    (String::from_utf8_lossy(bytes).into_owned(), first)
                 }
                 Codec::Utf16Le | Codec::Utf16Be => {
                     let units = bytes.chunks(2).map(|p| match (self, p) {
@@ -204,16 +237,19 @@ mod codec {
                         (_, [a, b]) => u16::from_be_bytes([*a, *b]),
                         _ => 0xFFFD,
                     });
-                    let mut bad = bytes.len() % 2 == 1;
-                    let text = char::decode_utf16(units)
-                        .map(|c| {
-                            c.unwrap_or_else(|_| {
-                                bad = true;
-                                '\u{FFFD}'
-                            })
-                        })
-                        .collect();
-                    (text, bad)
+                    let mut text = String::with_capacity(bytes.len() / 2);
+                    let mut first = None;
+                    for c in char::decode_utf16(units) {
+                        let c = c.unwrap_or_else(|_| {
+                            first.get_or_insert(text.len());
+                            '\u{FFFD}'
+                        });
+                        text.push(c);
+                    }
+                    if bytes.len() % 2 == 1 {
+                        first.get_or_insert(text.len().saturating_sub('\u{FFFD}'.len_utf8()));
+                    }
+                    (text, first)
                 }
                 Codec::Windows1252 => {
                     let text = bytes
@@ -226,7 +262,7 @@ mod codec {
                             }
                         })
                         .collect();
-                    (text, false)
+                    (text, None)
                 }
             }
         }
@@ -255,13 +291,20 @@ fn count_invalid(mut bytes: &[u8]) -> usize {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset. `\n`, `\r\n` and a lone `\r` end lines.
 pub fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
     let offset = offset.min(bytes.len());
-    let before = &bytes[..offset];
-    let line = memchr::memchr_iter(b'\n', before).count() + 1;
-    let line_start = memchr::memrchr(b'\n', before).map(|i| i + 1).unwrap_or(0);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let mut line = 1usize;
+    let mut line_start = 0usize;
+    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[..offset]) {
+        // A `\r` followed by `\n` (even just past `offset`) ends its line at the `\n`.
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        line += 1;
+        line_start = i + 1;
+    }
+    let col = String::from_utf8_lossy(&bytes[line_start..offset]).chars().count() + 1;
     (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
 }
 
@@ -320,5 +363,28 @@ mod tests {
         assert!(text.ends_with("<t/>"));
         assert_eq!(w.len(), 1);
         assert!(w[0].message.contains("x-no-such-encoding"), "{}", w[0].message);
+    }
+
+    #[test]
+    fn positions_count_every_line_ending() {
+        assert_eq!(line_col(b"a\rb\rcd", 6), (3, 3));
+        assert_eq!(line_col(b"a\r\nb", 4), (2, 2));
+        assert_eq!(line_col(b"a\r\nb", 3), (2, 1));
+        assert_eq!(line_col(b"a\r\nb", 1), (1, 2));
+        assert_eq!(line_col(b"a\r\nb", 2), (1, 3));
+        assert_eq!(line_col(b"x", 99), (1, 2));
+    }
+
+    #[test]
+    fn invalid_utf16_and_unknown_labels_are_located() {
+        let mut be: Vec<u8> = "<a>\nok\nx".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        be.extend([0xD8, 0x3D, 0x00, b'y']); // a lone high surrogate, then `y`
+        let (text, w) = run(&be);
+        assert_eq!(text, "<a>\nok\nx\u{FFFD}y");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!((w[0].line, w[0].column), (Some(3), Some(2)));
+        let (text, w) = run(b"<?xml version=\"1.0\" encoding=\"X-NOPE\"?><t/>");
+        assert_eq!(text, "<?xml version=\"1.0\" encoding=\"X-NOPE\"?><t/>");
+        assert_eq!((w[0].kind, w[0].line, w[0].column), (WarningKind::InvalidEncoding, Some(1), Some(31)));
     }
 }

@@ -92,6 +92,8 @@ struct State<'a> {
     /// Where an open `<status>` element's text (the failure message) goes.
     status_for_test: bool,
     skipped_depth: usize,
+    unknown_entity_reported: bool,
+    bad_time_reported: bool,
 }
 
 pub fn read_output_xml(file: &str, text: &str, warnings: &mut Vec<Warning>) -> RobotRun {
@@ -107,6 +109,8 @@ pub fn read_output_xml(file: &str, text: &str, warnings: &mut Vec<Warning>) -> R
         msg: None,
         status_for_test: false,
         skipped_depth: 0,
+        unknown_entity_reported: false,
+        bad_time_reported: false,
     };
     if let Err((at, message)) = crate::xml_drive::drive(text, &mut st) {
         st.malformed(at, message);
@@ -129,6 +133,30 @@ impl crate::xml_drive::XmlSink for State<'_> {
 
     fn text(&mut self, s: &str) {
         self.text.push_str(s);
+    }
+
+    fn unknown_entity(&mut self, entity: &str, pos: usize) {
+        if self.unknown_entity_reported {
+            return;
+        }
+        self.unknown_entity_reported = true;
+        let (line, col) = self.idx.line_col(pos);
+        self.warnings.push(
+            Warning::new(
+                WarningKind::MalformedXml,
+                self.file,
+                format!("unknown entity {entity} kept as written"),
+            )
+            .at(line, col),
+        );
+    }
+
+    fn entity_declarations(&mut self, pos: usize) {
+        let (line, col) = self.idx.line_col(pos);
+        self.warnings.push(
+            Warning::new(WarningKind::MalformedXml, self.file, crate::xml_drive::ENTITY_DECLARATIONS)
+                .at(line, col),
+        );
     }
 }
 
@@ -153,17 +181,42 @@ fn status_of(s: &str) -> Option<TestStatus> {
     })
 }
 
-/// Start and end from either schema: RF 6 `starttime`/`endtime`, RF 7 `start` + `elapsed` seconds.
-fn times(attrs: &[(String, String)]) -> (Option<i64>, Option<i64>) {
-    let rf6 = |k| get(attrs, k).and_then(|v| timefmt::robot_prefix(v).map(|(ms, _)| ms));
-    if let Some(start) = get(attrs, "start").and_then(timefmt::iso8601) {
-        let end = get(attrs, "elapsed")
-            .and_then(|e| e.trim().parse::<f64>().ok())
-            .filter(|e| e.is_finite() && *e >= 0.0)
-            .map(|e| start.saturating_add((e * 1000.0).round() as i64));
-        return (Some(start), end);
+/// Longest keyword or test accepted: a century. Longer `elapsed` values are not durations but overflow.
+const MAX_ELAPSED_S: f64 = 100.0 * 365.25 * 86_400.0;
+
+/// Start and end from either schema: RF 6 `starttime`/`endtime`, RF 7 `start` + `elapsed` seconds. The
+/// third value names the first attribute that is present but not a time (RF 6's `N/A` is a real value).
+fn times(attrs: &[(String, String)]) -> (Option<i64>, Option<i64>, Option<String>) {
+    let mut bad = None;
+    let mut note = |k: &str, v: &str| {
+        bad.get_or_insert_with(|| format!("{k}={v:?}"));
+    };
+    if let Some(raw) = get(attrs, "start") {
+        let start = timefmt::iso8601(raw);
+        if start.is_none() {
+            note("start", raw);
+        }
+        let end = get(attrs, "elapsed").and_then(|e| {
+            let secs =
+                e.trim().parse::<f64>().ok().filter(|s| s.is_finite() && (0.0..=MAX_ELAPSED_S).contains(s));
+            if secs.is_none() {
+                note("elapsed", e);
+            }
+            Some(start?.saturating_add((secs? * 1000.0).round() as i64))
+        });
+        return (start, end, bad);
     }
-    (rf6("starttime"), rf6("endtime"))
+    let mut rf6 = |k: &str| {
+        let raw = get(attrs, k)?;
+        let t = timefmt::robot_prefix(raw).filter(|&(_, used)| used == raw.len()).map(|(ms, _)| ms);
+        if t.is_none() && !matches!(raw.trim(), "" | "N/A") {
+            note(k, raw);
+        }
+        t
+    };
+    let start = rf6("starttime");
+    let end = rf6("endtime");
+    (start, end, bad)
 }
 
 impl State<'_> {
@@ -265,7 +318,7 @@ impl State<'_> {
             "doc" => Open::Doc,
             "tag" => Open::Tag,
             "status" => {
-                self.apply_status(&attrs);
+                self.apply_status(&attrs, pos);
                 Open::StatusText
             }
             _ => Open::Other,
@@ -274,9 +327,23 @@ impl State<'_> {
     }
 
     /// A `<status>` belongs to the innermost open step, test or suite.
-    fn apply_status(&mut self, attrs: &[(String, String)]) {
+    fn apply_status(&mut self, attrs: &[(String, String)], pos: usize) {
         let status = get(attrs, "status").and_then(status_of);
-        let (start, end) = times(attrs);
+        let (start, end, bad) = times(attrs);
+        if let Some(bad) = bad
+            && !self.bad_time_reported
+        {
+            self.bad_time_reported = true;
+            let (line, col) = self.idx.line_col(pos);
+            self.warnings.push(
+                Warning::new(
+                    WarningKind::BadRobotOutput,
+                    self.file,
+                    format!("status {bad} is not a time or is out of range; such times are ignored"),
+                )
+                .at(line, col),
+            );
+        }
         self.status_for_test = false;
         let Some(owner) =
             self.stack.iter().rev().find(|o| matches!(o, Open::Step(_) | Open::Test | Open::Suite)).copied()
@@ -299,7 +366,7 @@ impl State<'_> {
                 test.case.start_ms = start;
                 test.end_ms = end;
                 if let (Some(s), Some(e)) = (start, end) {
-                    test.case.duration_ms = Some((e - s).max(0) as f64);
+                    test.case.duration_ms = Some(e.saturating_sub(s).max(0) as f64);
                 }
                 self.status_for_test = true;
             }
@@ -448,6 +515,36 @@ mod tests {
         assert_eq!(t.steps[1].messages[0].source.line, 9);
         assert_eq!(t.steps[2].kind, "teardown");
         assert_eq!(t.steps[0].status, Some(TestStatus::Passed));
+    }
+
+    #[test]
+    fn times_out_of_range_are_ignored_with_one_located_warning() {
+        let xml = r#"<robot><suite name="S"><test name="T">
+<kw name="A"><status status="PASS" start="2024-11-16T10:15:03.000" elapsed="1e308"/></kw>
+<kw name="B"><status status="PASS" start="2024-11-16T10:15:03.000" elapsed="-5"/></kw>
+<kw name="C"><status status="PASS" starttime="20241316 10:12:00.000" endtime="N/A"/></kw>
+<status status="FAIL" start="+275760-09-13T00:00:00" elapsed="NaN">m</status></test></suite></robot>"#;
+        let (run, w) = read(xml);
+        let t = &run.tests[0];
+        assert_eq!(t.steps[0].start_ms, Some(1_731_752_103_000));
+        assert_eq!(t.steps[0].end_ms, None);
+        assert_eq!(t.steps[2].start_ms, None);
+        assert_eq!((t.case.start_ms, t.case.duration_ms), (None, None));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!((w[0].kind, w[0].line, w[0].column), (WarningKind::BadRobotOutput, Some(2), Some(14)));
+        assert!(w[0].message.contains("elapsed=\"1e308\""), "{}", w[0].message);
+    }
+
+    #[test]
+    fn entities_are_never_expanded_and_are_reported() {
+        let xml = "<!DOCTYPE robot [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<robot><suite name=\"S\">\
+                   <test name=\"T\"><kw name=\"Log\"><arg>&xxe;</arg></kw>\
+                   <status status=\"FAIL\">&xxe;</status></test></suite></robot>";
+        let (run, w) = read(xml);
+        assert_eq!(run.tests[0].steps[0].args, vec!["&xxe;"]);
+        assert_eq!(run.tests[0].case.message.as_deref(), Some("&xxe;"));
+        assert!(w.iter().any(|w| w.message.contains("DOCTYPE") && w.line == Some(1)), "{w:?}");
+        assert_eq!(w.iter().filter(|w| w.message.contains("unknown entity &xxe;")).count(), 1, "{w:?}");
     }
 
     #[test]

@@ -7,12 +7,18 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::junit::entities;
 
+/// What a reader says about a DOCTYPE that declares entities.
+pub const ENTITY_DECLARATIONS: &str = "the DOCTYPE declares entities; they are never expanded or fetched, references to them are kept as written";
+
 pub trait XmlSink {
     fn start(&mut self, e: &BytesStart<'_>, pos: usize, empty: bool);
     fn end(&mut self, local_name: &[u8]);
     fn text(&mut self, s: &str);
     /// An entity reference that is not XML's (`&nbsp;`): it has already been passed to `text` verbatim.
     fn unknown_entity(&mut self, _entity: &str, _pos: usize) {}
+    /// A DOCTYPE that declares entities. They are never expanded or fetched (no XXE, no billion laughs):
+    /// references to them reach `text` verbatim and `unknown_entity`.
+    fn entity_declarations(&mut self, _pos: usize) {}
     /// True while the reader is inside an element it cares about; still true at the end means the file
     /// was cut off.
     fn has_open_elements(&self) -> bool;
@@ -44,6 +50,7 @@ pub fn drive(text: &str, sink: &mut impl XmlSink) -> Result<(), (usize, String)>
                     sink.unknown_entity(&verbatim, pos);
                 }
             },
+            Ok(Event::DocType(d)) if d.contains("<!ENTITY") => sink.entity_declarations(pos),
             Ok(Event::Eof) if sink.has_open_elements() => {
                 return Err((text.len(), "the file ends before its elements are closed (truncated?)".into()));
             }

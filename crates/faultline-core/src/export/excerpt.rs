@@ -12,8 +12,9 @@ pub struct ExcerptLine {
     pub cited: bool,
 }
 
-/// Longest line kept in an excerpt; a 1 GB single-line log must not become a 1 GB report.
-pub const EXCERPT_LINE_CHARS: usize = 2000;
+/// Default longest line kept in an excerpt; a 1 GB single-line log must not become a 1 GB report. The
+/// analysis's own [`Limits::max_line_chars`](crate::input::Limits::max_line_chars) is what applies.
+pub const EXCERPT_LINE_CHARS: usize = crate::input::Limits::DEFAULT_LINE_CHARS;
 
 /// Lines `line..=line_end` of `file` with `radius` lines either side, or `None` when `file` is not a log
 /// the analysis read (evidence from JUnit or output.xml carries its own text).
@@ -35,7 +36,7 @@ pub fn excerpt(
             break;
         }
         let clean = log.clean(idx);
-        let text = match clean.char_indices().nth(EXCERPT_LINE_CHARS) {
+        let text = match clean.char_indices().nth(analysis.limits.max_line_chars) {
             Some((cut, _)) => format!("{}…", &clean[..cut]),
             None => clean.into_owned(),
         };

@@ -190,7 +190,25 @@ fn build_regex(loc: &Locator<'_>, src: &Spanned<String>) -> Result<Regex, PackEr
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| loc.err(src.span(), format!("invalid regex: {}", e.to_string().replace('\n', " "))))
+        .map_err(|e| loc.err(src.span(), regex_error(&e)))
+}
+
+/// One line about a regex that did not compile. A syntax error's text repeats the whole pattern with a
+/// caret under the problem, which for a 10,000-character pattern is not a message: only its `error:`
+/// line is kept (the location already points at the pattern), and any message is capped.
+pub(crate) fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let why = text
+        .lines()
+        .rev()
+        .find_map(|l| l.trim_start().strip_prefix("error:"))
+        .map(str::trim)
+        .map_or_else(|| text.replace('\n', " "), str::to_string);
+    let why = match why.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", &why[..cut]),
+        None => why,
+    };
+    format!("invalid regex: {why}")
 }
 
 /// `{name}` placeholders in a field template.

@@ -33,6 +33,8 @@
 mod compile;
 mod post;
 
+pub(crate) use compile::regex_error;
+
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 

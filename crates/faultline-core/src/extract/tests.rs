@@ -601,6 +601,20 @@ fn more_pack_errors_are_located() {
 }
 
 #[test]
+fn pathological_pattern_regexes_are_refused_in_one_short_line() {
+    for (re, needle) in [
+        ("(a{1000}){1000}".to_string(), "size limit"),
+        (format!("{}a{}", "(".repeat(5000), ")".repeat(5000)), "nested parentheses"),
+    ] {
+        let text =
+            format!("[[pattern]]\nid = \"a\"\nevent = \"wait\"\ncontains = [\"a\"]\nregex = '''{re}'''\n");
+        let e = Pack::from_toml("mine.toml", &text).expect_err("must fail");
+        assert_eq!((e.line, e.column), (5, 9), "{e}");
+        assert!(e.message.contains(needle) && e.message.len() < 400, "{e}");
+    }
+}
+
+#[test]
 fn pytest_shortened_checksum_assertion_reads_as_failed_read() {
     let e = events(
         Origin::Junit,

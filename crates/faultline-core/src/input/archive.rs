@@ -26,11 +26,16 @@ fn detect(bytes: &[u8]) -> Option<Format> {
     }
 }
 
+/// Members this small are always read whole, whatever their compression ratio.
+const RATIO_FLOOR_BYTES: u64 = 1 << 20;
+
 /// Shared state of one expansion: the byte budget is global across nesting levels so that a bomb
 /// spread over many small nested archives is caught too.
 struct Ctx<'a> {
     limits: &'a Limits,
     remaining: u64,
+    /// Why the budget is what it is, for the warning when it runs out.
+    budget: String,
     warnings: &'a mut Vec<Warning>,
     out: Vec<InputFile>,
     seen: HashMap<String, u32>,
@@ -38,14 +43,26 @@ struct Ctx<'a> {
 
 /// Expands archives (nested too) into their member files; other files pass through unchanged. Members
 /// are named `outer.zip!/dir/inner.log`.
+///
+/// The whole expansion of one input is bounded twice: by `max_decompressed_bytes`, and by `max_ratio`
+/// times the input's own size (at least 1 MiB). The second bound is what stops a 42.zip-style bomb, whose
+/// inner archives are stored rather than compressed, so no single member shows a suspicious ratio.
 pub fn expand(file: InputFile, limits: &Limits, warnings: &mut Vec<Warning>) -> Vec<InputFile> {
-    let mut ctx = Ctx {
-        limits,
-        remaining: limits.max_decompressed_bytes,
-        warnings,
-        out: Vec::new(),
-        seen: HashMap::new(),
+    let by_ratio = (file.bytes.len() as u64).saturating_mul(limits.max_ratio).max(RATIO_FLOOR_BYTES);
+    let (remaining, budget) = if by_ratio < limits.max_decompressed_bytes {
+        (
+            by_ratio,
+            format!(
+                "expansion limit of {by_ratio} bytes ({}:1 of the input's {} bytes) reached",
+                limits.max_ratio,
+                file.bytes.len()
+            ),
+        )
+    } else {
+        let max = limits.max_decompressed_bytes;
+        (max, format!("total decompressed size limit of {max} bytes reached"))
     };
+    let mut ctx = Ctx { limits, remaining, budget, warnings, out: Vec::new(), seen: HashMap::new() };
     visit(file, 0, &mut ctx);
     ctx.out
 }
@@ -82,7 +99,7 @@ fn push_unique(mut file: InputFile, ctx: &mut Ctx<'_>) {
 
 /// Reads at most what the limits allow from one member; the rest is dropped with a warning.
 fn read_capped(reader: &mut dyn Read, name: &str, compressed: u64, ctx: &mut Ctx<'_>) -> Option<Vec<u8>> {
-    let by_ratio = compressed.saturating_mul(ctx.limits.max_ratio).max(1 << 20);
+    let by_ratio = compressed.saturating_mul(ctx.limits.max_ratio).max(RATIO_FLOOR_BYTES);
     let cap = ctx.remaining.min(by_ratio);
     let mut buf = Vec::new();
     let result = reader.take(cap.saturating_add(1)).read_to_end(&mut buf);
@@ -96,7 +113,7 @@ fn read_capped(reader: &mut dyn Read, name: &str, compressed: u64, ctx: &mut Ctx
     if buf.len() as u64 > cap {
         buf.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
         let why = if cap == ctx.remaining {
-            format!("total decompressed size limit of {} bytes reached", ctx.limits.max_decompressed_bytes)
+            ctx.budget.clone()
         } else {
             format!("decompression ratio over {}:1", ctx.limits.max_ratio)
         };
@@ -123,11 +140,18 @@ fn member_label(archive: &str, raw: &str, ctx: &mut Ctx<'_>) -> String {
         }
     }
     let clean = parts.join("/");
-    if escaped || raw.contains('\0') {
+    if escaped {
         ctx.warnings.push(Warning::new(
             WarningKind::BadArchive,
             archive,
             format!("member name {raw:?} points outside the archive; shown as {clean:?}"),
+        ));
+    }
+    if raw.chars().any(char::is_control) {
+        ctx.warnings.push(Warning::new(
+            WarningKind::BadArchive,
+            archive,
+            format!("member name {raw:?} holds control characters; reports show them escaped"),
         ));
     }
     format!("{archive}!/{}", clean.replace('\0', "\u{FFFD}"))
@@ -142,10 +166,25 @@ fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
                 &file.name,
                 format!("zip directory unreadable ({e}); reading members from the start of the file"),
             ));
-            return zip_stream_members(file, depth, ctx);
+            return zip_stream_members(file, 0, depth, ctx);
         }
     };
+    if archive.has_duplicate_names() || eocd_entries(&file.bytes).is_some_and(|n| n > archive.len()) {
+        // The zip reader keys members by name, so a second `console.log` would silently hide the first.
+        // The local headers still hold every member, in order.
+        let start = memchr::memmem::find(&file.bytes, b"PK\x03\x04").unwrap_or(0);
+        ctx.warnings.push(Warning::new(
+            WarningKind::BadArchive,
+            &file.name,
+            "several members have the same name; all are read from their local headers, later ones named `name (2)`…",
+        ));
+        return zip_stream_members(file, start, depth, ctx);
+    }
     let count = archive.len();
+    // Byte ranges of the members read so far: a member whose data overlaps another's is how a small zip
+    // holds thousands of copies of one compressed kernel (David Fifield's "better zip bomb").
+    let mut ranges: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
+    let mut overlapping: Vec<String> = Vec::new();
     for i in 0..count {
         if i >= ctx.limits.max_entries as usize {
             ctx.warnings.push(Warning::new(
@@ -174,20 +213,55 @@ fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
             continue;
         }
         let raw = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("member-{i}"));
-        let name = member_label(&file.name, &raw, ctx);
         let compressed = entry.compressed_size();
+        let start = entry.header_start();
+        let end = entry.data_start().unwrap_or(start).saturating_add(compressed).max(start.saturating_add(1));
+        if overlaps(&ranges, start, end) {
+            overlapping.push(raw);
+            continue;
+        }
+        ranges.insert(start, end);
+        let name = member_label(&file.name, &raw, ctx);
         if let Some(bytes) = read_capped(&mut entry, &name, compressed, ctx) {
             drop(entry);
             visit(InputFile::new(name, bytes), depth + 1, ctx);
         }
     }
+    if let Some(first) = overlapping.first() {
+        ctx.warnings.push(Warning::new(
+            WarningKind::BadArchive,
+            &file.name,
+            format!(
+                "{} member(s) share their bytes with another member (an overlapping-file zip bomb), the \
+                 first {first:?}; they were skipped",
+                overlapping.len()
+            ),
+        ));
+    }
+}
+
+/// How many members the end-of-central-directory record says there are (`None` for zip64, whose count
+/// lives elsewhere). More than the zip reader lists means some names were repeated.
+fn eocd_entries(bytes: &[u8]) -> Option<usize> {
+    let tail = &bytes[bytes.len().saturating_sub(22 + 65_535)..];
+    let at = memchr::memmem::rfind(tail, b"PK\x05\x06")?;
+    let n = tail.get(at + 10..at + 12)?;
+    let n = u16::from_le_bytes([n[0], n[1]]);
+    (n != u16::MAX).then_some(usize::from(n))
+}
+
+/// True when `[start, end)` overlaps a range in `ranges` (start → end, non-overlapping).
+fn overlaps(ranges: &std::collections::BTreeMap<u64, u64>, start: u64, end: u64) -> bool {
+    let before = ranges.range(..=start).next_back().is_some_and(|(_, &e)| e > start);
+    let after = ranges.range(start..).next().is_some_and(|(&s, _)| s < end);
+    before || after
 }
 
 /// A zip whose central directory is gone (a truncated upload) still has its local headers: walk them in
 /// order and inflate each member whose data is complete, until the bytes run out.
-fn zip_stream_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
+fn zip_stream_members(file: &InputFile, start: usize, depth: u32, ctx: &mut Ctx<'_>) {
     let bytes = &file.bytes[..];
-    let mut at = 0usize;
+    let mut at = start;
     for i in 0..ctx.limits.max_entries {
         let Some(header) = LocalHeader::parse(bytes, at) else {
             if at < bytes.len() && !bytes[at..].starts_with(b"PK\x01\x02") {
@@ -414,6 +488,80 @@ mod tests {
     }
 
     #[test]
+    fn a_fanout_of_stored_archives_is_bounded_by_the_input_size() {
+        // Every member is under the 1 MiB floor and the inner zips are stored, so no member's ratio is
+        // suspicious; the whole expansion is still bounded by 1000x the input.
+        let leaf = zip_of(&[("zeros.log", &vec![0u8; 512 << 10])]);
+        let mid_members: Vec<(String, Vec<u8>)> =
+            (0..8).map(|i| (format!("leaf-{i}.zip"), leaf.clone())).collect();
+        let mid = zip_of(&mid_members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect::<Vec<_>>());
+        let top_members: Vec<(String, Vec<u8>)> =
+            (0..8).map(|i| (format!("mid-{i}.zip"), mid.clone())).collect();
+        let top = zip_of(&top_members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect::<Vec<_>>());
+        let input_len = top.len() as u64;
+        let limits = Limits { max_ratio: 100, ..Limits::default() };
+        let (out, w) = run("fan.zip", top, limits);
+        let total: u64 = out.iter().map(|f| f.bytes.len() as u64).sum();
+        assert!(total <= (input_len * 100).max(1 << 20), "{total} bytes from {input_len}");
+        assert!(total < 64 * (512 << 10));
+        assert!(
+            w.iter().any(|w| w.kind == WarningKind::LimitExceeded && w.message.contains("expansion limit")),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn members_sharing_their_bytes_are_skipped() {
+        let z = zip_of(&[("kernel.log", &[b'k'; 4000])]);
+        // Append a second central-directory record that points at the first local header.
+        let cd = z.windows(4).position(|w| w == b"PK\x01\x02").expect("central directory");
+        let eocd = z.windows(4).position(|w| w == b"PK\x05\x06").expect("end record");
+        let record = z[cd..eocd].to_vec();
+        let mut bomb = z[..eocd].to_vec();
+        // Same local header, another name (the zip reader keys members by name).
+        let mut copy = record.clone();
+        let at = copy.windows(10).position(|w| w == b"kernel.log").expect("name in record");
+        copy[at + 9] = b'2';
+        bomb.extend(&copy);
+        let mut end = z[eocd..].to_vec();
+        for at in [8, 10] {
+            end[at] = 2; // entries on this disk, total entries
+        }
+        let cd_size = (2 * record.len()) as u32;
+        end[12..16].copy_from_slice(&cd_size.to_le_bytes());
+        bomb.extend(end);
+        let (out, w) = run("overlap.zip", bomb, Limits::default());
+        assert_eq!(out.len(), 1, "{out:?} {w:?}");
+        assert!(
+            w.iter().any(|w| w.kind == WarningKind::BadArchive && w.message.contains("share their bytes")),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn duplicate_member_names_lose_nothing() {
+        // The zip writer refuses a repeated name, so the second one is renamed in the bytes.
+        let mut z = zip_of(&[("console.log", b"first"), ("consolX.log", b"second"), ("other.log", b"third")]);
+        while let Some(at) = z.windows(11).position(|w| w == b"consolX.log") {
+            z[at + 6] = b'e';
+        }
+        let (out, w) = run("dup.zip", z, Limits::default());
+        let got: Vec<(&str, &[u8])> = out.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())).collect();
+        assert_eq!(
+            got,
+            [
+                ("dup.zip!/console.log", &b"first"[..]),
+                ("dup.zip!/console.log (2)", &b"second"[..]),
+                ("dup.zip!/other.log", &b"third"[..])
+            ]
+        );
+        assert!(
+            w.iter().any(|w| w.kind == WarningKind::BadArchive && w.message.contains("same name")),
+            "{w:?}"
+        );
+    }
+
+    #[test]
     fn total_budget_spans_members() {
         let z = zip_of(&[("a", &[b'a'; 3000]), ("b", &[b'b'; 3000])]);
         let limits = Limits { max_decompressed_bytes: 4000, ..Limits::default() };
@@ -446,6 +594,10 @@ mod tests {
         let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["evil.zip!/etc/passwd", "evil.zip!/abs.log", "evil.zip!/a.log"]);
         assert_eq!(w.iter().filter(|w| w.kind == WarningKind::BadArchive).count(), 2);
+        let z = zip_of(&[("\u{1b}]0;title\u{7}.log", b"x")]);
+        let (out, w) = run("esc.zip", z, Limits::default());
+        assert_eq!(out[0].name, "esc.zip!/\u{1b}]0;title\u{7}.log", "kept as data; renderers escape it");
+        assert!(w.iter().any(|w| w.message.contains("control characters")), "{w:?}");
     }
 
     #[test]

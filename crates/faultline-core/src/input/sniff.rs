@@ -62,7 +62,7 @@ pub(crate) fn root_element(text: &str) -> Option<&str> {
         } else if let Some(r) = rest.strip_prefix("<!--") {
             rest = r.split_once("-->")?.1;
         } else if let Some(r) = rest.strip_prefix("<!") {
-            rest = r.split_once('>')?.1;
+            rest = skip_declaration(r)?;
         } else if let Some(r) = rest.strip_prefix('<') {
             let end = r.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(r.len());
             let qname = &r[..end];
@@ -71,6 +71,34 @@ pub(crate) fn root_element(text: &str) -> Option<&str> {
             return None;
         }
     }
+}
+
+/// The rest after a `<!DOCTYPE …>` (or other `<!…>` declaration) whose `<!` is already consumed. A
+/// DOCTYPE's internal subset (`[ <!ENTITY x "…"> … ]`) holds `>` characters of its own, so it is skipped
+/// whole, quoted strings included; `None` when the text ends inside it.
+fn skip_declaration(r: &str) -> Option<&str> {
+    let mut quote: Option<char> = None;
+    let mut in_subset = false;
+    for (i, c) in r.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[') => in_subset = true,
+            (None, ']') => in_subset = false,
+            (None, '>') if !in_subset => return Some(&r[i + 1..]),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// True when the text starts like an XML document (prolog, DOCTYPE or comment) but no root element
+/// could be found before it ends: a report cut off before its first element.
+pub(crate) fn truncated_xml_head(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    (t.starts_with("<?xml") || t.starts_with("<!DOCTYPE") || t.starts_with("<!--"))
+        && root_element(t).is_none()
 }
 
 #[cfg(test)]
@@ -90,6 +118,22 @@ mod tests {
         assert_eq!(sniff("a", b"<html><body>"), ArtifactKind::Log);
         let blob: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
         assert_eq!(sniff("a", &blob), ArtifactKind::Binary);
+    }
+
+    #[test]
+    fn a_doctype_with_an_internal_subset_is_skipped_whole() {
+        let xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE testsuites [\n  <!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n  \
+                   <!ENTITY q \"a > b ] c\">\n]>\n<testsuites><testsuite/></testsuites>";
+        assert_eq!(sniff("a", xxe.as_bytes()), ArtifactKind::Junit);
+        assert_eq!(
+            sniff("a", b"<!DOCTYPE robot [<!ENTITY % r SYSTEM 'x'> %r;]><robot>"),
+            ArtifactKind::RobotOutput
+        );
+        assert_eq!(root_element("<!DOCTYPE t [ <!ENTITY a \"b\""), None);
+        assert!(truncated_xml_head("<?xml version=\"1.0\" enc"));
+        assert!(truncated_xml_head("<?xml version=\"1.0\"?>\n<!DOCTYPE t [ <!ENTITY a \"b\""));
+        assert!(!truncated_xml_head("<?xml version=\"1.0\"?><testsuite"));
+        assert!(!truncated_xml_head("plain log line"));
     }
 
     #[test]

@@ -9,9 +9,7 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Self { text, starts }
+        Self { text, starts: line_starts(text.as_bytes()) }
     }
 
     /// 0-based index of the line holding `offset`.
@@ -28,7 +26,8 @@ impl<'a> LineIndex<'a> {
         (u32::try_from(i + 1).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
     }
 
-    /// The line holding `offset` as a [`SourceRef`] (byte range without the terminator).
+    /// The line holding `offset` as a [`SourceRef`] (byte range without the terminator: `\n`, `\r\n`
+    /// or a lone `\r`).
     pub fn source(&self, file: &str, offset: usize) -> SourceRef {
         let i = self.index(offset.min(self.text.len()));
         let start = self.starts[i];
@@ -37,5 +36,36 @@ impl<'a> LineIndex<'a> {
             end -= 1;
         }
         SourceRef::new(file, u32::try_from(i + 1).unwrap_or(u32::MAX), start as u64, end as u64)
+    }
+}
+
+/// Byte offsets where lines start. `\n`, `\r\n` and a lone `\r` all end a line, as in logs (XML itself
+/// treats a lone CR as a line end too), so a CR-only file is not one line with huge columns.
+pub fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    let mut starts = vec![0];
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        starts.push(i + 1);
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_ending_counts() {
+        let text = "a\nb\r\nc\rd";
+        assert_eq!(line_starts(text.as_bytes()), vec![0, 2, 5, 7]);
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(8), (4, 2));
+        assert_eq!(idx.line_col(6), (3, 2));
+        let src = idx.source("f", 3);
+        assert_eq!((src.line, src.byte_start, src.byte_end), (2, 2, 3));
+        let src = idx.source("f", 5);
+        assert_eq!((src.line, src.byte_start, src.byte_end), (3, 5, 6));
     }
 }

@@ -112,6 +112,14 @@ impl crate::xml_drive::XmlSink for State<'_> {
             State::unknown_entity(self, entity, pos);
         }
     }
+
+    fn entity_declarations(&mut self, pos: usize) {
+        let (line, col) = self.idx.line_col(pos);
+        self.warnings.push(
+            Warning::new(WarningKind::MalformedXml, self.file, crate::xml_drive::ENTITY_DECLARATIONS)
+                .at(line, col),
+        );
+    }
 }
 
 fn local(e: &BytesStart<'_>) -> Vec<u8> {
@@ -292,17 +300,30 @@ impl State<'_> {
             Some(p) if !p.is_empty() => format!("{p}.{name}"),
             _ => name.clone(),
         };
-        let count = |k: &str| a.get(k).and_then(|v| v.trim().parse::<u64>().ok());
+        let mut unreadable = Vec::new();
+        let mut count = |k: &str| {
+            let raw = a.get(k)?;
+            let n = raw.trim().parse::<u64>().ok();
+            if n.is_none() && !raw.trim().is_empty() {
+                unreadable.push(format!("{k}={raw:?}"));
+            }
+            n
+        };
+        let (tests, failures, errors) = (count("tests"), count("failures"), count("errors"));
+        let skipped = count("skipped").or_else(|| count("skips"));
+        if !unreadable.is_empty() {
+            self.bad_attr(pos, format!("{} not a count; ignored", unreadable.join(", ")));
+        }
         let line = self.idx.line_col(pos).0;
         let timestamp_ms = self.timestamp(&a, pos).or_else(|| self.suite_timestamp());
         let info = SuiteInfo {
             name,
             path,
             line,
-            declared_tests: count("tests"),
-            declared_failures: count("failures"),
-            declared_errors: count("errors"),
-            declared_skipped: count("skipped").or_else(|| count("skips")),
+            declared_tests: tests,
+            declared_failures: failures,
+            declared_errors: errors,
+            declared_skipped: skipped,
             timestamp_ms,
             properties: Vec::new(),
         };
@@ -636,6 +657,21 @@ mod tests {
     }
 
     #[test]
+    fn entities_are_never_expanded_or_fetched() {
+        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE testsuite [\n<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n\
+                   <!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;\">\n]>\n\
+                   <testsuite name=\"s\"><testcase name=\"&xxe;\"><failure message=\"&lol2;\">&xxe;</failure></testcase></testsuite>";
+        let (doc, w) = read(xml);
+        let c = &doc.cases[0];
+        assert_eq!(c.name, "&xxe;");
+        assert_eq!(c.message.as_deref(), Some("&lol2;"));
+        assert_eq!(c.failures[0].text, "&xxe;");
+        let decl = w.iter().find(|w| w.message.contains("DOCTYPE")).expect("doctype warning");
+        assert_eq!((decl.kind, decl.line, decl.column), (WarningKind::MalformedXml, Some(2), Some(1)));
+        assert!(w.iter().any(|w| w.message.contains("unknown entity &xxe;")), "{w:?}");
+    }
+
+    #[test]
     fn lying_counts_are_warned_and_ignored() {
         let (doc, w) = read(
             "<testsuite name=\"s\" tests=\"5\" failures=\"0\"><testcase name=\"a\"><failure/></testcase></testsuite>",
@@ -647,6 +683,25 @@ mod tests {
             "{}",
             m.message
         );
+    }
+
+    #[test]
+    fn counts_and_times_that_overflow_are_warned_and_ignored() {
+        let (doc, w) = read(
+            "<testsuite name=\"s\" tests=\"184467440737095516160\" failures=\"-1\" errors=\"\">\n\
+             <testcase name=\"a\" time=\"1e308\"/><testcase name=\"b\" time=\"1e400\"/></testsuite>",
+        );
+        assert_eq!(doc.suites[0].declared_tests, None);
+        assert_eq!(doc.cases[0].duration_ms, None);
+        assert_eq!(doc.cases[1].time_raw.as_deref(), Some("1e400"));
+        let counts = w.iter().find(|w| w.message.contains("not a count")).expect("count warning");
+        assert_eq!((counts.kind, counts.line, counts.column), (WarningKind::BadAttribute, Some(1), Some(1)));
+        assert!(
+            counts.message.contains("tests=\"184467440737095516160\", failures=\"-1\""),
+            "{}",
+            counts.message
+        );
+        assert_eq!(w.iter().filter(|w| w.message.contains("not a duration")).count(), 2, "{w:?}");
     }
 
     #[test]

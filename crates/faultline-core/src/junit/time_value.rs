@@ -1,5 +1,8 @@
 //! JUnit `time` attributes as tools really write them: `1.5`, `1,234.5`, `0,5`, ``, `abc`.
 
+/// Longest duration accepted: a century. Anything longer is an overflow, not a test.
+const MAX_SECONDS: f64 = 100.0 * 365.25 * 86_400.0;
+
 /// Seconds from a `time` attribute. `Err(())` when the text is present but not a usable duration.
 pub fn seconds(raw: &str) -> Result<Option<f64>, ()> {
     let t = raw.trim();
@@ -15,8 +18,9 @@ pub fn seconds(raw: &str) -> Result<Option<f64>, ()> {
     } else {
         t.to_string()
     };
+    // In milliseconds the value must stay finite (`1e308` seconds does not) and within a century.
     match normalised.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+        Ok(v) if v.is_finite() && (0.0..=MAX_SECONDS).contains(&v) => Ok(Some(v.abs())),
         _ => Err(()),
     }
 }
@@ -37,5 +41,8 @@ mod tests {
         assert_eq!(seconds("-1"), Err(()));
         assert_eq!(seconds("NaN"), Err(()));
         assert_eq!(seconds("inf"), Err(()));
+        assert_eq!(seconds("1e308"), Err(()));
+        assert_eq!(seconds("99999999999999"), Err(()));
+        assert_eq!(seconds("-0"), Ok(Some(-0.0)));
     }
 }

@@ -203,7 +203,7 @@ impl Ctx<'_> {
         {
             Ok(r) => Some(r),
             Err(e) => {
-                self.err(s.span(), format!("invalid regex: {}", e.to_string().replace('\n', " ")));
+                self.err(s.span(), crate::extract::regex_error(&e));
                 None
             }
         }

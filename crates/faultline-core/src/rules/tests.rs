@@ -340,6 +340,41 @@ fn rule_file_errors_are_located() {
     assert!(RuleSet::check("b.toml", RuleSet::builtin_source()).is_empty());
 }
 
+/// A user's rule file cannot make faultline hang or exhaust memory: the regex engine never backtracks,
+/// compiled programs are capped, nesting is capped, and each refusal is one located line.
+#[test]
+fn pathological_regexes_are_refused_with_a_short_located_error() {
+    let rule = |re: &str| {
+        format!(
+            "[[rule]]\nid = \"a\"\nblame = \"test\"\nconfidence = 0.5\nsummary = \"s\"\n[[rule.match]]\ntype = \"wait\"\n\
+             where = {{ condition = '~{re}' }}\n"
+        )
+    };
+    let alternation: Vec<String> = (0..3000).map(|i| format!("w{i:05}[a-z]{{1,40}}")).collect();
+    for (re, needle) in [
+        ("(a{1000}){1000}".to_string(), "size limit"),
+        (r"(?:\w{100}){100}".to_string(), "size limit"),
+        (alternation.join("|"), "size limit"),
+        (format!("{}a{}", "(".repeat(5000), ")".repeat(5000)), "nested parentheses"),
+    ] {
+        let started = std::time::Instant::now();
+        let errs = RuleSet::check("mine.toml", &rule(&re));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{needle}: {:?}", started.elapsed());
+        let e = errs.first().unwrap_or_else(|| panic!("{needle}: accepted"));
+        assert_eq!((e.line, e.column), (8, 23), "{e}");
+        assert!(e.message.contains(needle), "{e}");
+        assert!(e.message.len() < 400, "one short line, not the pattern again: {} bytes", e.message.len());
+    }
+    // What backtracking engines die on is fine here, and matching stays linear.
+    let rules = RuleSet::from_toml("redos.toml", &rule("^(a|aa)+$|(a+)+b|(.*a){12}x")).expect("compiles");
+    let hostile = "a".repeat(100_000) + "!";
+    let tests = vec![case("t", TestStatus::Failed, &hostile)];
+    let wait = ev("t", EventKind::Wait, 1, 1, &[("condition", &hostile)]);
+    let started = std::time::Instant::now();
+    let _ = diagnose(&tests, &[wait], &rules);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
 #[test]
 fn a_user_rule_replaces_a_builtin_one_with_the_same_id() {
     let mut rules = RuleSet::builtin();
