@@ -23,6 +23,10 @@ export interface Limits {
   maxRatio?: number;
   maxDepth?: number;
   maxEntries?: number;
+  /** Characters of one artifact line kept where reports show it (default 2000). */
+  maxLineChars?: number;
+  /** Events kept per test (default 10000). */
+  maxEventsPerTest?: number;
 }
 
 export interface AnalyzeOptions {

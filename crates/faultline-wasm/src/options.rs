@@ -5,7 +5,8 @@
 //!   patterns?: string | string[],     user pattern packs (TOML text)
 //!   tests?: string | string[],        keep only matching tests (`*`/`?` wildcards, else substring)
 //!   baseline?: { name, bytes }[],     a passing run's artifacts: lines new in this run, ranked
-//!   limits?: { maxDecompressedBytes?, maxRatio?, maxDepth?, maxEntries? },
+//!   limits?: { maxDecompressedBytes?, maxRatio?, maxDepth?, maxEntries?, maxLineChars?,
+//!             maxEventsPerTest? },
 //!   onProgress?: ({ stage, done, total }) => void }
 //! ```
 //!
@@ -57,6 +58,12 @@ pub fn parse(value: &JsValue) -> Result<Options, FaultlineError> {
         }
         if let Some(n) = number(&limits, "maxEntries")? {
             l.max_entries = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        if let Some(n) = number(&limits, "maxLineChars")? {
+            l.max_line_chars = usize::try_from(n).unwrap_or(usize::MAX).max(1);
+        }
+        if let Some(n) = number(&limits, "maxEventsPerTest")? {
+            l.max_events_per_test = usize::try_from(n).unwrap_or(usize::MAX).max(1);
         }
     }
     let progress = get(value, "onProgress");
