@@ -10,6 +10,17 @@ use crate::junit::entities;
 /// What a reader says about a DOCTYPE that declares entities.
 pub const ENTITY_DECLARATIONS: &str = "the DOCTYPE declares entities; they are never expanded or fetched, references to them are kept as written";
 
+/// The warning for the first reference to an entity a document never defines (kept as written): one per
+/// file, since a report full of `&nbsp;` would otherwise repeat it on every line.
+pub fn unknown_entity_warning(file: &str, (line, col): (u32, u32), entity: &str) -> crate::Warning {
+    crate::Warning::new(
+        crate::WarningKind::MalformedXml,
+        file,
+        format!("unknown entity {entity} kept as written"),
+    )
+    .at(line, col)
+}
+
 pub trait XmlSink {
     fn start(&mut self, e: &BytesStart<'_>, pos: usize, empty: bool);
     fn end(&mut self, local_name: &[u8]);

@@ -474,19 +474,13 @@ impl State<'_> {
     }
 
     fn unknown_entity(&mut self, entity: &str, pos: usize) {
-        if self.unknown_entity_reported {
-            return;
-        }
-        self.unknown_entity_reported = true;
-        let (line, col) = self.idx.line_col(pos);
-        self.warnings.push(
-            Warning::new(
-                WarningKind::MalformedXml,
+        if !std::mem::replace(&mut self.unknown_entity_reported, true) {
+            self.warnings.push(crate::xml_drive::unknown_entity_warning(
                 self.file,
-                format!("unknown entity {entity} kept as written"),
-            )
-            .at(line, col),
-        );
+                self.idx.line_col(pos),
+                entity,
+            ));
+        }
     }
 
     fn malformed(&mut self, at: usize, message: String) {
