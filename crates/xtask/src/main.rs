@@ -2,6 +2,7 @@
 //! the README's two commands work on a fresh machine.
 
 mod e2e;
+mod fuzz;
 mod tally;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ commands:
   test     fmt check, clippy -D warnings, every test, the browser tests, and the wasm32 build
   demo     analyse the bundled founding case and print its tests and timeline
   bench    run the criterion benchmarks (cargo bench)
+  fuzz     run each cargo-fuzz target (--seconds N each, default 60; nightly, else stable + RUSTC_BOOTSTRAP)
 ";
 
 fn main() -> Result<()> {
@@ -33,6 +35,7 @@ fn main() -> Result<()> {
         "test" => test(),
         "demo" => demo(),
         "bench" => bench(args.collect()),
+        "fuzz" => fuzz::run(args.collect()),
         "" | "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
