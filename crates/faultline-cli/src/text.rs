@@ -11,6 +11,8 @@ use faultline_core::{Event, Report, TestStatus};
 
 /// Width the report fits in.
 pub const WIDTH: usize = 100;
+/// Longest file name shown in a `name:line` location, so the line still fits the width.
+const LOCATION_CHARS: usize = 40;
 /// Timeline lines per test.
 const TIMELINE_LINES: usize = 24;
 
@@ -280,7 +282,7 @@ fn run_level(out: &mut String, report: &Report) {
 /// `name:line`, the file's base name made safe like any artifact text: archive member names come from
 /// the archive, and a name can hold escape sequences.
 fn location(file: &str, line: u32) -> String {
-    one_line(&format!("{}:{line}", file.rsplit('/').next().unwrap_or(file)), usize::MAX)
+    format!("{}:{line}", one_line(file.rsplit('/').next().unwrap_or(file), LOCATION_CHARS))
 }
 
 /// Greedy word wrap; artifact text in it is made safe by `one_line` per word.
@@ -314,20 +316,50 @@ fn event_line(e: &Event, paint: Paint) -> String {
 }
 
 /// One display line: control characters (ANSI escapes included) made visible, never sent raw to a
-/// terminal, and long text cut with an ellipsis.
+/// terminal, and long text cut with an ellipsis. `max` counts what is shown, escapes expanded (`\u{1b}`
+/// is six columns), so a name full of escapes cannot push a line past the width.
 pub fn one_line(s: &str, max: usize) -> String {
     let mut out = String::new();
-    let cut = s.chars().count() > max;
-    for (n, ch) in s.chars().enumerate() {
-        if cut && n + 1 >= max {
-            out.push('…');
-            break;
-        }
+    let mut width = 0usize;
+    // Length of `out` at the last point that still leaves a column for the ellipsis.
+    let mut room_for_ellipsis = 0usize;
+    let mut piece = String::new();
+    for ch in s.chars() {
+        piece.clear();
         match ch {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
-            c => out.push(c),
+            '\n' | '\r' | '\t' => piece.push(' '),
+            c if c.is_control() => piece.extend(c.escape_default()),
+            c => piece.push(c),
+        }
+        let w = piece.chars().count();
+        if width + w > max {
+            out.truncate(room_for_ellipsis);
+            out.push('…');
+            return out;
+        }
+        out.push_str(&piece);
+        width += w;
+        if width < max {
+            room_for_ellipsis = out.len();
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_counts_escapes_in_its_width() {
+        assert_eq!(one_line("plain", 10), "plain");
+        assert_eq!(one_line("abcdefghijk", 10), "abcdefghi…");
+        assert_eq!(one_line("a\nb\tc", 10), "a b c");
+        let esc = one_line("\u{1b}]0;pwned\u{7}\u{1b}[2J", 20);
+        assert_eq!(esc, "\\u{1b}]0;pwned\\u{7}…");
+        assert!(esc.chars().count() <= 20 && !esc.contains('\u{1b}'));
+        assert_eq!(one_line("\u{9b}31m", 20), "\\u{9b}31m");
+        let at = location(&format!("b.zip!/{}", "\u{1b}[2J".repeat(20)), 7);
+        assert!(at.chars().count() <= 42 && at.ends_with("…:7"), "{at}");
+    }
 }

@@ -2,6 +2,7 @@
 //! the README's two commands work on a fresh machine.
 
 mod e2e;
+mod fuzz;
 mod pkg;
 mod tally;
 
@@ -24,6 +25,7 @@ commands:
   demo     analyse the bundled founding case and print its tests and timeline
   bench    run the criterion benchmarks (cargo bench)
   pkg      build the npm package (wasm-bindgen, wasm-opt, generated types) into crates/faultline-wasm/pkg
+  fuzz     run each cargo-fuzz target (--seconds N each, default 60; nightly, else stable + RUSTC_BOOTSTRAP)
 ";
 
 fn main() -> Result<()> {
@@ -36,6 +38,7 @@ fn main() -> Result<()> {
         "demo" => demo(),
         "bench" => bench(args.collect()),
         "pkg" => pkg::pkg(),
+        "fuzz" => fuzz::run(args.collect()),
         "" | "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
