@@ -110,10 +110,12 @@ describe('HTML report in Chromium', () => {
   let browser;
   let founding;
   let hostile;
+  let corpus;
 
   before(async () => {
     founding = renderReport('founding', 'fixtures/rwx-recovery-cr-deleted');
     hostile = renderReport('xss-payloads', 'fixtures/xss-payloads');
+    corpus = renderReport('hostile-corpus', 'fixtures/hostile');
     browser = await launch({ viewport: { width: 1280, height: 900 } });
   });
 
@@ -156,6 +158,18 @@ describe('HTML report in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'founding-dark');
     await page.close();
+  });
+
+  test('the whole hostile corpus in one report: nothing runs, loads or restyles', async () => {
+    const opened = await open(browser, corpus);
+    await assertInert(opened);
+    const visible = await opened.page.evaluate(() => document.body.innerText);
+    assert.ok(!visible.includes('\u001b') && !visible.includes('\u009b'), 'no raw escape reaches the page');
+    assert.ok(!visible.includes('root:x:0:0'), 'no external entity was expanded');
+    // The page is very tall (a 100k-character line, 78 inputs); the first screen is what a reader sees.
+    mkdirSync(SHOTS, { recursive: true });
+    await opened.page.screenshot({ path: join(SHOTS, 'html-report-hostile-corpus.png') });
+    await opened.page.close();
   });
 
   test('hostile artifacts are shown as text and nothing runs', async () => {

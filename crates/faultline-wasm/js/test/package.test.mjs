@@ -61,6 +61,36 @@ test('errors are FaultlineErrors with a kind and a place', () => {
   assert.ok(pkg.builtinRules().rules.some((r) => r.id === 'deleted-cr-instead-of-pod'));
 });
 
+test('the hostile corpus: every input gives a report, never a panic; hostile rule files are located', () => {
+  const dir = join(ROOT, 'fixtures', 'hostile');
+  const files = readdirSync(dir).filter((f) => !['README.md', 'generate.py'].includes(f)).sort();
+  assert.ok(files.length >= 30, `only ${files.length} hostile inputs`);
+  for (const f of files) {
+    const bytes = new Uint8Array(readFileSync(join(dir, f)));
+    if (f.endsWith('.toml')) {
+      // Rule and pattern files go in as options: a located error or a working rule set, nothing else.
+      const key = f.startsWith('patterns-') ? 'patterns' : 'rules';
+      try {
+        pkg.analyze(scenario('rwx-recovery-cr-deleted'), { [key]: new TextDecoder().decode(bytes) });
+      } catch (e) {
+        assert.ok(e instanceof pkg.FaultlineError, `${f}: ${e}`);
+        assert.equal(e.kind, key, `${f}: ${e.message}`);
+        assert.ok(e.line >= 1 && e.column >= 1, `${f}: unlocated: ${e.message}`);
+      }
+      continue;
+    }
+    const report = pkg.analyze([{ name: f, bytes }]);
+    assert.equal(report.schema, 'faultline.report/v1', f);
+    // A .gz member is named without its suffix.
+    for (const w of report.warnings) assert.ok(w.file.startsWith(f.replace(/\.gz$/, '')), `${f}: a warning names ${w.file}`);
+    assert.ok(!JSON.stringify(report).includes('root:x:0:0'), `${f}: an external entity was expanded`);
+  }
+  // And everything together with the founding case: the diagnosis still comes through.
+  const all = files.filter((f) => !f.endsWith('.toml')).map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
+  const report = pkg.analyze([...all, ...scenario('rwx-recovery-cr-deleted')]);
+  assert.ok(report.diagnoses.some((d) => d.rule === 'deleted-cr-instead-of-pod'));
+});
+
 // Last: a panic leaves the instance unusable, by design.
 test('a panic becomes a FaultlineError of kind panic that says what happened', () => {
   assert.throws(
