@@ -122,6 +122,7 @@ pub fn analyze_with_progress(
     for p in &options.packs {
         pack.merge(p.clone());
     }
+    pack.set_field_chars(options.limits.max_line_chars);
 
     let id_index: HashMap<&str, usize> = tests.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
     let mut events = Vec::new();
@@ -174,7 +175,8 @@ pub fn analyze_with_progress(
     let mut xml_lines = XmlLines::default();
     for d in &mut diagnoses {
         for ev in &mut d.evidence {
-            ev.text = line_text(&g.logs, &g.xml_texts, &mut xml_lines, &ev.file, ev.line, ev.line_end);
+            let at = (ev.file.as_str(), ev.line, ev.line_end);
+            ev.text = line_text(&g.logs, &g.xml_texts, &mut xml_lines, at, options.limits.max_line_chars);
             if let Some(text) = ev.text.as_mut() {
                 clipper.clip(text, &ev.file, ev.line, &mut g.warnings);
             }
@@ -376,21 +378,21 @@ fn timelines(tests: &[TestCase], events: &[Event]) -> Vec<Timeline> {
         .collect()
 }
 
-/// The cited line(s) as the artifact has them, without ANSI codes (clipped to the line limit by the
-/// caller).
+/// The cited line(s) as the artifact has them, without ANSI codes, each clipped to `max_chars` before it
+/// is copied (a cited 1 GB line costs 2,000 characters, not a second gigabyte).
 fn line_text(
     logs: &[LogFile],
     xml: &HashMap<String, String>,
     xml_lines: &mut XmlLines,
-    file: &str,
-    line: u32,
-    line_end: Option<u32>,
+    (file, line, line_end): (&str, u32, Option<u32>),
+    max_chars: usize,
 ) -> Option<String> {
+    let clip = |s: &str| crate::export::clip(s, max_chars).into_owned();
     let last = line_end.unwrap_or(line).max(line);
     let text = if let Some(log) = logs.iter().find(|l| l.name == file) {
         let first = usize::try_from(line).ok()?.checked_sub(1)?;
         let last = usize::try_from(last).ok()?;
-        (first..last.min(log.lines.len())).map(|i| log.clean(i).into_owned()).collect::<Vec<_>>().join("\n")
+        (first..last.min(log.lines.len())).map(|i| clip(&log.clean(i))).collect::<Vec<_>>().join("\n")
     } else {
         let text = xml.get(file)?;
         let starts = xml_lines.starts(file, text);
@@ -401,7 +403,7 @@ fn line_text(
                 let end = starts.get(i + 1).map_or(text.len(), |&next| next - 1);
                 text.get(starts[i]..end)
             })
-            .map(str::trim)
+            .map(|l| clip(l.trim()))
             .collect::<Vec<_>>()
             .join("\n")
     };

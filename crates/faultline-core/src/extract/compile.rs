@@ -182,7 +182,7 @@ pub fn compile(file: &str, text: &str) -> Result<Pack, PackError> {
         });
     }
     let automaton = automaton(&literals);
-    Ok(Pack { kinds, patterns, literals, automaton })
+    Ok(Pack { kinds, patterns, literals, automaton, field_chars: crate::input::Limits::DEFAULT_LINE_CHARS })
 }
 
 fn build_regex(loc: &Locator<'_>, src: &Spanned<String>) -> Result<Regex, PackError> {

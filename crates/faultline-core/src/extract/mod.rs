@@ -108,6 +108,20 @@ pub struct Pack {
     patterns: Vec<Pattern>,
     literals: Vec<String>,
     automaton: Option<AhoCorasick>,
+    /// Longest field value kept (characters, then `…`): a capture over a 1 GB line must not copy it.
+    field_chars: usize,
+}
+
+/// Two-line patterns see a line and the next joined; past this many bytes together they see the line
+/// alone, so a giant line is never copied to be joined.
+const TWO_LINE_MAX_BYTES: usize = 64 * 1024;
+
+/// `text` cut to `max` characters with `…`.
+fn clip_field(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 const BUILTIN: &str = include_str!("builtin.toml");
@@ -138,6 +152,12 @@ impl Pack {
             p
         }));
         self.automaton = compile::automaton(&self.literals);
+    }
+
+    /// Sets the longest field value kept ([`Limits::max_line_chars`](crate::input::Limits)); longer
+    /// captures are clipped with `…` as they are taken.
+    pub fn set_field_chars(&mut self, max: usize) {
+        self.field_chars = max;
     }
 
     pub fn pattern_count(&self) -> usize {
@@ -230,18 +250,15 @@ impl Pack {
             {
                 continue;
             }
-            let hay: &str = if p.two_lines {
-                joined.get_or_insert_with(|| match cand.next {
-                    Some(n) => format!("{}\n{}", cand.text, n),
-                    None => cand.text.to_string(),
-                })
-            } else {
-                cand.text
+            let next = cand.next.filter(|n| cand.text.len() + n.len() < TWO_LINE_MAX_BYTES);
+            let hay: &str = match next {
+                Some(n) if p.two_lines => joined.get_or_insert_with(|| format!("{}\n{}", cand.text, n)),
+                _ => cand.text,
             };
             let Some(caps) = p.regex.captures(hay) else { continue };
             let mut source = cand.source.clone();
             if p.two_lines
-                && let (Some(next), Some(m)) = (cand.next, caps.get(0))
+                && let (Some(next), Some(m)) = (next, caps.get(0))
                 && m.end() > cand.text.len()
             {
                 source.line_end = Some(source.line.saturating_add(1));
@@ -252,12 +269,12 @@ impl Pack {
                 if let Some(m) = caps.name(name) {
                     let v = m.as_str().trim();
                     if !v.is_empty() {
-                        fields.insert(name.to_string(), v.to_string());
+                        fields.insert(name.to_string(), clip_field(v, self.field_chars));
                     }
                 }
             }
             for (k, template) in &p.fields {
-                let v = post::render(template, &caps);
+                let v = post::render(template, &caps, self.field_chars);
                 if !v.is_empty() {
                     fields.insert(k.clone(), v);
                 }

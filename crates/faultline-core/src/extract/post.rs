@@ -8,7 +8,7 @@ use super::Pack;
 use crate::event::{EventKind, Fields, Plane};
 
 /// Renders `{capture}` placeholders; missing captures render empty.
-pub fn render(template: &str, caps: &Captures<'_>) -> String {
+pub fn render(template: &str, caps: &Captures<'_>, max_chars: usize) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -16,7 +16,8 @@ pub fn render(template: &str, caps: &Captures<'_>) -> String {
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) => {
-                out.push_str(caps.name(&after[..close]).map(|m| m.as_str().trim()).unwrap_or(""));
+                let value = caps.name(&after[..close]).map(|m| m.as_str().trim()).unwrap_or("");
+                out.push_str(&super::clip_field(value, max_chars));
                 rest = &after[close + 1..];
             }
             None => {

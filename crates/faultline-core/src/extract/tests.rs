@@ -630,3 +630,19 @@ fn pytest_shortened_checksum_assertion_reads_as_failed_read() {
     // Comparing two non-digests is no checksum.
     assert!(one("E       assert 'running' == 'stopped'").iter().all(|(k, _)| *k != EventKind::Checksum));
 }
+
+#[test]
+fn captures_from_giant_lines_are_clipped_as_they_are_taken() {
+    let mut pack = Pack::builtin();
+    pack.set_field_chars(10);
+    let text = format!("md5sum: can't open '/data/{}': Connection timed out", "x".repeat(5000));
+    let source = SourceRef::new("console.log", 1, 0, text.len() as u64);
+    let next = "y".repeat(70 * 1024);
+    let cand =
+        Candidate { text: &text, next: Some(&next), origin: Origin::Log, source: &source, time_ms: None };
+    let mut out = Vec::new();
+    pack.extract(&cand, &mut out);
+    let io = out.iter().find(|e| e.kind == EventKind::IoError).expect("io_error");
+    assert_eq!(io.fields["path"], "/data/xxxx…");
+    assert!(out.iter().all(|e| e.source.line_end.is_none()), "a 70 KB next line is not joined");
+}
