@@ -308,6 +308,17 @@ pub fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
     (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
 }
 
+/// As [`line_col`], but only `\n` (or `\r\n`) ends a line: positions in TOML rule and pattern files,
+/// whose grammar has no lone-CR line end (a stray CR is a character of the line, as editors show it).
+pub fn line_col_lf(bytes: &[u8], offset: usize) -> (u32, u32) {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let line_start = memchr::memrchr(b'\n', before).map(|i| i + 1).unwrap_or(0);
+    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,6 +384,13 @@ mod tests {
         assert_eq!(line_col(b"a\r\nb", 1), (1, 2));
         assert_eq!(line_col(b"a\r\nb", 2), (1, 3));
         assert_eq!(line_col(b"x", 99), (1, 2));
+    }
+
+    #[test]
+    fn toml_positions_end_lines_at_lf_only() {
+        assert_eq!(line_col_lf(b"\"\r\r", 3), (1, 4));
+        assert_eq!(line_col_lf(b"a\r\nb", 3), (2, 1));
+        assert_eq!(line_col(b"\"\r\r", 3), (3, 1), "artifacts: a lone CR ends a line");
     }
 
     #[test]

@@ -133,6 +133,7 @@ const EXPECT: &[Expect] = &[
     e("rules-overflowing-numbers.toml", &[], 0, true),
     e("rules-redos-classics.toml", &[], 0, true),
     e("rules-xss-in-summary.toml", &[], 0, true),
+    e("rules-fuzz-lone-cr.toml", &[], 0, true),
     e("patterns-catastrophic-regex.toml", &[], 0, true),
 ];
 
@@ -149,6 +150,7 @@ const RULE_FILES: &[(&str, Option<Located>)] = &[
     ("rules-overflowing-numbers.toml", Some((6, 12, "i64"))),
     ("rules-redos-classics.toml", None),
     ("rules-xss-in-summary.toml", None),
+    ("rules-fuzz-lone-cr.toml", Some((1, 4, "expected `=`"))),
 ];
 const PATTERN_FILES: &[(&str, Located)] = &[("patterns-catastrophic-regex.toml", (6, 9, "size limit"))];
 

@@ -61,7 +61,7 @@ struct Locator<'a> {
 
 impl Locator<'_> {
     fn err(&self, span: Range<usize>, message: impl Into<String>) -> PackError {
-        let (line, col) = crate::decode::line_col(self.text.as_bytes(), span.start);
+        let (line, col) = crate::decode::line_col_lf(self.text.as_bytes(), span.start);
         PackError { file: self.file.to_string(), line, column: col, message: message.into() }
     }
 }

@@ -186,7 +186,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, col) = crate::decode::line_col(self.text.as_bytes(), span.start);
+        let (line, col) = crate::decode::line_col_lf(self.text.as_bytes(), span.start);
         self.errors.push(RuleError {
             file: self.file.to_string(),
             line,

@@ -340,6 +340,23 @@ fn rule_file_errors_are_located() {
     assert!(RuleSet::check("b.toml", RuleSet::builtin_source()).is_empty());
 }
 
+/// Found by the rule_file fuzz target (minimised to these 3 bytes): a lone CR is no line end in TOML, so
+/// an error after stray CRs was placed on a line the file does not have.
+#[test]
+fn stray_carriage_returns_do_not_move_errors_to_lines_that_do_not_exist() {
+    for text in ["\"\r\r", "[[rule]]\rid = \"a\"\r\nblame = \"nobody\"\n"] {
+        let lines = u32::try_from(text.split('\n').count()).unwrap_or(u32::MAX);
+        for e in RuleSet::check("mine.toml", text) {
+            assert!(e.line >= 1 && e.line <= lines, "{e} in a file of {lines} line(s)");
+        }
+        if let Err(e) = crate::extract::Pack::from_toml("mine.toml", text) {
+            assert!(e.line <= lines, "{e}");
+        }
+    }
+    let e = &RuleSet::check("mine.toml", "\"\r\r")[0];
+    assert_eq!((e.line, e.column), (1, 4), "{e}");
+}
+
 /// A user's rule file cannot make faultline hang or exhaust memory: the regex engine never backtracks,
 /// compiled programs are capped, nesting is capped, and each refusal is one located line.
 #[test]
