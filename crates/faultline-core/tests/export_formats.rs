@@ -4,39 +4,14 @@
 
 mod common;
 
-use common::{load, name, repo, scenarios};
+use common::{load, name, scenarios, strict_schema_validator};
 use faultline_core::export::{ctrf, github, html, markdown};
 use faultline_core::{AnalyzeOptions, analyze};
 use serde_json::Value;
 
-fn schema() -> Value {
-    let path = repo().join("schema/faultline.report.v1.schema.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// The published schema allows fields added later (consumers must not break on them); the test does
-/// not, so every field the report writes has to be described.
-fn strict(mut v: Value) -> Value {
-    fn walk(v: &mut Value) {
-        match v {
-            Value::Object(map) => {
-                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                    map.insert("additionalProperties".into(), Value::Bool(false));
-                }
-                map.values_mut().for_each(walk);
-            }
-            Value::Array(items) => items.iter_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    walk(&mut v);
-    v
-}
-
 #[test]
 fn every_format_over_every_scenario() {
-    let validator = jsonschema::validator_for(&strict(schema())).unwrap_or_else(|e| panic!("schema: {e}"));
+    let validator = strict_schema_validator();
     let mut checked = 0;
     for dir in scenarios() {
         let scenario = name(&dir);
@@ -66,7 +41,7 @@ fn every_format_over_every_scenario() {
 
 #[test]
 fn the_strict_schema_rejects_what_it_does_not_describe() {
-    let validator = jsonschema::validator_for(&strict(schema())).unwrap_or_else(|e| panic!("schema: {e}"));
+    let validator = strict_schema_validator();
     let dir = scenarios().into_iter().next().unwrap_or_default();
     let report = analyze(load(&dir), &AnalyzeOptions::default()).report;
     let mut json: Value = serde_json::from_str(&report.to_json_pretty()).unwrap_or_default();

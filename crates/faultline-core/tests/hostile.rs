@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{fixtures, load, repo};
+use common::{belongs, fixtures, load, strict_schema_validator};
 use faultline_core::export::{ctrf, excerpt, github, html, markdown};
 use faultline_core::extract::Pack;
 use faultline_core::input::Limits;
@@ -171,37 +171,6 @@ fn read(name: &str) -> InputFile {
     InputFile::new(name, std::fs::read(corpus_dir().join(name)).expect("corpus file"))
 }
 
-fn schema_validator() -> jsonschema::Validator {
-    let path = repo().join("schema/faultline.report.v1.schema.json");
-    let text = std::fs::read_to_string(&path).expect("schema");
-    let mut schema: Value = serde_json::from_str(&text).expect("schema JSON");
-    // Strict, as in export_formats.rs: a field the schema does not describe fails.
-    fn strict(v: &mut Value) {
-        match v {
-            Value::Object(map) => {
-                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                    map.insert("additionalProperties".into(), Value::Bool(false));
-                }
-                map.values_mut().for_each(strict);
-            }
-            Value::Array(items) => items.iter_mut().for_each(strict),
-            _ => {}
-        }
-    }
-    strict(&mut schema);
-    jsonschema::validator_for(&schema).expect("valid schema")
-}
-
-/// A warning belongs to an input when it names the input or a member of it (`x.zip!/…`; a gzip's one
-/// member is the name without `.gz`).
-fn belongs(input: &str, file: &str) -> bool {
-    file == input
-        || file.starts_with(&format!("{input}!/"))
-        || input
-            .strip_suffix(".gz")
-            .is_some_and(|inner| file == inner || file.starts_with(&format!("{inner}!/")))
-}
-
 /// What must never appear anywhere: the contents of a file an entity points at, or an expansion.
 fn leaks(out: &str) -> Option<String> {
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
@@ -340,7 +309,7 @@ fn the_tables_the_readme_and_the_folder_list_the_same_files() {
 
 #[test]
 fn every_file_alone() {
-    let validator = schema_validator();
+    let validator = strict_schema_validator();
     let mut slowest = (Duration::ZERO, "");
     for ex in EXPECT {
         let started = Instant::now();
@@ -407,7 +376,7 @@ fn all_together_and_the_founding_case_is_still_diagnosed() {
         }
     }
     let json: Value = serde_json::from_str(&r.to_json_pretty()).expect("report JSON");
-    assert!(schema_validator().is_valid(&json));
+    assert!(strict_schema_validator().is_valid(&json));
     if let Some(leak) = leaks(&r.to_json_pretty()) {
         panic!("the report holds {leak}");
     }

@@ -9,7 +9,7 @@ mod common;
 use std::io::Write;
 use std::sync::OnceLock;
 
-use common::repo;
+use common::{belongs, repo};
 use faultline_core::{AnalyzeOptions, InputFile, analyze};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -108,15 +108,6 @@ fn any_input() -> impl Strategy<Value = Vec<u8>> {
         corrupted(LOG.as_bytes()),
         corrupted(bundle()),
     ]
-}
-
-/// True when `file` is `input` or inside it (`x.zip!/…`; a gzip's member drops `.gz`).
-fn belongs(input: &str, file: &str) -> bool {
-    file == input
-        || file.starts_with(&format!("{input}!/"))
-        || input
-            .strip_suffix(".gz")
-            .is_some_and(|inner| file == inner || file.starts_with(&format!("{inner}!/")))
 }
 
 const NAMES: [&str; 4] = ["junit.xml", "console.log", "output.xml", "bundle.zip.gz"];

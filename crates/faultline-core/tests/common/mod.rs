@@ -55,3 +55,36 @@ pub fn scenarios() -> Vec<PathBuf> {
 pub fn name(dir: &Path) -> String {
     dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
+
+/// The committed report schema made strict: the published one allows fields added later (consumers
+/// must not break on them); the tests do not, so every field the report writes has to be described.
+pub fn strict_schema_validator() -> jsonschema::Validator {
+    fn strict(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                    map.insert("additionalProperties".into(), serde_json::Value::Bool(false));
+                }
+                map.values_mut().for_each(strict);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strict),
+            _ => {}
+        }
+    }
+    let path = repo().join("schema/faultline.report.v1.schema.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut schema: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    strict(&mut schema);
+    jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema: {e}"))
+}
+
+/// True when a warning's `file` is the input `input` or inside it (`x.zip!/…`; a gzip's one member is the
+/// name without `.gz`).
+pub fn belongs(input: &str, file: &str) -> bool {
+    file == input
+        || file.starts_with(&format!("{input}!/"))
+        || input
+            .strip_suffix(".gz")
+            .is_some_and(|inner| file == inner || file.starts_with(&format!("{inner}!/")))
+}
