@@ -1,19 +1,10 @@
 //! The `faultline` binary's public contract: exit codes, stderr lines and the JSON report's shape.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn faultline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("the faultline binary runs")
-}
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{faultline, repo};
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")

@@ -3,20 +3,11 @@
 //! terminal report or on stderr, no unescaped payload in the HTML, Markdown or GitHub output, located
 //! refusals of hostile rule and pattern files, and the limit flags.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn faultline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("the faultline binary runs")
-}
+use common::{faultline, repo};
 
 const CORPUS: &str = "fixtures/hostile";
 

@@ -1,24 +1,12 @@
 //! `faultline analyze` as a CI step: formats routed to files and stdout, --fail-on exit codes, --quiet,
 //! --test, --history, --baseline, colour, completions and the committed JSON Schema.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn faultline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .current_dir(repo())
-        .env_remove("GITHUB_RUN_ID")
-        .env_remove("CI_PIPELINE_ID")
-        .env_remove("BUILD_TAG")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the faultline binary runs")
-}
+use common::{faultline, repo};
 
 /// A scenario's artifacts, without its ground truth and notes (which are not CI output).
 fn artifacts(scenario: &str) -> Vec<String> {
