@@ -122,17 +122,6 @@ fn record_history(analysis: &mut Analysis, dir: &Path, args: &AnalyzeArgs) -> Re
     Ok(())
 }
 
-fn render(analysis: &Analysis, format: Format, dest: &Dest, color: ColorChoice) -> String {
-    match format {
-        Format::Text => text::render(&analysis.report, Paint::new(colour(color, dest))),
-        Format::Json => analysis.report.to_json_pretty() + "\n",
-        Format::Markdown => markdown::render(analysis, &markdown::MarkdownOptions::default()),
-        Format::Html => html::render(analysis),
-        Format::Ctrf => ctrf::to_string(analysis) + "\n",
-        Format::Github => github::render(analysis),
-    }
-}
-
 /// `auto` colours standard output when it is a terminal and NO_COLOR is unset; files never, unless
 /// `always` was asked for.
 fn colour(choice: ColorChoice, dest: &Dest) -> bool {
@@ -204,7 +193,15 @@ fn write_output(analysis: &Analysis, output: &Output, color: ColorChoice) -> Res
             .map_err(std::io::Error::from)
             .and_then(|()| sink.write_all(b"\n")),
         Format::Ctrf => ctrf::write(analysis, &mut sink).and_then(|()| sink.write_all(b"\n")),
-        format => sink.write_all(render(analysis, format, &output.dest, color).as_bytes()),
+        Format::Text => {
+            let paint = Paint::new(colour(color, &output.dest));
+            sink.write_all(text::render(&analysis.report, paint).as_bytes())
+        }
+        Format::Markdown => {
+            sink.write_all(markdown::render(analysis, &markdown::MarkdownOptions::default()).as_bytes())
+        }
+        Format::Html => sink.write_all(html::render(analysis).as_bytes()),
+        Format::Github => sink.write_all(github::render(analysis).as_bytes()),
     };
     match written.and_then(|()| sink.flush()) {
         Ok(()) => Ok(()),
