@@ -198,7 +198,7 @@ pub fn analyze_with_progress(
     }
 
     let mut report = Report {
-        schema: REPORT_SCHEMA,
+        schema: std::borrow::Cow::Borrowed(REPORT_SCHEMA),
         summary: Summary::of(&tests),
         files: g.files,
         tests,

@@ -11,12 +11,12 @@
 //! Lines that fall in no window stay run-level. The reason for each assignment is recorded so a user can
 //! see why a line was attributed to a test.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::logline::{Frame, FrameStyle, LogFile};
 use crate::model::TestCase;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssignReason {
@@ -26,7 +26,7 @@ pub enum AssignReason {
 }
 
 /// A run of consecutive lines of one file attributed to one test.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Assignment {
     pub file: String,

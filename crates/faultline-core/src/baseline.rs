@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::assign::Assignment;
 use crate::decode::decode;
@@ -25,7 +25,7 @@ pub const TOP_PER_TEST: usize = 10;
 const LINE_CHARS: usize = 500;
 
 /// What the comparison with a passing run found.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BaselineReport {
     /// The passing run's log files that were read.
@@ -40,7 +40,7 @@ pub struct BaselineReport {
     pub top: Vec<NewLine>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewLine {
     pub file: String,

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Timestamps span separators (`10:15:02`), so they are replaced before the text is cut into words.
 /// Shapes: RFC 3339 / ISO (`2024-11-16T10:15:02.815Z`, `2024-11-16 10:15:02,815`), Robot
@@ -117,7 +117,7 @@ pub fn fingerprint(text: &str) -> String {
 
 /// A group of failures that are the same (one fingerprint) or nearly so (a small edit distance between
 /// their normalised texts).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Cluster {
     pub fingerprint: String,

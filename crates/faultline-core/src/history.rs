@@ -107,7 +107,7 @@ impl RunRecord {
 }
 
 /// What the history says about the current run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HistoryReport {
     /// Run ids compared, oldest first; the current run is last.
@@ -122,7 +122,7 @@ pub struct HistoryReport {
     pub recurring: Vec<RecurringFailure>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FlakyTest {
     pub test: String,
@@ -135,7 +135,7 @@ pub struct FlakyTest {
     pub retries: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewFailure {
     pub test: String,
@@ -144,7 +144,7 @@ pub struct NewFailure {
     pub rule: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecurringFailure {
     pub fingerprint: String,

@@ -20,6 +20,7 @@ pub mod history;
 pub mod input;
 pub mod junit;
 pub mod logline;
+pub mod logview;
 pub mod model;
 pub mod replay;
 pub mod report;

@@ -34,7 +34,7 @@ impl TestStatus {
 
 /// Which element a [`Failure`] came from. JUnit dialects differ here, and the difference matters:
 /// a `rerunFailure` means the test failed every attempt, a `flakyFailure` that it passed in the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureKind {
@@ -49,7 +49,7 @@ pub enum FailureKind {
 
 /// One `<failure>`/`<error>`/`<skipped>`/rerun element, text kept exactly as the file encodes it
 /// (entities and CDATA resolved, nothing trimmed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Failure {
     pub kind: FailureKind,
@@ -67,7 +67,7 @@ pub struct Failure {
 }
 
 /// A test case from any source, normalised.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TestCase {
     /// Stable identifier, unique within a report: `<suite>::<name>`, with `#2`, `#3`… appended to

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventKind};
 use crate::source::SourceRef;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -20,7 +20,7 @@ pub enum Phase {
     Teardown,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Step {
     pub index: usize,
@@ -34,7 +34,7 @@ pub struct Step {
 }
 
 /// A stretch with no event longer than [`GAP_MS`]: where a test sat waiting, or logs are missing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Gap {
     pub after_step: usize,
@@ -44,7 +44,7 @@ pub struct Gap {
 
 pub const GAP_MS: i64 = 30_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Existence {
@@ -53,7 +53,7 @@ pub enum Existence {
     Recreated,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ObjectState {
     pub kind: String,
@@ -70,7 +70,7 @@ pub struct ObjectState {
 }
 
 /// One test's replay.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Timeline {
     pub test: String,
@@ -182,6 +182,11 @@ impl Timeline {
         }
         let history = object_history(events, &steps);
         Timeline { test: test.to_string(), steps, gaps, history }
+    }
+
+    /// Recomputes the object histories, which are not serialised, after the timeline was read back.
+    pub fn rebuild_history(&mut self, events: &[Event]) {
+        self.history = object_history(events, &self.steps);
     }
 
     /// Every object touched up to and including `step`, with its state then.

@@ -2,6 +2,8 @@
 //!
 //! Field names are a public contract: add fields freely, never rename or remove one.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::assign::Assignment;
@@ -44,7 +46,7 @@ impl Summary {
 }
 
 /// What faultline made of one input file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
@@ -54,7 +56,7 @@ pub enum FileKind {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FileEntry {
     pub name: String,
@@ -72,12 +74,13 @@ pub struct FileEntry {
     pub md5: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     /// Always `faultline.report/v1`; a new major version gets a new name.
     #[cfg_attr(feature = "schema", schemars(extend("const" = "faultline.report/v1")))]
-    pub schema: &'static str,
+    #[serde(deserialize_with = "schema_name")]
+    pub schema: Cow<'static, str>,
     pub summary: Summary,
     pub files: Vec<FileEntry>,
     pub tests: Vec<TestCase>,
@@ -101,7 +104,28 @@ pub struct Report {
     pub history: Option<HistoryReport>,
 }
 
+/// Reads back only this major version: a report of another shape must fail loudly, not half-load.
+fn schema_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cow<'static, str>, D::Error> {
+    let name = String::deserialize(d)?;
+    if name == REPORT_SCHEMA {
+        Ok(Cow::Borrowed(REPORT_SCHEMA))
+    } else {
+        Err(serde::de::Error::custom(format_args!("schema is {name:?}, expected {REPORT_SCHEMA:?}")))
+    }
+}
+
 impl Report {
+    /// Reads a report written by any front end (a worker, a file saved from the CLI) back into its
+    /// types, with every replay's object histories rebuilt from the events (they are derived data and
+    /// not serialised), so `Timeline::state_at` works on a report that crossed a process or thread.
+    pub fn from_json(text: &str) -> Result<Report, serde_json::Error> {
+        let mut report: Report = serde_json::from_str(text)?;
+        for tl in &mut report.timeline {
+            tl.rebuild_history(&report.events);
+        }
+        Ok(report)
+    }
+
     pub fn to_json_pretty(&self) -> String {
         // Serialising plain data with string keys cannot fail; fall back to an empty object if it ever did.
         serde_json::to_string_pretty(self).unwrap_or_else(|_| String::from("{}"))

@@ -1,7 +1,7 @@
 //! Where data came from. Every test, line and event keeps a [`SourceRef`] so that a diagnosis can always
 //! cite the exact file and line that proves it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One artifact as bytes. `name` is a path-like label: files found inside archives are named
 /// `outer.zip!/inner/path.log`, so a user can tell exactly which archive member a line came from.
@@ -18,7 +18,7 @@ impl InputFile {
 }
 
 /// A place in an artifact: file, 1-based line, and the byte range of that line in the decoded text.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SourceRef {
     pub file: String,

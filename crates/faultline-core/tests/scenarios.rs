@@ -288,3 +288,30 @@ fn every_scenario_gets_its_expected_diagnosis() {
     eprintln!("scenario accuracy: {right}/{total}");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The web app reads the worker's JSON back into these types: every scenario's report must come back
+/// whole (same JSON again) with the same object states at every replay step.
+#[test]
+fn every_report_reads_back_from_its_json_with_the_same_replay() {
+    for dir in scenarios() {
+        let report = run(&dir);
+        let json = report.to_json_pretty();
+        let back = match Report::from_json(&json) {
+            Ok(r) => r,
+            Err(e) => panic!("{}: report does not read back: {e}", dir.display()),
+        };
+        assert_eq!(back.to_json_pretty(), json, "{}: JSON changed on the way back", dir.display());
+        for (a, b) in report.timeline.iter().zip(&back.timeline) {
+            for step in 0..a.steps.len() {
+                assert_eq!(a.state_at(step), b.state_at(step), "{}: {} step {step}", dir.display(), a.test);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_report_of_another_schema_is_refused() {
+    let json = serde_json::json!({ "schema": "faultline.report/v2" }).to_string();
+    let err = Report::from_json(&json).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("faultline.report/v2"), "{err}");
+}

@@ -65,6 +65,32 @@ export interface ExcerptLine {
   cited: boolean;
 }
 
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** A log line as a viewer shows it: without ANSI sequences, clipped to `maxLineChars`. */
+export interface ViewLine {
+  line: number;
+  text: string;
+  level?: LogLevel;
+  time_ms?: number;
+}
+
+export interface LogQuery {
+  pattern?: string;
+  /** `pattern` is a regular expression (linear-time, size-limited); otherwise a literal. */
+  regex?: boolean;
+  caseSensitive?: boolean;
+  levels?: LogLevel[];
+  /** At most this many line numbers (default 2,000,000); `total` still counts every match. */
+  limit?: number;
+}
+
+export interface SearchHits {
+  lines: Uint32Array;
+  total: number;
+  truncated: boolean;
+}
+
 /** A finished analysis held in wasm memory. Call `free()` when done with it. */
 export class Analysis {
   private constructor();
@@ -76,6 +102,12 @@ export class Analysis {
   stateAt(testId: string, step: number): ObjectState[];
   /** Lines `line` ± `radius` of a log the analysis read; null when `file` is not a log. */
   excerpt(file: string, line: number, radius: number): ExcerptLine[] | null;
+  /** Lines `first .. first + count` (1-based) of a log, clamped to it: what a virtualised viewer shows. */
+  lines(file: string, first: number, count: number): ViewLine[];
+  /** The given lines (1-based) of a log, as `search` returns them; numbers past its end are skipped. */
+  pickLines(file: string, lines: Uint32Array | number[]): ViewLine[];
+  /** Lines of a log matching the query; an empty pattern with `levels` is a level filter. */
+  search(file: string, query?: LogQuery): SearchHits;
   markdown(): string;
   html(): string;
   ctrf(): string;

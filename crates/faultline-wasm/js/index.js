@@ -128,6 +128,17 @@ export function reportSchema() {
   return raw.reportSchema();
 }
 
+// An Analysis comes from wasm-bindgen directly (from `finish()` or `analyzeToAnalysis`); its methods get
+// the same error translation as everything else, so a viewer's `search` with a bad pattern throws a
+// FaultlineError too, not wasm-bindgen's bare error object.
+for (const name of Object.getOwnPropertyNames(raw.Analysis.prototype)) {
+  const method = Object.getOwnPropertyDescriptor(raw.Analysis.prototype, name).value;
+  if (name === 'constructor' || typeof method !== 'function') continue;
+  raw.Analysis.prototype[name] = function (...args) {
+    return guard(() => method.apply(this, args));
+  };
+}
+
 export const { Analysis } = raw;
 
 /** For the package's own tests: checks that a panic becomes a FaultlineError of kind `panic`. */

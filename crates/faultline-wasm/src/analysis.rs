@@ -1,6 +1,7 @@
 //! A finished analysis, kept in wasm memory: the report, and what a viewer asks of it afterwards.
 
 use faultline_core::export::{ctrf, excerpt, github, html, markdown};
+use faultline_core::logview::{self, LogQuery, QueryError};
 use wasm_bindgen::prelude::*;
 
 use crate::error::FaultlineError;
@@ -71,6 +72,37 @@ impl Analysis {
         }
     }
 
+    /// Lines `first..first + count` (1-based) of a log, clamped to it: `{ line, text, level?, time_ms? }[]`,
+    /// text without ANSI sequences and clipped to `maxLineChars`. What a virtualised viewer asks for as
+    /// it scrolls; the log itself stays here.
+    pub fn lines(&self, file: &str, first: u32, count: u32) -> Result<JsValue, JsValue> {
+        to_js(&logview::window(&self.inner, file, first, count).map_err(query_error)?)
+    }
+
+    /// The given lines (1-based numbers, as `search` returns them) of a log, skipping numbers past its end.
+    #[wasm_bindgen(js_name = pickLines)]
+    pub fn pick_lines(&self, file: &str, lines: &[u32]) -> Result<JsValue, JsValue> {
+        to_js(&logview::pick(&self.inner, file, lines).map_err(query_error)?)
+    }
+
+    /// The lines of a log matching `{ pattern, regex, caseSensitive, levels, limit }` (all optional; an
+    /// empty pattern with `levels` is a level filter): `{ lines: Uint32Array, total, truncated }`.
+    pub fn search(&self, file: &str, query: JsValue) -> Result<JsValue, JsValue> {
+        let query: LogQuery = if query.is_undefined() || query.is_null() {
+            LogQuery::default()
+        } else {
+            let text = js_sys::JSON::stringify(&query)?.as_string().unwrap_or_default();
+            serde_json::from_str(&text)
+                .map_err(|e| FaultlineError::new("options", format!("search query: {e}")))?
+        };
+        let hits = logview::search(&self.inner, file, &query).map_err(query_error)?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &"lines".into(), &js_sys::Uint32Array::from(hits.lines.as_slice()))?;
+        js_sys::Reflect::set(&out, &"total".into(), &JsValue::from_f64(hits.total as f64))?;
+        js_sys::Reflect::set(&out, &"truncated".into(), &JsValue::from_bool(hits.truncated))?;
+        Ok(out.into())
+    }
+
     /// GitHub-flavoured Markdown, as `--format markdown`.
     pub fn markdown(&self) -> String {
         markdown::render(&self.inner, &markdown::MarkdownOptions::default())
@@ -90,4 +122,12 @@ impl Analysis {
     pub fn github(&self) -> String {
         github::render(&self.inner)
     }
+}
+
+fn query_error(e: QueryError) -> JsValue {
+    let kind = match e {
+        QueryError::NoSuchLog(_) => "state",
+        QueryError::Pattern(_) => "options",
+    };
+    FaultlineError::new(kind, e.to_string()).into()
 }

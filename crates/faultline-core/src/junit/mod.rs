@@ -17,7 +17,7 @@ pub use reader::read_junit;
 use crate::input::sniff;
 
 /// What a `<testsuite>` claimed about itself; kept to report lying counts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SuiteInfo {
     pub name: String,

@@ -50,6 +50,24 @@ test('streamed chunks, the replay and the exports', async () => {
   assert.throws(() => analyzer.finish(), (e) => e instanceof pkg.FaultlineError && e.kind === 'state');
 });
 
+test('a viewer reads windows of a log and searches it where the analysis keeps it', () => {
+  const analyzer = new pkg.Analyzer();
+  for (const f of scenario('rwx-recovery-cr-deleted')) analyzer.addFile(f.name, f.bytes);
+  const analysis = analyzer.finish();
+  const [cited] = analysis.report().diagnoses[0].evidence.filter((e) => e.file === 'console.log');
+  const [line] = analysis.lines('console.log', cited.line, 1);
+  assert.equal(line.line, cited.line);
+  const hits = analysis.search('console.log', { pattern: 'CONNECTION TIMED OUT' });
+  assert.ok(hits.lines instanceof Uint32Array && hits.total >= 1 && !hits.truncated, JSON.stringify(hits));
+  const picked = analysis.pickLines('console.log', hits.lines);
+  assert.ok(picked.every((l) => /connection timed out/i.test(l.text)));
+  const errors = analysis.search('console.log', { levels: ['error'], limit: 1 });
+  assert.ok(errors.lines.length <= 1 && errors.total >= errors.lines.length);
+  assert.throws(() => analysis.search('console.log', { pattern: '(', regex: true }), (e) => e.kind === 'options');
+  assert.throws(() => analysis.lines('nope.log', 1, 1), (e) => e instanceof pkg.FaultlineError && e.kind === 'state');
+  analysis.free();
+});
+
 test('errors are FaultlineErrors with a kind and a place', () => {
   assert.throws(
     () => pkg.analyze(scenario('rwx-recovery-cr-deleted'), { rules: '[[rule]]\nid = 3\n' }),

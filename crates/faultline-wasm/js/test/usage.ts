@@ -1,6 +1,6 @@
 // Type-checked with `tsc --noEmit` by `cargo xtask test`: the package's types describe real use.
 import { Analyzer, FaultlineError, analyze, checkRules, load } from '../../pkg/index.js';
-import type { Diagnosis, ObjectState, Report } from '../../pkg/index.js';
+import type { Diagnosis, ObjectState, Report, SearchHits, ViewLine } from '../../pkg/index.js';
 
 export async function diagnose(files: File[]): Promise<string[]> {
   await load();
@@ -13,6 +13,12 @@ export async function diagnose(files: File[]): Promise<string[]> {
   if (first) {
     const objects: ObjectState[] = analysis.stateAt(first.test, first.steps.length - 1);
     lines.push(...objects.map((o) => `${o.kind}/${o.name}: ${o.existence}`));
+  }
+  const log = report.files.find((f) => f.kind === 'log');
+  if (log) {
+    const hits: SearchHits = analysis.search(log.name, { pattern: 'timed out', levels: ['error'] });
+    const rows: ViewLine[] = analysis.pickLines(log.name, hits.lines.subarray(0, 10));
+    lines.push(...rows.map((r) => `${r.line}: ${r.level ?? ''} ${r.text}`));
   }
   analysis.free();
   return lines;
