@@ -15,12 +15,14 @@ const TYPES = {
   '.xml': 'application/xml',
   '.log': 'text/plain; charset=utf-8',
   '.zip': 'application/zip',
+  '.gz': 'application/gzip',
 };
 
 /** Serves `root`; resolves to `{ url, close }` once listening on a free port. */
 export function serve(root) {
   const server = createServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    let path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    if (path === root || path === root + sep) path = join(root, 'index.html');
     if (!path.startsWith(root + sep)) {
       res.writeHead(403).end();
       return;

@@ -5,6 +5,7 @@ mod e2e;
 mod fuzz;
 mod pkg;
 mod tally;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,13 +17,14 @@ use tally::Tally;
 
 pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The scenario `cargo xtask demo` shows: the founding case, failing run.
-const DEMO_SCENARIO: &str = "fixtures/rwx-recovery-cr-deleted";
+pub(crate) const DEMO_SCENARIO: &str = "fixtures/rwx-recovery-cr-deleted";
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test     fmt check, clippy -D warnings, every test, the browser tests, and the wasm32 build
-  demo     analyse the bundled founding case and print its tests and timeline
+  demo     print the founding case's diagnosis, build the web app and serve it on http://127.0.0.1:8080
+  web      build the web app (Trunk) into dist/
   bench    run the criterion benchmarks (cargo bench)
   pkg      build the npm package (wasm-bindgen, wasm-opt, generated types) into crates/faultline-wasm/pkg
   fuzz     run each cargo-fuzz target (--seconds N each, default 60; nightly, else stable + RUSTC_BOOTSTRAP)
@@ -38,6 +40,8 @@ fn main() -> Result<()> {
         "demo" => demo(),
         "bench" => bench(args.collect()),
         "pkg" => pkg::pkg(),
+        "web" => web::build(),
+        "web-stage" => web::stage(),
         "fuzz" => fuzz::run(args.collect()),
         "" | "help" | "-h" | "--help" => {
             print!("{USAGE}");
@@ -100,14 +104,16 @@ fn demo() -> Result<()> {
         .args(["--format", "text"])
         .status()
         .with_context(|| format!("running {}", bin.display()))?;
-    if !status.success() {
+    // Exit 1 means "a test failed", which is the point of the demo; anything else is a real error.
+    if !matches!(status.code(), Some(0 | 1)) {
         bail!("faultline exited with {status}");
     }
-    Ok(())
+    web::build()?;
+    web::serve_demo()
 }
 
 /// A scenario folder's artifacts: everything but its ground truth and notes, which are not CI output.
-fn scenario_artifacts(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn scenario_artifacts(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -1,0 +1,149 @@
+// The page's side of the worker protocol and the browser APIs that are awkward from Rust: folder
+// traversal in drops, and downloads. Everything here moves data; nothing renders artifact text.
+
+// The app's files (worker.js, pkg/, demo/) sit at the root of the dist folder; this script is staged by
+// Trunk at snippets/<crate>/js/bridge.js. Resolving against it, not the page, lets a portal mount the app
+// from a page that lives elsewhere on the same origin.
+const DIST = new URL('../../../', import.meta.url);
+
+export function distUrl(path) {
+  return new URL(path, DIST).href;
+}
+
+export class Engine {
+  constructor(workerUrl) {
+    this.worker = new Worker(workerUrl, { type: 'module', name: 'faultline-engine' });
+    this.next = 1;
+    this.pending = new Map();
+    this.worker.onmessage = ({ data }) => {
+      const entry = this.pending.get(data.id);
+      if (!entry) return;
+      if (data.progress) {
+        if (entry.onProgress) entry.onProgress(data.progress);
+        return;
+      }
+      this.pending.delete(data.id);
+      if (data.error) entry.reject(Object.assign(new Error(data.error.message), data.error));
+      else entry.resolve(data.ok);
+    };
+    this.worker.onerror = (event) => {
+      const error = Object.assign(new Error(event.message || 'the analysis worker failed to start'), {
+        kind: 'worker',
+      });
+      for (const entry of this.pending.values()) entry.reject(error);
+      this.pending.clear();
+    };
+  }
+
+  call(op, args, onProgress) {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+
+  /** `inputs`: `{ name?, file }`, `{ name?, url }` or `{ name, text }`; resolves to the report's JSON. */
+  analyze(inputs, rules, onProgress) {
+    return this.call('analyze', { inputs, rules }, onProgress);
+  }
+  lines(file, first, count) {
+    return this.call('lines', { file, first, count });
+  }
+  pick(file, lines) {
+    return this.call('pick', { file, lines });
+  }
+  search(file, query) {
+    return this.call('search', { file, query });
+  }
+  exportAs(format) {
+    return this.call('export', { format });
+  }
+  checkRules(text) {
+    return this.call('checkRules', { text });
+  }
+  builtinRules() {
+    return this.call('builtinRules', {});
+  }
+}
+
+function readEntries(reader) {
+  return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+}
+
+function fileOf(entry) {
+  return new Promise((resolve, reject) => entry.file(resolve, reject));
+}
+
+/** Every file in a drop, folders walked, each as `{ name, file }` with its path inside the drop. */
+export async function filesFromDrop(dataTransfer) {
+  const entries = [];
+  for (const item of dataTransfer.items ?? []) {
+    if (item.kind !== 'file') continue;
+    const entry = item.webkitGetAsEntry?.();
+    if (entry) entries.push(entry);
+    else {
+      const file = item.getAsFile();
+      if (file) entries.push({ isFile: true, file: () => file, plain: file });
+    }
+  }
+  const out = [];
+  const walk = async (entry, prefix) => {
+    if (entry.plain) {
+      out.push({ name: entry.plain.name, file: entry.plain });
+    } else if (entry.isFile) {
+      const file = await fileOf(entry);
+      out.push({ name: prefix + file.name, file });
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await readEntries(reader);
+        if (batch.length === 0) break;
+        for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
+      }
+    }
+  };
+  for (const entry of entries) await walk(entry, '');
+  if (out.length === 0) {
+    for (const file of dataTransfer.files ?? []) out.push({ name: file.name, file });
+  }
+  return out;
+}
+
+/** Files from an `<input type=file>` (with `webkitdirectory`, names keep their folder path). */
+export function filesFromInput(input) {
+  return Array.from(input.files ?? [], (file) => ({ name: file.webkitRelativePath || file.name, file }));
+}
+
+export function download(name, text, mime) {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The bundled demo (the founding case), staged into dist/demo/ with a manifest of its files. */
+export async function demoInputs() {
+  const response = await fetch(distUrl('demo/manifest.json'));
+  if (!response.ok) throw Object.assign(new Error(`the demo is missing (HTTP ${response.status})`), { kind: 'fetch' });
+  const manifest = await response.json();
+  return manifest.files.map((name) => ({ name, url: distUrl(`demo/${encodeURIComponent(name)}`) }));
+}
+
+/** `{ name, bytes | file | url | text }[]` from a portal (`mount` options or `postMessage`), normalised. */
+export function normaliseInputs(files, urls) {
+  const out = [];
+  for (const f of files ?? []) {
+    if (typeof File !== 'undefined' && f instanceof File) out.push({ name: f.name, file: f });
+    else if (f && f.file) out.push({ name: f.name ?? f.file.name, file: f.file });
+    else if (f && f.bytes) out.push({ name: f.name ?? 'artifact', file: new File([f.bytes], f.name ?? 'artifact') });
+    else if (f && typeof f.text === 'string') out.push({ name: f.name ?? 'pasted.log', text: f.text });
+    else if (f && f.url) out.push({ name: f.name, url: f.url });
+  }
+  for (const url of urls ?? []) out.push({ url: String(url) });
+  return out;
+}

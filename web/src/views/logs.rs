@@ -1,0 +1,329 @@
+//! Every log the analysis read, in a virtualised viewer: the worker keeps the text and sends the rows on
+//! screen in blocks. Evidence lines are highlighted, a deep link lands on its line, and search (literal
+//! or regex), level filters and jump-to-line work on logs of a million lines.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
+
+use faultline_core::logline::Level;
+use faultline_core::logview::{LogQuery, ViewLine};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::app::{Ctx, go};
+use crate::engine::Hits;
+use crate::route::Route;
+use crate::views::virtual_list::VirtualList;
+
+const ROW_PX: f64 = 20.0;
+/// Rows fetched from the worker at a time.
+const BLOCK: usize = 200;
+const LEVELS: [(Level, &str); 5] = [
+    (Level::Fatal, "fatal"),
+    (Level::Error, "error"),
+    (Level::Warn, "warn"),
+    (Level::Info, "info"),
+    (Level::Debug, "debug"),
+];
+
+/// Fetched rows of the current file and filter, by block; `asked` holds blocks on their way.
+#[derive(Default)]
+struct Cache {
+    key: String,
+    blocks: HashMap<usize, Rc<Vec<ViewLine>>>,
+    asked: HashSet<usize>,
+}
+
+fn level_class(level: Option<Level>) -> Option<&'static str> {
+    match level? {
+        Level::Fatal | Level::Error => Some("fl-lv-error"),
+        Level::Warn => Some("fl-lv-warn"),
+        Level::Debug | Level::Trace => Some("fl-lv-debug"),
+        Level::Info => None,
+    }
+}
+
+/// `text` with every ASCII-case-insensitive occurrence of `needle` marked.
+fn highlighted(text: &str, needle: &str, case_sensitive: bool) -> Html {
+    if needle.is_empty() {
+        return html! { { text.to_string() } };
+    }
+    let (hay, pat) = if case_sensitive {
+        (text.to_string(), needle.to_string())
+    } else {
+        (text.to_ascii_lowercase(), needle.to_ascii_lowercase())
+    };
+    let mut parts = Vec::new();
+    let mut at = 0;
+    while let Some(found) = hay[at..].find(&pat) {
+        let start = at + found;
+        let end = start + pat.len();
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            break;
+        }
+        parts.push(html! { { text[at..start].to_string() } });
+        parts.push(html! { <mark>{ text[start..end].to_string() }</mark> });
+        at = end;
+    }
+    parts.push(html! { { text[at..].to_string() } });
+    parts.into_iter().collect::<Html>()
+}
+
+#[function_component(Logs)]
+pub fn logs() -> Html {
+    let ctx = use_context::<Ctx>();
+    let cache = use_mut_ref(Cache::default);
+    let version = use_state(|| 0_u64);
+    let pattern = use_state(String::new);
+    let regex = use_state(|| false);
+    let case_sensitive = use_state(|| false);
+    let only_matches = use_state(|| true);
+    let levels = use_state(BTreeSet::<&'static str>::new);
+    let hits = use_state(|| None::<Hits>);
+    let search_error = use_state(|| None::<String>);
+    let jump = use_state(String::new);
+    let Some(ctx) = ctx else { return Html::default() };
+    let logs = &ctx.loaded.logs;
+    if logs.is_empty() {
+        return html! { <p class="fl-empty">{ "No logs among these artifacts: the test results are in Summary and Tests." }</p> };
+    }
+    let file = ctx.route.file.clone().filter(|f| ctx.loaded.is_log(f)).unwrap_or_else(|| logs[0].clone());
+    let line_count =
+        ctx.loaded.report.files.iter().find(|f| f.name == file).and_then(|f| f.lines).unwrap_or(0) as usize;
+
+    let query = LogQuery {
+        pattern: (*pattern).clone(),
+        regex: *regex,
+        case_sensitive: *case_sensitive,
+        levels: LEVELS.iter().filter(|(_, n)| levels.contains(n)).map(|(l, _)| *l).collect(),
+        limit: 0,
+    };
+    let filtering = !query.pattern.is_empty() || !query.levels.is_empty();
+
+    // Every change of file or query runs the search in the worker (a short pause after typing).
+    {
+        let engine = ctx.engine.clone();
+        let hits = hits.clone();
+        let search_error = search_error.clone();
+        use_effect_with((file.clone(), query.clone()), move |(file, query)| {
+            let (file, query) = (file.clone(), query.clone());
+            let timer = gloo::timers::callback::Timeout::new(
+                if query.pattern.is_empty() { 0 } else { 250 },
+                move || {
+                    if query.pattern.is_empty() && query.levels.is_empty() {
+                        hits.set(None);
+                        search_error.set(None);
+                        return;
+                    }
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match engine.search(&file, &query).await {
+                            Ok(h) => {
+                                hits.set(Some(h));
+                                search_error.set(None);
+                            }
+                            Err(e) => search_error.set(Some(e.message)),
+                        }
+                    });
+                },
+            );
+            move || drop(timer)
+        });
+    }
+
+    let filtered: Option<Rc<Vec<u32>>> = match (&*hits, filtering && *only_matches) {
+        (Some(h), true) => Some(h.lines.clone()),
+        _ => None,
+    };
+    let hit_set: Rc<Vec<u32>> = match &*hits {
+        Some(h) if filtering => h.lines.clone(),
+        _ => Rc::new(Vec::new()),
+    };
+    let rows = filtered.as_ref().map_or(line_count, |f| f.len());
+    let key = format!("{file}\u{0}{}", filtered.as_ref().map_or(0, |f| Rc::as_ptr(f) as usize));
+    {
+        let mut c = cache.borrow_mut();
+        if c.key != key {
+            *c = Cache { key: key.clone(), ..Cache::default() };
+        }
+    }
+
+    let on_range = {
+        let cache = cache.clone();
+        let engine = ctx.engine.clone();
+        let version = version.clone();
+        let file = file.clone();
+        let filtered = filtered.clone();
+        let key = key.clone();
+        Callback::from(move |(start, end): (usize, usize)| {
+            for block in start / BLOCK..=end.saturating_sub(1) / BLOCK {
+                if block * BLOCK >= rows.max(1) {
+                    break;
+                }
+                {
+                    let mut c = cache.borrow_mut();
+                    if c.blocks.contains_key(&block) || !c.asked.insert(block) {
+                        continue;
+                    }
+                }
+                let (engine, cache, version, file, filtered, key) = (
+                    engine.clone(),
+                    cache.clone(),
+                    version.clone(),
+                    file.clone(),
+                    filtered.clone(),
+                    key.clone(),
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    let first = block * BLOCK;
+                    let result = match &filtered {
+                        None => engine.lines(&file, first as u32 + 1, BLOCK as u32).await,
+                        Some(lines) => {
+                            let end = (first + BLOCK).min(lines.len());
+                            engine.pick(&file, lines.get(first..end).unwrap_or_default()).await
+                        }
+                    };
+                    let mut c = cache.borrow_mut();
+                    if c.key != key {
+                        return;
+                    }
+                    c.asked.remove(&block);
+                    if let Ok(lines) = result {
+                        c.blocks.insert(block, Rc::new(lines));
+                        drop(c);
+                        version.set(*version + 1);
+                    }
+                });
+            }
+        })
+    };
+
+    let evidence: Rc<HashSet<u32>> = Rc::new(
+        ctx.loaded
+            .report
+            .diagnoses
+            .iter()
+            .flat_map(|d| d.evidence.iter())
+            .filter(|e| e.file == file)
+            .flat_map(|e| e.line..=e.line_end.unwrap_or(e.line).max(e.line))
+            .collect(),
+    );
+    let target = ctx.route.line.filter(|_| ctx.route.file.as_deref().is_none_or(|f| f == file));
+    let scroll_to = target.map(|line| match &filtered {
+        Some(f) => f.partition_point(|&n| n < line),
+        None => line.saturating_sub(1) as usize,
+    });
+
+    let render = {
+        let cache = cache.clone();
+        let ctx = ctx.clone();
+        let file = file.clone();
+        let needle = if *regex { String::new() } else { (*pattern).clone() };
+        let case = *case_sensitive;
+        let hit_set = hit_set.clone();
+        let evidence = evidence.clone();
+        Callback::from(move |i: usize| {
+            let c = cache.borrow();
+            let Some(row) = c.blocks.get(&(i / BLOCK)).and_then(|b| b.get(i % BLOCK)).cloned() else {
+                return html! { <div class="fl-log-row fl-loading" role="listitem"><span class="fl-ln"></span><span class="fl-text">{ "…" }</span></div> };
+            };
+            let n = row.line;
+            let route = Route::log_line(&file, n);
+            let classes = classes!(
+                "fl-log-row",
+                level_class(row.level),
+                evidence.contains(&n).then_some("fl-evidence-line"),
+                (target == Some(n)).then_some("fl-target"),
+                hit_set.binary_search(&n).is_ok().then_some("fl-hit"),
+            );
+            html! {
+                <div class={classes} role="listitem" data-line={n.to_string()}>
+                    <a class="fl-ln" href={route.to_hash()} onclick={go(&ctx, route.clone())} aria-label={format!("Line {n}")}>{ n }</a>
+                    <span class="fl-text">{ highlighted(&row.text, &needle, case) }</span>
+                </div>
+            }
+        })
+    };
+
+    let file_options =
+        logs.iter().map(|l| html! { <option value={l.clone()} selected={*l == file}>{ l.clone() }</option> });
+    let on_file = {
+        let navigate = ctx.navigate.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                navigate.emit(Route { file: Some(el.value()), ..Route::view(crate::route::View::Logs) });
+            }
+        })
+    };
+    let on_pattern = {
+        let pattern = pattern.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                pattern.set(el.value());
+            }
+        })
+    };
+    let toggle = |state: &UseStateHandle<bool>| {
+        let state = state.clone();
+        Callback::from(move |_: Event| state.set(!*state))
+    };
+    let level_boxes = LEVELS.iter().map(|(_, name)| {
+        let on = levels.contains(name);
+        let levels = levels.clone();
+        let onchange = Callback::from(move |_: Event| {
+            let mut next = (*levels).clone();
+            if !next.remove(name) {
+                next.insert(name);
+            }
+            levels.set(next);
+        });
+        html! { <label class={classes!("fl-chip", format!("fl-chip-{name}"))}><input type="checkbox" checked={on} {onchange} />{ *name }</label> }
+    });
+    let on_jump_input = {
+        let jump = jump.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                jump.set(el.value());
+            }
+        })
+    };
+    let on_jump = {
+        let navigate = ctx.navigate.clone();
+        let jump = jump.clone();
+        let file = file.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Ok(n) = jump.trim().parse::<u32>() {
+                navigate.emit(Route::log_line(&file, n.max(1)));
+            }
+        })
+    };
+    let status = match (&*hits, filtering) {
+        (Some(h), true) => format!(
+            "{} matching line(s){}",
+            h.total,
+            if h.truncated { format!(", first {} shown", h.lines.len()) } else { String::new() }
+        ),
+        _ => format!("{line_count} lines"),
+    };
+    let cached_version = *version;
+    html! {
+        <div class="fl-logs" data-version={cached_version.to_string()}>
+            <div class="fl-toolbar" role="search">
+                <label>{ "Log " }<select aria-label="Log file" onchange={on_file}>{ for file_options }</select></label>
+                <input type="search" aria-label="Search the log" placeholder="Search…" value={(*pattern).clone()} oninput={on_pattern} />
+                <label class="fl-chip"><input type="checkbox" checked={*regex} onchange={toggle(&regex)} />{ "Regex" }</label>
+                <label class="fl-chip"><input type="checkbox" checked={*case_sensitive} onchange={toggle(&case_sensitive)} />{ "Match case" }</label>
+                <label class="fl-chip"><input type="checkbox" checked={*only_matches} onchange={toggle(&only_matches)} />{ "Only matching lines" }</label>
+                <span class="fl-levels" role="group" aria-label="Levels">{ for level_boxes }</span>
+                <form class="fl-jump" onsubmit={on_jump}>
+                    <input type="number" min="1" aria-label="Jump to line" placeholder="Line" value={(*jump).clone()} oninput={on_jump_input} />
+                    <button type="submit">{ "Go" }</button>
+                </form>
+                <span class="fl-muted" aria-live="polite">{ status }</span>
+            </div>
+            if let Some(err) = &*search_error { <p class="fl-error" role="alert">{ err.clone() }</p> }
+            <VirtualList rows={rows} row_height={ROW_PX} render={render} on_range={on_range} scroll_to={scroll_to} data_key={key.clone()}
+                         class={classes!("fl-log-view")} label={format!("Lines of {file}")} />
+        </div>
+    }
+}

@@ -1,0 +1,364 @@
+//! The replay of one test: its events as steps in phases (set-up, fault injection, recovery wait,
+//! verification), a scrubber with play/pause/step and keys, and the objects the run touched with their
+//! state at the current step — for the founding case, the ShareManager CR deleted and recreated while
+//! its pod never restarts, then the I/O timeout and the empty checksum.
+
+use faultline_core::event::Plane;
+use faultline_core::export::describe::{clock, describe, is_telling, phase_name};
+use faultline_core::replay::{Existence, ObjectState, Phase, Timeline};
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::app::{Ctx, go};
+use crate::route::Route;
+
+const PLAY_MS: u32 = 700;
+
+fn existence_label(e: Existence) -> &'static str {
+    match e {
+        Existence::Exists => "exists",
+        Existence::Deleted => "deleted",
+        Existence::Recreated => "recreated",
+    }
+}
+
+fn phase_class(p: Phase) -> &'static str {
+    match p {
+        Phase::Setup => "fl-ph-setup",
+        Phase::FaultInjection => "fl-ph-fault",
+        Phase::RecoveryWait => "fl-ph-wait",
+        Phase::Verification => "fl-ph-verify",
+        Phase::Teardown => "fl-ph-teardown",
+    }
+}
+
+fn plane_of(o: &ObjectState) -> &str {
+    o.plane.as_deref().unwrap_or(Plane::Unknown.as_str())
+}
+
+/// The test to replay: the one in the route, else the first diagnosed one with a replay, else any.
+fn pick_test(ctx: &Ctx) -> Option<String> {
+    let report = &ctx.loaded.report;
+    if let Some(t) = &ctx.route.test
+        && report.timeline_of(t).is_some()
+    {
+        return Some(t.clone());
+    }
+    report
+        .diagnoses
+        .iter()
+        .map(|d| d.test.id.clone())
+        .find(|id| report.timeline_of(id).is_some_and(|t| !t.steps.is_empty()))
+        .or_else(|| report.timeline.iter().find(|t| !t.steps.is_empty()).map(|t| t.test.clone()))
+}
+
+#[function_component(Replay)]
+pub fn replay() -> Html {
+    let ctx = use_context::<Ctx>();
+    let playing = use_state(|| false);
+    let Some(ctx) = ctx else { return Html::default() };
+    let report = &ctx.loaded.report;
+    let Some(test) = pick_test(&ctx) else {
+        return html! { <p class="fl-empty">{ "No test in these artifacts has events to replay: logs with timestamps, output.xml steps or a console log make one." }</p> };
+    };
+    let Some(tl) = report.timeline_of(&test) else { return Html::default() };
+    let last = tl.steps.len().saturating_sub(1);
+    // Without a step in the link, open where the diagnosis starts (the deletion, for the founding case):
+    // the moment worth seeing first; Home goes back to the start.
+    let step = ctx.route.step.unwrap_or_else(|| first_evidence_step(&ctx, &test, tl)).min(last);
+
+    let set_step = {
+        let navigate = ctx.replace.clone();
+        let test = test.clone();
+        Callback::from(move |s: usize| navigate.emit(Route::replay(&test, Some(s.min(last)))))
+    };
+
+    {
+        let playing = playing.clone();
+        let set_step = set_step.clone();
+        use_effect_with((*playing, step, test.clone()), move |(on, step, _)| {
+            let interval = on.then(|| {
+                let (step, playing) = (*step, playing.clone());
+                Interval::new(PLAY_MS, move || {
+                    if step >= last {
+                        playing.set(false);
+                    } else {
+                        set_step.emit(step + 1);
+                    }
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let onkeydown = {
+        let set_step = set_step.clone();
+        let playing = playing.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let target_is_control =
+                e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A")
+                });
+            match e.key().as_str() {
+                "ArrowRight" | "l" if !target_is_control || e.key() == "l" => set_step.emit(step + 1),
+                "ArrowLeft" | "h" if !target_is_control || e.key() == "h" => {
+                    set_step.emit(step.saturating_sub(1))
+                }
+                "Home" => set_step.emit(0),
+                "End" => set_step.emit(last),
+                " " | "k" if !target_is_control => playing.set(!*playing),
+                _ => return,
+            }
+            e.prevent_default();
+        })
+    };
+
+    let tests_with_replay = {
+        let mut ids: Vec<&Timeline> = report.timeline.iter().filter(|t| !t.steps.is_empty()).collect();
+        ids.sort_by_key(|t| {
+            (report.diagnosis(&t.test).is_none(), report.test(&t.test).is_none_or(|c| !c.status.is_failure()))
+        });
+        ids
+    };
+    let on_test = {
+        let navigate = ctx.navigate.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                navigate.emit(Route::replay(&el.value(), Some(0)));
+            }
+        })
+    };
+    let options = tests_with_replay.iter().map(|t| {
+        let name =
+            report.test(&t.test).map_or(t.test.clone(), |c| format!("{} ({})", c.name, c.status.as_str()));
+        html! { <option value={t.test.clone()} selected={t.test == test}>{ name }</option> }
+    });
+
+    let current = tl.steps.get(step);
+    let event = current.and_then(|s| report.events.get(s.event));
+    let objects = tl.state_at(step);
+    let histories = tl.histories();
+
+    let on_scrub = {
+        let set_step = set_step.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                set_step.emit(el.value().parse().unwrap_or(0));
+            }
+        })
+    };
+
+    let markers = tl.steps.iter().filter_map(|s| {
+        let e = report.events.get(s.event)?;
+        let telling = is_telling(e);
+        let left = if last == 0 { 0.0 } else { s.index as f64 * 100.0 / last as f64 };
+        let set = set_step.clone();
+        let index = s.index;
+        Some(html! {
+            <button type="button" class={classes!("fl-marker", phase_class(s.phase), telling.then_some("fl-telling"), (s.index == step).then_some("fl-here"))}
+                    style={format!("left: {left:.3}%")} title={format!("Step {}: {}", s.index + 1, describe(e))}
+                    aria-label={format!("Go to step {}", s.index + 1)} tabindex="-1"
+                    onclick={Callback::from(move |_| set.emit(index))}></button>
+        })
+    });
+    let bands = phase_bands(tl).into_iter().map(|(phase, from, to)| {
+        let width = (to - from + 1) as f64 * 100.0 / tl.steps.len().max(1) as f64;
+        html! { <div class={classes!("fl-band", phase_class(phase))} style={format!("width: {width:.3}%")} title={phase_name(phase)}>
+            <span>{ phase_name(phase) }</span></div> }
+    });
+
+    let detail = match (current, event) {
+        (Some(s), Some(e)) => {
+            let route =
+                ctx.loaded.is_log(&s.source.file).then(|| Route::log_line(&s.source.file, s.source.line));
+            html! {
+                <div class={classes!("fl-step-detail", phase_class(s.phase))} aria-live="polite">
+                    <div class="fl-step-title">
+                        <span class="fl-step-n">{ format!("Step {} of {}", s.index + 1, tl.steps.len()) }</span>
+                        <span class={classes!("fl-phase-tag", phase_class(s.phase))}>{ phase_name(s.phase) }</span>
+                        if let Some(ms) = s.time_ms { <span class="fl-time">{ clock(ms) }</span> }
+                        <code>{ s.kind.as_str() }</code>
+                    </div>
+                    <p class="fl-step-text">{ describe(e) }</p>
+                    <p class="fl-muted">
+                        if let Some(r) = route {
+                            <a href={r.to_hash()} onclick={go(&ctx, r.clone())}>{ format!("{}:{}", s.source.file, s.source.line) }</a>
+                        } else { { format!("{}:{}", s.source.file, s.source.line) } }
+                    </p>
+                </div>
+            }
+        }
+        _ => Html::default(),
+    };
+
+    let mut planes: Vec<(String, Vec<&ObjectState>)> = Vec::new();
+    for o in &objects {
+        let plane = plane_of(o).to_string();
+        match planes.iter_mut().find(|(p, _)| *p == plane) {
+            Some((_, list)) => list.push(o),
+            None => planes.push((plane, vec![o])),
+        }
+    }
+    planes.sort_by_key(|(p, _)| match p.as_str() {
+        "management" => 0,
+        "workload" => 1,
+        _ => 2,
+    });
+    let object_cards = planes.iter().map(|(plane, list)| {
+        let cards = list.iter().map(|o| {
+            let changed = o.changed_at_step == step;
+            let history = histories
+                .iter()
+                .find(|h| h.first().is_some_and(|f| f.kind == o.kind && f.name == o.name))
+                .map(|h| history_strip(h, tl.steps.len(), step))
+                .unwrap_or_default();
+            html! {
+                <li class={classes!("fl-object", format!("fl-ex-{}", existence_label(o.existence)), changed.then_some("fl-changed"))}
+                    data-kind={o.kind.clone()} data-existence={existence_label(o.existence)}>
+                    <div class="fl-object-head">
+                        <span class="fl-kind">{ o.kind.clone() }</span>
+                        <span class={classes!("fl-badge", format!("fl-ex-badge-{}", existence_label(o.existence)))}>{ existence_label(o.existence) }</span>
+                    </div>
+                    <div class="fl-object-name">{ o.name.clone() }</div>
+                    <div class="fl-muted">
+                        if let Some(p) = &o.phase { { format!("state: {p}") } }
+                        if let Some(owner) = &o.owner { { format!(" · owner {owner}") } }
+                        { format!(" · changed at step {}", o.changed_at_step + 1) }
+                    </div>
+                    { history }
+                </li>
+            }
+        });
+        let title = match plane.as_str() {
+            "management" => "Management plane (custom resources, controllers)".to_string(),
+            "workload" => "Workload plane (pods, volumes, data)".to_string(),
+            other => format!("{other} plane"),
+        };
+        html! { <section class="fl-plane" aria-label={title.clone()}><h3>{ title }</h3><ul>{ for cards }</ul></section> }
+    });
+
+    let steps = tl.steps.iter().map(|s| {
+        let e = report.events.get(s.event);
+        let set = set_step.clone();
+        let index = s.index;
+        let gap = tl.gaps.iter().find(|g| g.after_step == s.index).map(|g| {
+            html! { <li class="fl-gap" aria-hidden="true">{ format!("… {} with no events …", span(g.to_ms - g.from_ms)) }</li> }
+        });
+        html! {
+            <>
+                <li class={classes!("fl-step", phase_class(s.phase), (s.index == step).then_some("fl-here"), e.is_some_and(is_telling).then_some("fl-telling"))}
+                    aria-current={(s.index == step).then_some("step")}>
+                    <button type="button" onclick={Callback::from(move |_| set.emit(index))}>
+                        <span class="fl-step-n">{ s.index + 1 }</span>
+                        <span class="fl-time">{ s.time_ms.map(clock).unwrap_or_default() }</span>
+                        <span class="fl-step-text">{ e.map(describe).unwrap_or_default() }</span>
+                    </button>
+                </li>
+                { gap.unwrap_or_default() }
+            </>
+        }
+    });
+
+    let toggle = {
+        let playing = playing.clone();
+        let set_step = set_step.clone();
+        Callback::from(move |_| {
+            if !*playing && step >= last {
+                set_step.emit(0);
+            }
+            playing.set(!*playing);
+        })
+    };
+    let prev = {
+        let s = set_step.clone();
+        Callback::from(move |_| s.emit(step.saturating_sub(1)))
+    };
+    let next = {
+        let s = set_step.clone();
+        Callback::from(move |_| s.emit(step + 1))
+    };
+    let diagnosis = report.diagnosis(&test);
+    html! {
+        <div class="fl-replay" tabindex="0" {onkeydown} aria-label="Replay; arrow keys step, space plays">
+            <div class="fl-toolbar">
+                <label>{ "Test " }<select aria-label="Test to replay" onchange={on_test}>{ for options }</select></label>
+                if let Some(d) = diagnosis {
+                    <span class={classes!("fl-badge", format!("fl-blame-{}", d.blame.as_str()))}>{ d.rule.clone() }</span>
+                }
+            </div>
+            <div class="fl-player">
+                <div class="fl-controls" role="group" aria-label="Replay controls">
+                    <button type="button" onclick={prev} aria-label="Previous step" disabled={step == 0}>{ "◀" }</button>
+                    <button type="button" class="fl-primary" onclick={toggle} aria-label={if *playing { "Pause" } else { "Play" }} aria-pressed={playing.to_string()}>
+                        { if *playing { "❚❚ Pause" } else { "▶ Play" } }</button>
+                    <button type="button" onclick={next} aria-label="Next step" disabled={step >= last}>{ "▶" }</button>
+                </div>
+                <div class="fl-track">
+                    <div class="fl-bands">{ for bands }</div>
+                    <div class="fl-markers">{ for markers }</div>
+                    <input type="range" class="fl-scrubber" min="0" max={last.to_string()} value={step.to_string()}
+                           aria-label="Replay step" aria-valuetext={format!("Step {} of {}", step + 1, tl.steps.len())} oninput={on_scrub} />
+                </div>
+            </div>
+            { detail }
+            <div class="fl-replay-body">
+                <div class="fl-objects" aria-label="Objects at this step">
+                    <h2>{ "Objects at this step" }</h2>
+                    if objects.is_empty() { <p class="fl-muted">{ "No object has been touched yet." }</p> }
+                    { for object_cards }
+                </div>
+                <ol class="fl-steps" aria-label="Steps">{ for steps }</ol>
+            </div>
+        </div>
+    }
+}
+
+fn first_evidence_step(ctx: &Ctx, test: &str, tl: &Timeline) -> usize {
+    let Some(d) = ctx.loaded.report.diagnosis(test) else { return 0 };
+    d.evidence
+        .iter()
+        .filter_map(|ev| tl.steps.iter().find(|s| s.source.file == ev.file && s.source.covers(ev.line)))
+        .map(|s| s.index)
+        .min()
+        .unwrap_or(0)
+}
+
+/// Consecutive steps of one phase, as (phase, first step, last step).
+fn phase_bands(tl: &Timeline) -> Vec<(Phase, usize, usize)> {
+    let mut out: Vec<(Phase, usize, usize)> = Vec::new();
+    for s in &tl.steps {
+        match out.last_mut() {
+            Some((p, _, to)) if *p == s.phase => *to = s.index,
+            _ => out.push((s.phase, s.index, s.index)),
+        }
+    }
+    out
+}
+
+/// An object's existence across the whole replay as coloured segments, with the current step marked.
+fn history_strip(history: &[ObjectState], steps: usize, here: usize) -> Html {
+    let steps = steps.max(1);
+    let segments = history.iter().enumerate().map(|(i, s)| {
+        let from = s.changed_at_step;
+        let to = history.get(i + 1).map_or(steps, |n| n.changed_at_step);
+        let left = from as f64 * 100.0 / steps as f64;
+        let width = (to.saturating_sub(from)).max(1) as f64 * 100.0 / steps as f64;
+        html! { <span class={classes!("fl-seg", format!("fl-ex-{}", existence_label(s.existence)))}
+        style={format!("left: {left:.3}%; width: {width:.3}%")}
+        title={format!("{} from step {}", existence_label(s.existence), from + 1)}></span> }
+    });
+    let here = here as f64 * 100.0 / steps as f64;
+    html! { <div class="fl-strip" aria-hidden="true">{ for segments }<span class="fl-strip-here" style={format!("left: {here:.3}%")}></span></div> }
+}
+
+fn span(ms: i64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}h {}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m {}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}

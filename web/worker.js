@@ -1,0 +1,129 @@
+// The analysis engine of the web app, in a module worker: the faultline-wasm package (built by `cargo
+// xtask pkg`, staged into dist/pkg by Trunk's pre-build hook) reads the artifacts and keeps the finished
+// analysis, logs included, so the page only ever holds the report and the log rows on screen.
+import { Analyzer, FaultlineError, builtinRules, checkRules, load } from './pkg/index.js';
+
+const ready = load(new URL('./pkg/faultline_wasm_bg.wasm', import.meta.url));
+let analysis = null;
+
+/** A progress message at most every 80 ms: a 500 MB log must not flood the page with messages. */
+function throttled(id) {
+  let last = 0;
+  return (progress, force = false) => {
+    const now = performance.now();
+    if (force || now - last > 80) {
+      last = now;
+      postMessage({ id, progress });
+    }
+  };
+}
+
+function basename(url) {
+  try {
+    const path = new URL(url, self.location.href).pathname;
+    return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)) || 'download';
+  } catch {
+    return 'download';
+  }
+}
+
+async function fetchInto(analyzer, input, report) {
+  let response;
+  try {
+    response = await fetch(input.url, { credentials: 'omit' });
+  } catch (e) {
+    throw new FaultlineError(
+      `could not fetch ${input.url}: the server is unreachable or does not allow this page to read it ` +
+        `(CORS). Download the file and drop it here instead.`,
+      { kind: 'fetch', file: input.url },
+    );
+  }
+  if (!response.ok) {
+    throw new FaultlineError(`could not fetch ${input.url}: HTTP ${response.status} ${response.statusText}`, {
+      kind: 'fetch',
+      file: input.url,
+    });
+  }
+  const name = input.name ?? basename(input.url);
+  const total = Number(response.headers.get('content-length')) || 0;
+  await analyzer.addStream(name, response.body, (bytes) => report({ stage: 'reading', file: name, bytes, total }));
+}
+
+async function analyze(id, { inputs, rules }) {
+  await ready;
+  if (analysis) {
+    analysis.free();
+    analysis = null;
+  }
+  const report = throttled(id);
+  const analyzer = new Analyzer({
+    rules,
+    onProgress: ({ stage, done, total }) => report({ stage, done, total }, done === total),
+  });
+  for (const input of inputs) {
+    if (input.file) {
+      const name = input.name ?? input.file.name;
+      const total = input.file.size;
+      await analyzer.addStream(name, input.file.stream(), (bytes) => report({ stage: 'reading', file: name, bytes, total }));
+    } else if (input.url) {
+      await fetchInto(analyzer, input, report);
+    } else {
+      analyzer.addFile(input.name, new TextEncoder().encode(input.text ?? ''));
+    }
+  }
+  report({ stage: 'diagnosing', done: 0, total: 1 }, true);
+  analysis = analyzer.finish();
+  return analysis.reportJson();
+}
+
+function current() {
+  if (!analysis) throw new FaultlineError('nothing has been analysed yet', { kind: 'state' });
+  return analysis;
+}
+
+const ops = {
+  analyze,
+  lines: (_, { file, first, count }) => JSON.stringify(current().lines(file, first, count)),
+  pick: (_, { file, lines }) => JSON.stringify(current().pickLines(file, lines)),
+  search: (_, { file, query }) => current().search(file, query),
+  export: (_, { format }) => {
+    const a = current();
+    switch (format) {
+      case 'json':
+        return a.reportJson();
+      case 'markdown':
+        return a.markdown();
+      case 'html':
+        return a.html();
+      default:
+        throw new FaultlineError(`unknown export format ${format}`, { kind: 'options' });
+    }
+  },
+  checkRules: async (_, { text }) => {
+    await ready;
+    return JSON.stringify(checkRules(text, 'user rules'));
+  },
+  builtinRules: async () => {
+    await ready;
+    return JSON.stringify(builtinRules());
+  },
+};
+
+onmessage = async ({ data }) => {
+  const { id, op, args } = data;
+  try {
+    const handler = ops[op];
+    if (!handler) throw new FaultlineError(`unknown request ${op}`, { kind: 'state' });
+    const ok = await handler(id, args ?? {});
+    postMessage({ id, ok });
+  } catch (e) {
+    const error = {
+      kind: e?.kind ?? 'internal',
+      message: String(e?.message ?? e),
+      file: e?.file ?? null,
+      line: e?.line ?? null,
+      column: e?.column ?? null,
+    };
+    postMessage({ id, error });
+  }
+};
