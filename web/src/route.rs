@@ -72,7 +72,7 @@ impl Route {
     }
 
     pub fn to_hash(&self) -> String {
-        let mut out = form_urlencoded::Serializer::new(String::from("#"));
+        let mut out = form_urlencoded::Serializer::for_suffix(String::from("#"), 1);
         out.append_pair("view", self.view.slug());
         if let Some(t) = &self.test {
             out.append_pair("test", t);
@@ -116,6 +116,7 @@ mod tests {
             line: Some(161),
         };
         assert_eq!(Route::parse(&r.to_hash()), r);
+        assert_eq!(Route::view(View::Logs).to_hash(), "#view=logs", "no stray separator after #");
     }
 
     #[test]

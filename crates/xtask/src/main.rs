@@ -83,6 +83,8 @@ fn test() -> Result<()> {
     step("tests", || cargo_test(&mut tally))?;
     step("browser test dependencies", e2e::ensure_browser_deps)?;
     pkg::pkg_unless_fresh()?;
+    // The e2e suite drives the built page (dist/), so the app is built like `cargo xtask demo` builds it.
+    web::build()?;
     step("wasm tests in headless Chromium (wasm-bindgen-test)", || e2e::run_wasm_tests(&mut tally))?;
     step("browser and package tests (node --test)", || e2e::run_node_tests(&mut tally))?;
     step("package types (tsc --noEmit)", e2e::check_package_types)?;

@@ -215,7 +215,8 @@ pub fn replay() -> Html {
                 .unwrap_or_default();
             html! {
                 <li class={classes!("fl-object", format!("fl-ex-{}", existence_label(o.existence)), changed.then_some("fl-changed"))}
-                    data-kind={o.kind.clone()} data-existence={existence_label(o.existence)}>
+                    data-kind={o.kind.clone()} data-name={o.name.clone()} data-existence={existence_label(o.existence)}
+                    data-changed-at={o.changed_at_step.to_string()}>
                     <div class="fl-object-head">
                         <span class="fl-kind">{ o.kind.clone() }</span>
                         <span class={classes!("fl-badge", format!("fl-ex-badge-{}", existence_label(o.existence)))}>{ existence_label(o.existence) }</span>
@@ -303,7 +304,7 @@ pub fn replay() -> Html {
             </div>
             { detail }
             <div class="fl-replay-body">
-                <div class="fl-objects" aria-label="Objects at this step">
+                <div class="fl-objects" aria-label="Objects at this step" tabindex="0">
                     <h2>{ "Objects at this step" }</h2>
                     if objects.is_empty() { <p class="fl-muted">{ "No object has been touched yet." }</p> }
                     { for object_cards }

@@ -41,6 +41,17 @@ fn duration(ms: Option<f64>) -> String {
     }
 }
 
+/// One line of the list, prepared once per filter so scrolling only draws.
+struct Row {
+    id: String,
+    name: String,
+    suite: String,
+    status: TestStatus,
+    time: String,
+    rule: Option<String>,
+    flaky: bool,
+}
+
 fn tests_route(test: &str) -> Route {
     Route { test: Some(test.into()), ..Route::view(View::Tests) }
 }
@@ -74,21 +85,17 @@ pub fn tests() -> Html {
         }
         Sort::Name => shown.sort_by(|a, b| a.name.cmp(&b.name)),
     }
-    let ids: Rc<Vec<(String, String, String, TestStatus, String, Option<String>, bool)>> = Rc::new(
+    let ids: Rc<Vec<Row>> = Rc::new(
         shown
             .iter()
-            .map(|t| {
-                let rule = report.diagnosis(&t.id).map(|d| d.rule.clone());
-                let flaky = t.status == TestStatus::Flaky || flaky_history.contains(t.id.as_str());
-                (
-                    t.id.clone(),
-                    t.name.clone(),
-                    t.suite.clone(),
-                    t.status,
-                    duration(t.duration_ms),
-                    rule,
-                    flaky,
-                )
+            .map(|t| Row {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                suite: t.suite.clone(),
+                status: t.status,
+                time: duration(t.duration_ms),
+                rule: report.diagnosis(&t.id).map(|d| d.rule.clone()),
+                flaky: t.status == TestStatus::Flaky || flaky_history.contains(t.id.as_str()),
             })
             .collect(),
     );
@@ -98,7 +105,7 @@ pub fn tests() -> Html {
         let ctx = ctx.clone();
         let selected = selected.clone();
         Callback::from(move |i: usize| {
-            let Some((id, name, suite, status, time, rule, flaky)) = ids.get(i) else {
+            let Some(Row { id, name, suite, status, time, rule, flaky }) = ids.get(i) else {
                 return Html::default();
             };
             let route = tests_route(id);

@@ -1,0 +1,461 @@
+// The web app (web/, built by Trunk into dist/) in headless Chromium, as a user drives it: the demo,
+// a dropped zip bundle, the founding case's root cause, the replay scrubbed step by step, evidence links
+// that land on their log line, deep links, a 200 MB log, artifact text that must never run, the
+// accessibility check (axe-core), exports, and a portal mounting the app.
+//
+// `cargo xtask test` builds dist/ first (`cargo xtask web`). Screenshots of every view land in
+// target/e2e/screenshots/web-*.png.
+
+import assert from 'node:assert/strict';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
+
+import { launch } from './lib/browser.mjs';
+import { serve } from './lib/server.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const SHOTS = join(ROOT, 'target', 'e2e', 'screenshots');
+const FOUNDING = join(ROOT, 'fixtures', 'rwx-recovery-cr-deleted');
+const XSS = join(ROOT, 'fixtures', 'xss-payloads');
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const TEST_ID_PREFIX = 'Tests.Negative.Component Resilience::Test Longhorn Dynamic Provisioned RWX';
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run `cargo xtask web` first');
+  mkdirSync(SHOTS, { recursive: true });
+  server = await serve(DIST);
+  browser = await launch({ viewport: { width: 1400, height: 900 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function artifacts(dir) {
+  return readdirSync(dir)
+    .filter((f) => !['expected.toml', 'README.md'].includes(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** A page that records what it does: errors, dialogs, and every request outside the app's origin. */
+async function open(path, { colorScheme = 'light' } = {}) {
+  const page = await browser.context.newPage();
+  await page.emulateMedia({ colorScheme });
+  const seen = { errors: [], dialogs: [], foreign: [], console: [] };
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') seen.errors.push(m.text());
+    seen.console.push(m.text());
+  });
+  page.on('dialog', (d) => {
+    seen.dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(server.url) && !url.startsWith('data:') && !url.startsWith('blob:')) seen.foreign.push(url);
+  });
+  if (path !== undefined) await page.goto(`${server.url}${path}`);
+  return { page, seen };
+}
+
+async function ready(page, timeout = 60_000) {
+  await page.waitForSelector('.fl-root[data-state=ready]', { timeout });
+  return Number(await page.getAttribute('.fl-root', 'data-diagnosis-ms'));
+}
+
+async function tab(page, name) {
+  await page.click(`.fl-tabs a:has-text("${name}")`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `web-${name}.png`) });
+}
+
+/** A stored (uncompressed) zip of `files`: enough for a bundle, with no zip tool needed. */
+function zip(files) {
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const { name, bytes } of files) {
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(bytes) >>> 0;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(bytes.length, 18);
+    local.writeUInt32LE(bytes.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(bytes.length, 20);
+    dir.writeUInt32LE(bytes.length, 24);
+    dir.writeUInt16LE(nameBytes.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    parts.push(local, nameBytes, bytes);
+    central.push(dir, nameBytes);
+    offset += 30 + nameBytes.length + bytes.length;
+  }
+  const centralSize = central.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, ...central, end]);
+}
+
+/** Drops files on the page the way a browser does: a `drop` event carrying a DataTransfer. */
+async function drop(page, files) {
+  const payload = files.map(({ name, bytes }) => ({ name, data: Buffer.from(bytes).toString('base64') }));
+  await page.evaluate((items) => {
+    const dt = new DataTransfer();
+    for (const { name, data } of items) {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], name));
+    }
+    window.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, payload);
+}
+
+async function objectState(page, kind) {
+  return page.getAttribute(`.fl-object[data-kind="${kind}"]`, 'data-existence');
+}
+
+test('the demo: the founding case is diagnosed on load and said in plain words', async () => {
+  const { page, seen } = await open('/?demo');
+  const ms = await ready(page);
+  const card = page.locator('.fl-card').first();
+  await card.waitFor();
+  const text = await card.innerText();
+  assert.match(text, /Test Longhorn Dynamic Provisioned RWX Volume Recovery/);
+  assert.match(text, /deleted-cr-instead-of-pod/);
+  assert.match(text, /blame: the test/);
+  assert.match(text, /ShareManager custom resource/);
+  assert.match(text, /instead of its pod `share-manager-pvc-/);
+  assert.match(text, /Suggested fix: Inject the fault on the workload plane/);
+  assert.match(await page.innerText('.fl-verdict'), /1 of 2 tests failed/);
+  assert.ok(ms > 0, `time to diagnosis recorded (${ms} ms)`);
+  console.log(`# demo: diagnosis on screen ${ms} ms after the artifacts were handed over`);
+  await shot(page, 'summary');
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(seen.foreign, []);
+  await page.close();
+});
+
+test('dark theme follows the system', async () => {
+  const { page } = await open('/?demo', { colorScheme: 'dark' });
+  await ready(page);
+  const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.fl-root')).backgroundColor);
+  assert.equal(bg, 'rgb(15, 18, 22)');
+  await shot(page, 'summary-dark');
+  await page.close();
+});
+
+test('a dropped zip bundle of the run gives the same root cause', async () => {
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await shot(page, 'landing');
+  const bundle = zip(artifacts(FOUNDING).map((p) => ({ name: `run-4127/${p.split('/').pop()}`, bytes: readFileSync(p) })));
+  await drop(page, [{ name: 'run-4127.zip', bytes: bundle }]);
+  await ready(page);
+  assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
+  await page.click('summary:has-text("file(s) read")');
+  assert.match(await page.innerText('.fl-files'), /run-4127\.zip!\/run-4127\/console\.log/);
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+});
+
+test('the replay shows the CR deleted and recreated while its pod never restarts, then the timeout', async () => {
+  const { page } = await open('/?demo');
+  await ready(page);
+  await tab(page, 'Replay');
+  await page.waitForSelector('.fl-replay');
+  // Opened at the deletion, where the diagnosis starts.
+  assert.equal(await objectState(page, 'ShareManager'), 'deleted');
+  assert.match(await page.innerText('.fl-step-detail'), /ShareManager pvc-4f2a7c1e.*management plane/);
+  assert.match(await page.innerText('.fl-step-detail'), /fault injection/);
+  await shot(page, 'replay-deleted');
+
+  // Keys step through the run: one back, one forward, Home to the start.
+  const at = Number(await page.inputValue('.fl-scrubber'));
+  await page.focus('.fl-replay');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.inputValue('.fl-scrubber'), String(at - 1));
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.inputValue('.fl-scrubber'), String(at));
+  await page.keyboard.press('Home');
+  assert.equal(await page.inputValue('.fl-scrubber'), '0');
+
+  // Scrub through the run: the CR recreated by the controller while the workload's pod never restarts
+  // (it was last changed when it came up, long before the deletion), then the I/O fails.
+  const deletion = at;
+  const workloadPod = '.fl-object[data-kind="Pod"][data-name^="e2e-test-deployment-0-"]';
+  const steps = Number(await page.getAttribute('.fl-scrubber', 'max'));
+  const states = new Set();
+  let sawTimeout = false;
+  let sawChecksum = false;
+  for (let s = 0; s <= steps; s++) {
+    await page.fill('.fl-scrubber', String(s));
+    const detail = await page.innerText('.fl-step-detail');
+    if (/io_error|timeout/.test(detail) && /timed out|not responding/.test(detail)) sawTimeout = true;
+    if (/checksum/.test(detail)) sawChecksum = true;
+    const sm = await page.locator('.fl-object[data-kind="ShareManager"]').count();
+    if (sm) states.add(await objectState(page, 'ShareManager'));
+    if (s >= deletion) {
+      assert.equal(await page.getAttribute(workloadPod, 'data-existence'), 'exists', `workload pod at step ${s}`);
+      assert.ok(Number(await page.getAttribute(workloadPod, 'data-changed-at')) < deletion, `workload pod restarted at ${s}`);
+    }
+  }
+  assert.deepEqual([...states].sort(), ['deleted', 'exists', 'recreated']);
+  assert.ok(sawTimeout, 'the I/O timeout is a step');
+  assert.ok(sawChecksum, 'the checksum verification is a step');
+  const phases = await page.locator('.fl-band').allInnerTexts();
+  for (const p of ['set-up', 'fault injection', 'recovery wait', 'verification']) {
+    assert.ok(phases.some((t) => t.includes(p)), `phase ${p} is shown: ${phases}`);
+  }
+  // Play advances on its own; End jumps to the last step.
+  await page.fill('.fl-scrubber', '0');
+  await page.click('button[aria-label=Play]');
+  await page.waitForFunction(() => Number(document.querySelector('.fl-scrubber').value) >= 2, null, { timeout: 5000 });
+  await page.click('button[aria-label=Pause]');
+  await page.focus('.fl-replay');
+  await page.keyboard.press('End');
+  assert.equal(await page.inputValue('.fl-scrubber'), String(steps));
+  assert.equal(await objectState(page, 'ShareManager'), 'recreated');
+  await shot(page, 'replay-end');
+  await page.close();
+});
+
+test('an evidence link lands on its log line, highlighted', async () => {
+  const { page } = await open('/?demo');
+  await ready(page);
+  await page.click('.fl-card a.fl-place:has-text("console.log:161")');
+  const row = page.locator('.fl-log-row[data-line="161"]');
+  await row.waitFor();
+  assert.match(await row.getAttribute('class'), /fl-target/);
+  assert.match(await row.getAttribute('class'), /fl-evidence-line/);
+  assert.match(await row.innerText(), /delete_namespaced_custom_object.*sharemanagers/);
+  assert.ok(await row.isVisible());
+  assert.match(page.url(), /#view=logs&file=console\.log&line=161/);
+  await shot(page, 'logs-evidence');
+
+  // Search with a regex, then by level, then jump to a line.
+  await page.fill('input[aria-label="Search the log"]', 'Connection timed out|not responding');
+  await page.check('label:has-text("Regex") input');
+  await page.waitForFunction(() => /matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent));
+  const rows = await page.locator('.fl-log-row:not(.fl-loading) .fl-text').allInnerTexts();
+  assert.ok(rows.length > 0 && rows.every((t) => /Connection timed out|not responding/.test(t)), rows.join('\n'));
+  await shot(page, 'logs-search');
+  await page.fill('input[aria-label="Search the log"]', '');
+  await page.fill('input[aria-label="Jump to line"]', '300');
+  await page.click('.fl-jump button');
+  await page.locator('.fl-log-row[data-line="300"].fl-target').waitFor();
+  await page.close();
+});
+
+test('a deep link reproduces the view: test, replay step and log line', async () => {
+  const hash = new URLSearchParams({ view: 'replay', test: `${TEST_ID_PREFIX} Volume Recovery`, step: '202' });
+  const { page } = await open(`/?demo#${hash}`);
+  await ready(page);
+  await page.waitForSelector('.fl-replay');
+  assert.match(await page.innerText('.fl-step-n'), /Step 203 of/);
+  assert.equal(await page.inputValue('.fl-scrubber'), '202');
+  // Back goes to where the user was.
+  await tab(page, 'Tests');
+  await page.goBack();
+  await page.waitForSelector('.fl-replay');
+  await page.close();
+});
+
+test('the tests view filters, searches and opens one test', async () => {
+  const { page } = await open('/?demo');
+  await ready(page);
+  await tab(page, 'Tests');
+  await page.click('button.fl-chip:has-text("Failed")');
+  assert.equal(await page.locator('.fl-test-row').count(), 1);
+  await page.click('button.fl-chip:has-text("All")');
+  await page.fill('input[aria-label="Search tests by name or suite"]', 'RWO');
+  assert.equal(await page.locator('.fl-test-row').count(), 1);
+  await page.fill('input[aria-label="Search tests by name or suite"]', '');
+  await page.click('.fl-test-row a:has-text("RWX")');
+  await page.waitForSelector('.fl-test-detail');
+  assert.match(await page.innerText('.fl-test-detail'), /deleted-cr-instead-of-pod/);
+  await shot(page, 'tests');
+  await page.close();
+});
+
+test('user rules are checked live with located errors and kept in local storage', async () => {
+  const { page } = await open('/?demo');
+  await ready(page);
+  await tab(page, 'Rules');
+  await page.waitForSelector('.fl-rule-info');
+  assert.ok((await page.locator('.fl-rule-info').count()) >= 5, 'the built-in rules are listed');
+  await page.fill('textarea[aria-label="Your rules (TOML)"]', '[[rule]]\nid = "x"\nblame = "nobody"\n');
+  await page.waitForSelector('.fl-rule-errors li');
+  assert.match(await page.innerText('.fl-rule-errors'), /line \d+, column \d+/);
+  await shot(page, 'rules-error');
+  await page.fill('textarea[aria-label="Your rules (TOML)"]', '');
+  await page.click('button:has-text("Add a rule template")');
+  await page.waitForSelector('text=Valid. Saved in this browser.');
+  const stored = await page.evaluate(() => localStorage.getItem('faultline.rules'));
+  assert.match(stored, /my-suite-node-rebooted/);
+  await page.click('button:has-text("Apply to these artifacts")');
+  await ready(page);
+  await page.evaluate(() => localStorage.removeItem('faultline.rules'));
+  await page.close();
+});
+
+test('exports: JSON, Markdown and HTML come from the page', async () => {
+  const { page } = await open('/?demo');
+  await ready(page);
+  for (const [label, pattern] of [
+    ['JSON', /"schema": "faultline\.report\/v1"/],
+    ['Markdown', /deleted-cr-instead-of-pod/],
+    ['HTML', /Content-Security-Policy/],
+  ]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`button:has-text("${label}")`)]);
+    const path = await download.path();
+    assert.match(readFileSync(path, 'utf8'), pattern, label);
+  }
+  await page.close();
+});
+
+test('pasted log text and ?src= URLs are analysed; a URL that cannot be read says why', async () => {
+  const { page } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await page.fill('textarea[aria-label="Log text to analyse"]', '2024-11-16T10:16:06Z ERROR nfs: server 10.43.12.7 not responding, timed out\n');
+  await page.click('button:has-text("Analyse pasted text")');
+  await ready(page);
+  assert.match(await page.innerText('.fl-tabs'), /Logs\s*1/);
+  await page.close();
+
+  const src = await open(`/?src=${encodeURIComponent(`${server.url}/demo/junit.xml`)}`);
+  await ready(src.page);
+  assert.match(await src.page.innerText('.fl-verdict'), /tests/);
+  await src.page.close();
+
+  const blocked = await open(`/?src=${encodeURIComponent('http://127.0.0.1:9/missing.xml')}`);
+  await blocked.page.waitForSelector('.fl-root[data-state=failed]');
+  assert.match(await blocked.page.innerText('.fl-error'), /could not fetch .*CORS/);
+  await blocked.page.close();
+});
+
+test('artifact text is shown as text and never runs, in every view', async () => {
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(XSS));
+  await ready(page);
+  for (const view of ['Summary', 'Replay', 'Logs', 'Tests', 'Rules']) {
+    await tab(page, view);
+    await page.waitForTimeout(300);
+  }
+  await tab(page, 'Tests');
+  const names = await page.locator('.fl-test-row a').allInnerTexts();
+  assert.ok(names.some((n) => n.includes('<')), `a test name with markup is shown as text: ${names}`);
+  const injected = await page.evaluate(() =>
+    [...document.querySelectorAll('img, iframe, object, embed, svg script, script:not([src]), [onerror], [onload], [onclick]')].map(
+      (e) => e.outerHTML,
+    ),
+  );
+  assert.deepEqual(injected, []);
+  assert.deepEqual(seen.dialogs, []);
+  assert.deepEqual(seen.foreign, []);
+  assert.deepEqual(seen.errors, []);
+  await shot(page, 'xss');
+  await page.close();
+});
+
+test('no serious accessibility violations (axe-core) in any view', async () => {
+  const { page } = await open('/?demo');
+  await ready(page);
+  const problems = [];
+  for (const view of ['Summary', 'Replay', 'Logs', 'Tests', 'Rules']) {
+    await tab(page, view);
+    await page.waitForTimeout(400);
+    await page.evaluate(AXE);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    for (const v of result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))) {
+      problems.push(`${view}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    }
+  }
+  const landing = await open('/');
+  await landing.page.waitForSelector('.fl-root[data-state=empty]');
+  await landing.page.evaluate(AXE);
+  const result = await landing.page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  for (const v of result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))) {
+    problems.push(`landing: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  }
+  assert.deepEqual(problems, []);
+  await landing.page.close();
+  await page.close();
+});
+
+test('a portal mounts the app in its own element, at its size, and sends artifacts by postMessage', async () => {
+  const { page, seen } = await open('/portal.html');
+  await page.waitForSelector('#run .fl-root[data-state=ready]', { timeout: 60_000 });
+  const box = await page.locator('#run .fl-root').boundingBox();
+  assert.ok(Math.abs(box.width - 960) <= 2 && Math.abs(box.height - 620) <= 2, JSON.stringify(box));
+  assert.match(await page.innerText('#run .fl-card'), /deleted-cr-instead-of-pod/);
+  await page.click('#run .fl-tabs a:has-text("Replay")');
+  assert.equal(new URL(page.url()).hash, '', 'the host page keeps its URL');
+  await shot(page, 'portal');
+  await page.click('#send-log');
+  await page.waitForFunction(() => /Logs\s*1/.test(document.querySelector('#run .fl-tabs')?.innerText ?? ''), null, {
+    timeout: 30_000,
+  });
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+});
+
+test('a 200 MB log goes through the page, in the worker, to the diagnosis', async () => {
+  const dir = join(tmpdir(), `faultline-e2e-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const big = join(dir, 'longhorn-manager-noise.log');
+  const fd = openSync(big, 'w');
+  const line = (i) =>
+    `2024-11-16T10:${String(12 + Math.floor(i / 400000) % 4).padStart(2, '0')}:00.000Z level=info msg="reconciled volume pvc-${i % 977}" controller=longhorn-volume node=ip-10-0-1-242\n`;
+  let written = 0;
+  let i = 0;
+  while (written < 200_000_000) {
+    let chunk = '';
+    for (let k = 0; k < 10_000; k++) chunk += line(i++);
+    writeSync(fd, chunk);
+    written += Buffer.byteLength(chunk);
+  }
+  closeSync(fd);
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  const started = Date.now();
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', [...artifacts(FOUNDING), big]);
+  await page.waitForSelector('.fl-root[data-state=working]');
+  await shot(page, 'progress-200mb');
+  const ms = await ready(page, 300_000);
+  console.log(`# 200 MB log: diagnosis after ${ms} ms in the page (${Date.now() - started} ms wall, ${i} lines)`);
+  assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
+  await tab(page, 'Logs');
+  await page.selectOption('select[aria-label="Log file"]', 'longhorn-manager-noise.log');
+  await page.fill('input[aria-label="Jump to line"]', String(i - 5));
+  await page.click('.fl-jump button');
+  await page.locator(`.fl-log-row[data-line="${i - 5}"].fl-target`).waitFor({ timeout: 30_000 });
+  await shot(page, 'logs-200mb');
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+  rmSync(dir, { recursive: true, force: true });
+});
