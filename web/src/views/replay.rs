@@ -3,7 +3,7 @@
 //! state at the current step — for the founding case, the ShareManager CR deleted and recreated while
 //! its pod never restarts, then the I/O timeout and the empty checksum.
 
-use faultline_core::event::Plane;
+use faultline_core::event::{Event as RunEvent, EventKind, Plane};
 use faultline_core::export::describe::{clock, describe, is_telling, phase_name};
 use faultline_core::replay::{Existence, ObjectState, Phase, Timeline};
 use gloo::timers::callback::Interval;
@@ -33,6 +33,35 @@ fn phase_class(p: Phase) -> &'static str {
     }
 }
 
+/// What happened, in words, and who did it when the pattern knows (`via`): for the founding case the
+/// difference between "deleted by the test" and "deleted by the controller" is the diagnosis.
+fn headline(e: &RunEvent) -> String {
+    let by = match e.field("via") {
+        Some("harness" | "api" | "kubectl" | "step") => " by the test",
+        Some("controller") => " by the controller",
+        Some("event") => " (cluster event)",
+        _ => "",
+    };
+    let what = match e.kind {
+        EventKind::ObjectDeleted => "Deleted",
+        EventKind::ObjectCreated => "Created",
+        EventKind::ObjectRecreated => "Recreated",
+        EventKind::StateChanged => "State changed",
+        EventKind::Wait => "Waiting",
+        EventKind::Retry => "Retrying",
+        EventKind::Timeout => "Timed out",
+        EventKind::Checksum => "Checksum",
+        EventKind::IoError => "I/O error",
+        EventKind::Infra => "Infrastructure",
+        EventKind::TestStarted => "Test started",
+        EventKind::TestFinished => "Test finished",
+        EventKind::StepStarted => "Step",
+        EventKind::StepFinished => "Step done",
+        EventKind::Assertion => "Assertion",
+    };
+    format!("{what}{by}: {}", describe(e))
+}
+
 fn plane_of(o: &ObjectState) -> &str {
     o.plane.as_deref().unwrap_or(Plane::Unknown.as_str())
 }
@@ -57,6 +86,7 @@ fn pick_test(ctx: &Ctx) -> Option<String> {
 pub fn replay() -> Html {
     let ctx = use_context::<Ctx>();
     let playing = use_state(|| false);
+    let steps_list = use_node_ref();
     let Some(ctx) = ctx else { return Html::default() };
     let report = &ctx.loaded.report;
     let Some(test) = pick_test(&ctx) else {
@@ -89,6 +119,20 @@ pub fn replay() -> Html {
                 })
             });
             move || drop(interval)
+        });
+    }
+
+    // Keep the current step in sight in the step list while scrubbing or playing.
+    {
+        let list = steps_list.clone();
+        use_effect_with(step, move |_| {
+            if let Some(el) = list.cast::<web_sys::Element>()
+                && let Ok(Some(here)) = el.query_selector(".fl-here")
+                && let Some(here) = here.dyn_ref::<web_sys::HtmlElement>()
+            {
+                let top = here.offset_top() - el.client_height() / 2;
+                el.set_scroll_top(top.max(0));
+            }
         });
     }
 
@@ -180,7 +224,7 @@ pub fn replay() -> Html {
                         if let Some(ms) = s.time_ms { <span class="fl-time">{ clock(ms) }</span> }
                         <code>{ s.kind.as_str() }</code>
                     </div>
-                    <p class="fl-step-text">{ describe(e) }</p>
+                    <p class="fl-step-text">{ headline(e) }</p>
                     <p class="fl-muted">
                         if let Some(r) = route {
                             <a href={r.to_hash()} onclick={go(&ctx, r.clone())}>{ format!("{}:{}", s.source.file, s.source.line) }</a>
@@ -309,7 +353,7 @@ pub fn replay() -> Html {
                     if objects.is_empty() { <p class="fl-muted">{ "No object has been touched yet." }</p> }
                     { for object_cards }
                 </div>
-                <ol class="fl-steps" aria-label="Steps">{ for steps }</ol>
+                <ol class="fl-steps" aria-label="Steps" ref={steps_list}>{ for steps }</ol>
             </div>
         </div>
     }
