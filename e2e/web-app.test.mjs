@@ -382,6 +382,29 @@ test('artifact text is shown as text and never runs, in every view', async () =>
   await page.close();
 });
 
+test('the whole hostile corpus through the page: a report with its warnings, and nothing runs', async () => {
+  const corpus = readdirSync(join(ROOT, 'fixtures', 'hostile'))
+    .filter((f) => !['README.md', 'generate.py'].includes(f) && !f.endsWith('.toml'))
+    .sort()
+    .map((f) => join(ROOT, 'fixtures', 'hostile', f));
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', corpus);
+  await ready(page, 120_000);
+  await page.click('summary:has-text("problem(s) reading the input")');
+  const warnings = await page.locator('.fl-warnings li').count();
+  assert.ok(warnings >= 30, `the corpus's problems are listed (${warnings})`);
+  for (const view of ['Replay', 'Logs', 'Tests', 'Summary']) {
+    await tab(page, view);
+    await page.waitForTimeout(200);
+  }
+  assert.deepEqual(seen.dialogs, []);
+  assert.deepEqual(seen.foreign, []);
+  assert.deepEqual(seen.errors, []);
+  await shot(page, 'hostile-corpus');
+  await page.close();
+});
+
 test('no serious accessibility violations (axe-core) in any view', async () => {
   const { page } = await open('/?demo');
   await ready(page);
