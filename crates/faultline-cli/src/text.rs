@@ -328,7 +328,9 @@ pub fn one_line(s: &str, max: usize) -> String {
         piece.clear();
         match ch {
             '\n' | '\r' | '\t' => piece.push(' '),
-            c if c.is_control() => piece.extend(c.escape_default()),
+            c if c.is_control() || faultline_core::export::escape::is_bidi_control(c) => {
+                piece.extend(c.escape_default())
+            }
             c => piece.push(c),
         }
         let w = piece.chars().count();

@@ -13,7 +13,8 @@ use crate::logline::{Level, LogFile};
 pub struct ViewLine {
     /// 1-based.
     pub line: u32,
-    /// Without ANSI sequences, clipped to the analysis's `max_line_chars` (then ending in `…`).
+    /// Without ANSI sequences, bidirectional controls shown as `[U+202E]` (so no line displays in another
+    /// order than it reads), clipped to the analysis's `max_line_chars` (then ending in `…`).
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
@@ -82,7 +83,8 @@ pub fn pick(analysis: &Analysis, file: &str, lines: &[u32]) -> Result<Vec<ViewLi
 
 fn view_line(analysis: &Analysis, log: &LogFile, idx: usize) -> ViewLine {
     let l = &log.lines[idx];
-    let clean = log.clean(idx);
+    let cleaned = log.clean(idx);
+    let clean = crate::export::escape::bidi(&cleaned);
     let text = match clean.char_indices().nth(analysis.limits.max_line_chars) {
         Some((cut, _)) => format!("{}…", &clean[..cut]),
         None => clean.into_owned(),

@@ -26,6 +26,9 @@ pub enum WarningKind {
     BadRobotOutput,
     /// A pattern-pack or rule-file problem.
     BadPattern,
+    /// Log lines that start with a timestamp that is no real time (month 13, hour 25, a far-off
+    /// year); they take the time of the line before.
+    BadTimestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ pub fn html(text: &str) -> String {
             '\'' => out.push_str("&#39;"),
             // Control characters other than tab and newline have no business in a page; show them.
             c if c.is_control() && c != '\t' && c != '\n' => out.push(visible(c)),
+            c if is_bidi_control(c) => out.push_str(&bidi_visible(c)),
             c => out.push(c),
         }
     }
@@ -32,7 +33,41 @@ pub fn control(text: &str) -> String {
                 c
             }
         })
-        .collect()
+        .fold(String::with_capacity(text.len()), |mut out, c| {
+            if is_bidi_control(c) {
+                out.push_str(&bidi_visible(c));
+            } else {
+                out.push(c);
+            }
+            out
+        })
+}
+
+/// Neutralises bidirectional controls for any display ([`html`] and [`control`] do it already): text
+/// with them shown as `[U+202E]` and nothing else changed.
+pub fn bidi(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            out.push_str(&bidi_visible(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Bidirectional embeddings, overrides, isolates and marks: invisible, and able to make a line read in
+/// a different order than its bytes run ("Trojan Source"). Shown by code point instead.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn bidi_visible(c: char) -> String {
+    format!("[U+{:04X}]", c as u32)
 }
 
 /// The Unicode "control picture" for C0 controls and DEL; a replacement character for C1 controls.
@@ -47,6 +82,17 @@ fn visible(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_are_shown_by_code_point_everywhere() {
+        let trojan = "access\u{202E}exe.txt\u{202C} level\u{2066}=admin\u{2069}";
+        let shown = "access[U+202E]exe.txt[U+202C] level[U+2066]=admin[U+2069]";
+        assert_eq!(control(trojan), shown);
+        assert_eq!(html(trojan), shown);
+        assert_eq!(bidi(trojan), shown);
+        assert_eq!(bidi("plain → text"), "plain → text");
+        assert!(!is_bidi_control('\u{200B}'), "zero-width space reorders nothing");
+    }
 
     #[test]
     fn html_escapes_markup_and_quotes() {

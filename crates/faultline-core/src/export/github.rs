@@ -119,7 +119,9 @@ fn data(text: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            c if c.is_control() => out.push_str(&escape::control(&c.to_string())),
+            c if c.is_control() || escape::is_bidi_control(c) => {
+                out.push_str(&escape::control(&c.to_string()))
+            }
             c => out.push(c),
         }
     }
@@ -133,6 +135,11 @@ fn property(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bidi_controls_are_shown_in_annotations() {
+        assert_eq!(super::data("a\u{202E}b"), "a[U+202E]b");
+    }
+
     use super::*;
     use crate::{AnalyzeOptions, InputFile, analyze};
 

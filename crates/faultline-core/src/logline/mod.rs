@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::source::SourceRef;
-use crate::warning::Warning;
+use crate::warning::{Warning, WarningKind};
 
 /// Recognised line formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,7 +87,6 @@ impl LogFile {
 /// year-less lines still order correctly among themselves). Lines without a timestamp inherit the
 /// previous line's (or, at the top of a file, the first one that follows).
 pub fn read_log(name: &str, text: String, year_hint: Option<i32>, warnings: &mut Vec<Warning>) -> LogFile {
-    let _ = warnings;
     let bytes = text.as_bytes();
     let mut lines = Vec::with_capacity(bytes.len() / 128 + 1);
     let mut year = year_hint;
@@ -96,6 +95,8 @@ pub fn read_log(name: &str, text: String, year_hint: Option<i32>, warnings: &mut
     let mut pending: Vec<usize> = Vec::new();
     let mut start = 0usize;
     let mut n = 0u32;
+    // Lines that look timestamped but whose time is impossible: (count, first line, its stamp).
+    let mut bad_stamps: (u64, u32, String) = (0, 0, String::new());
     // `\n`, `\r\n` and lone `\r` (old Mac and some consoles) all end a line.
     while start < bytes.len() {
         let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map(|i| start + i).unwrap_or(bytes.len());
@@ -107,6 +108,14 @@ pub fn read_log(name: &str, text: String, year_hint: Option<i32>, warnings: &mut
         n = n.saturating_add(1);
         let clean = ansi::strip(&text[start..end]);
         let parsed = stamp::parse(&clean, year);
+        if parsed.time_ms.is_none()
+            && let Some(shown) = stamp::impossible_stamp(&clean)
+        {
+            if bad_stamps.0 == 0 {
+                bad_stamps = (0, n, shown.to_string());
+            }
+            bad_stamps.0 += 1;
+        }
         if year.is_none() {
             let year_less = stamp::needs_year(parsed.format)
                 || (parsed.time_ms.is_none() && clean.as_bytes().first().is_some_and(u8::is_ascii_uppercase));
@@ -139,6 +148,15 @@ pub fn read_log(name: &str, text: String, year_hint: Option<i32>, warnings: &mut
         }
     }
     inherit_times(&mut lines);
+    let (count, first, shown) = bad_stamps;
+    if count > 0 {
+        let message = format!(
+            "{count} line(s) start with a timestamp that is no real time (first: `{}`); they take the \
+             time of the line before",
+            crate::export::clip(&shown, 60)
+        );
+        warnings.push(Warning::new(WarningKind::BadTimestamp, name, message).at(first, 1));
+    }
     LogFile { name: name.to_string(), text, lines }
 }
 

@@ -79,6 +79,50 @@ fn stamp(line: &str, b: &[u8], year: Option<i32>) -> (Option<i64>, LineFormat, u
     (None, fmt, 0)
 }
 
+/// The stamp at the start of a line that has the shape of a timestamp (ISO 8601 date and time, bare or
+/// in brackets; logrus `time="…"`; klog `I0102 15:04:05`) but did not parse as a real time: the caller
+/// warns instead of reading it untimed in silence. Call only for lines whose time did not parse.
+pub fn impossible_stamp(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    let digits =
+        |from: usize, n: usize| b.get(from..from + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let iso = |at: usize| {
+        let year = b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let d = at + year;
+        (4..=6).contains(&year)
+            && b.get(d) == Some(&b'-')
+            && digits(d + 1, 2)
+            && b.get(d + 3) == Some(&b'-')
+            && digits(d + 4, 2)
+            && matches!(b.get(d + 6), Some(b'T' | b' '))
+            && digits(d + 7, 2)
+            && b.get(d + 9) == Some(&b':')
+    };
+    let end = |at: usize| at + line[at..].find([' ', ']', '"']).unwrap_or(line.len() - at);
+    if b.first() == Some(&b'[') && iso(1) {
+        return line.get(1..end(1));
+    }
+    if b.first().is_some_and(u8::is_ascii_digit) && iso(0) {
+        return line.get(..end(0));
+    }
+    if let Some(at) = logrus_time_at(line)
+        && b.get(at).is_some_and(u8::is_ascii_digit)
+    {
+        return line.get(at..end(at));
+    }
+    if matches!(b.first(), Some(b'I' | b'W' | b'E' | b'F'))
+        && digits(1, 4)
+        && b.get(5) == Some(&b' ')
+        && digits(6, 2)
+        && b.get(8) == Some(&b':')
+    {
+        return line.get(
+            ..line.find(' ').and_then(|s| line[s + 1..].find(' ').map(|t| s + 1 + t)).unwrap_or(line.len()),
+        );
+    }
+    None
+}
+
 /// The rest of a line after its timestamp is kubectl output: a watch row or an event row.
 fn is_kubectl(rest: &str) -> bool {
     let r = rest.trim_start();
@@ -341,6 +385,22 @@ mod tests {
         for &(line, t, f, l) in cases {
             let got = p(line);
             assert_eq!((got.time_ms, got.format, got.level), (t, f, l), "{line}");
+        }
+    }
+
+    #[test]
+    fn impossible_stamps_are_recognised_and_real_ones_and_prose_are_not() {
+        for (line, stamp) in [
+            ("2024-13-01T00:00:00Z month 13", "2024-13-01T00:00:00Z"),
+            ("[2024-11-16T25:61:61Z] hour 25", "2024-11-16T25:61:61Z"),
+            ("time=\"99999-11-16T10:15:02Z\" level=error", "99999-11-16T10:15:02Z"),
+            ("I9999 99:99:99.999999   1 x.go:1] klog", "I9999 99:99:99.999999"),
+        ] {
+            assert_eq!(p(line).time_ms, None, "{line}");
+            assert_eq!(impossible_stamp(line), Some(stamp), "{line}");
+        }
+        for line in ["2024 was a year", "12:00 lunch", "I think so", "Error 2024-01-01 happened", ""] {
+            assert_eq!(impossible_stamp(line), None, "{line}");
         }
     }
 
