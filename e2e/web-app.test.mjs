@@ -182,6 +182,18 @@ test('a dropped zip bundle of the run gives the same root cause', async () => {
   await page.close();
 });
 
+test('a folder chosen with the folder picker keeps its paths', async () => {
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await page.setInputFiles('input[type=file][webkitdirectory]', FOUNDING);
+  await ready(page);
+  assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
+  await page.click('summary:has-text("file(s) read")');
+  assert.match(await page.innerText('.fl-files'), /rwx-recovery-cr-deleted\/console\.log/);
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+});
+
 test('the replay shows the CR deleted and recreated while its pod never restarts, then the timeout', async () => {
   const { page } = await open('/?demo');
   await ready(page);
