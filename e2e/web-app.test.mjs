@@ -406,10 +406,16 @@ test('the whole hostile corpus through the page: a report with its warnings, and
   await page.click('summary:has-text("problem(s) reading the input")');
   const warnings = await page.locator('.fl-warnings li').count();
   assert.ok(warnings >= 30, `the corpus's problems are listed (${warnings})`);
+  const bidi = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
   for (const view of ['Replay', 'Logs', 'Tests', 'Summary']) {
     await tab(page, view);
     await page.waitForTimeout(200);
+    assert.doesNotMatch(await page.evaluate(() => document.body.innerText), bidi, `${view} shows a bidi control`);
   }
+  await tab(page, 'Logs');
+  await page.selectOption('select[aria-label="Log file"]', { label: 'log-bidi-and-invisible.log' });
+  await page.locator('.fl-log-row[data-line="1"]').waitFor();
+  assert.match(await page.innerText('.fl-log-row[data-line="1"]'), /access \[U\+202E\]exe\.txt/);
   assert.deepEqual(seen.dialogs, []);
   assert.deepEqual(seen.foreign, []);
   assert.deepEqual(seen.errors, []);

@@ -5,6 +5,7 @@
 mod app;
 mod engine;
 mod route;
+mod text;
 mod views;
 
 use wasm_bindgen::prelude::*;

@@ -4,6 +4,8 @@
 use faultline_core::rules::{Blame, Diagnosis, Evidence};
 use yew::prelude::*;
 
+use crate::text::shown;
+
 use crate::app::{Ctx, go};
 use crate::route::Route;
 
@@ -45,9 +47,9 @@ pub fn card(props: &CardProps) -> Html {
                     <span class="fl-role">{ ev.role.replace('_', " ") }</span>
                     if let Some(route) = open {
                         <a class="fl-place" href={route.to_hash()} onclick={go(&ctx, route.clone())}
-                           title="Open this line in the log viewer">{ place }</a>
+                           title="Open this line in the log viewer">{ shown(&place) }</a>
                     } else {
-                        <span class="fl-place">{ place }</span>
+                        <span class="fl-place">{ shown(&place) }</span>
                     }
                     if let Some(t) = &ev.time { <span class="fl-muted">{ t.clone() }</span> }
                     if let Some(step) = step {
@@ -55,18 +57,18 @@ pub fn card(props: &CardProps) -> Html {
                            onclick={go(&ctx, Route::replay(&d.test.id, Some(step)))}>{ format!("replay step {}", step + 1) }</a>
                     }
                 </div>
-                if let Some(text) = &ev.text { <pre class="fl-line">{ text.clone() }</pre> }
+                if let Some(text) = &ev.text { <pre class="fl-line">{ shown(text) }</pre> }
             </li>
         }
     });
     let symptoms = d.symptoms.iter().map(|s| {
-        html! { <li><code>{ s.rule.clone() }</code>{ " — " }{ s.summary.clone() }</li> }
+        html! { <li><code>{ s.rule.clone() }</code>{ " — " }{ shown(&s.summary) }</li> }
     });
     let blame = d.blame.as_str();
     html! {
         <article class="fl-card" aria-labelledby={format!("card-{}", d.fingerprint)}>
             <header class="fl-card-head">
-                <h3 id={format!("card-{}", d.fingerprint)} class="fl-test-name">{ d.test.name.clone() }</h3>
+                <h3 id={format!("card-{}", d.fingerprint)} class="fl-test-name">{ shown(&d.test.name) }</h3>
                 <span class={classes!("fl-badge", format!("fl-blame-{blame}"))} title="Who is to blame">
                     { format!("blame: {}", blame_label(d.blame)) }
                 </span>
@@ -77,8 +79,8 @@ pub fn card(props: &CardProps) -> Html {
                     { format!(" {percent}% sure") }
                 </span>
             </p>
-            <p class="fl-summary-sentence">{ d.summary.clone() }</p>
-            <div class="fl-fix"><strong>{ "Suggested fix: " }</strong>{ d.fix.clone() }</div>
+            <p class="fl-summary-sentence">{ shown(&d.summary) }</p>
+            <div class="fl-fix"><strong>{ "Suggested fix: " }</strong>{ shown(&d.fix) }</div>
             if !d.evidence.is_empty() {
                 <h4>{ "Evidence" }</h4>
                 <ul class="fl-evidence-list">{ for evidence }</ul>

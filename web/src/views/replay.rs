@@ -10,6 +10,8 @@ use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::text::shown;
+
 use crate::app::{Ctx, go};
 use crate::route::Route;
 
@@ -224,7 +226,7 @@ pub fn replay() -> Html {
                         if let Some(ms) = s.time_ms { <span class="fl-time">{ clock(ms) }</span> }
                         <code>{ s.kind.as_str() }</code>
                     </div>
-                    <p class="fl-step-text">{ headline(e) }</p>
+                    <p class="fl-step-text">{ shown(&headline(e)) }</p>
                     <p class="fl-muted">
                         if let Some(r) = route {
                             <a href={r.to_hash()} onclick={go(&ctx, r.clone())}>{ format!("{}:{}", s.source.file, s.source.line) }</a>
@@ -265,7 +267,7 @@ pub fn replay() -> Html {
                         <span class="fl-kind">{ o.kind.clone() }</span>
                         <span class={classes!("fl-badge", format!("fl-ex-badge-{}", existence_label(o.existence)))}>{ existence_label(o.existence) }</span>
                     </div>
-                    <div class="fl-object-name">{ o.name.clone() }</div>
+                    <div class="fl-object-name">{ shown(&o.name) }</div>
                     <div class="fl-muted">
                         if let Some(p) = &o.phase { { format!("state: {p}") } }
                         if let Some(owner) = &o.owner { { format!(" · owner {owner}") } }
@@ -297,7 +299,7 @@ pub fn replay() -> Html {
                     <button type="button" onclick={Callback::from(move |_| set.emit(index))}>
                         <span class="fl-step-n">{ s.index + 1 }</span>
                         <span class="fl-time">{ s.time_ms.map(clock).unwrap_or_default() }</span>
-                        <span class="fl-step-text">{ e.map(describe).unwrap_or_default() }</span>
+                        <span class="fl-step-text">{ shown(&e.map(describe).unwrap_or_default()) }</span>
                     </button>
                 </li>
                 { gap.unwrap_or_default() }

@@ -4,6 +4,8 @@
 use faultline_core::model::TestStatus;
 use yew::prelude::*;
 
+use crate::text::shown;
+
 use crate::app::{Ctx, go};
 use crate::route::Route;
 use crate::views::card::Card;
@@ -29,9 +31,9 @@ pub fn summary() -> Html {
         Some(d) => html! { <Card diagnosis={d.clone()} /> },
         None => html! {
             <article class="fl-card">
-                <header class="fl-card-head"><h3 class="fl-test-name">{ t.name.clone() }</h3>
+                <header class="fl-card-head"><h3 class="fl-test-name">{ shown(&t.name) }</h3>
                     <span class="fl-badge fl-blame-unknown">{ "not diagnosed" }</span></header>
-                if let Some(m) = &t.message { <pre class="fl-line">{ m.clone() }</pre> }
+                if let Some(m) = &t.message { <pre class="fl-line">{ shown(m) }</pre> }
             </article>
         },
     });
@@ -41,7 +43,7 @@ pub fn summary() -> Html {
             (Some(l), None) => format!("{}:{l}", w.file),
             _ => w.file.clone(),
         };
-        html! { <li><code>{ place }</code>{ " " }<span class="fl-muted">{ format!("{:?}", w.kind) }</span>{ " " }{ w.message.clone() }</li> }
+        html! { <li><code>{ shown(&place) }</code>{ " " }<span class="fl-muted">{ format!("{:?}", w.kind) }</span>{ " " }{ shown(&w.message) }</li> }
     });
     let files = report.files.iter().map(|f| {
         let detail = match (f.lines, f.tests) {
@@ -52,7 +54,7 @@ pub fn summary() -> Html {
         let open = ctx.loaded.is_log(&f.name).then(|| Route { file: Some(f.name.clone()), ..Route::view(crate::route::View::Logs) });
         html! {
             <tr>
-                <td>if let Some(r) = open { <a href={r.to_hash()} onclick={go(&ctx, r.clone())}>{ f.name.clone() }</a> } else { { f.name.clone() } }</td>
+                <td>if let Some(r) = open { <a href={r.to_hash()} onclick={go(&ctx, r.clone())}>{ shown(&f.name) }</a> } else { { shown(&f.name) } }</td>
                 <td>{ format!("{:?}", f.kind).to_lowercase() }</td><td class="fl-num">{ kilobytes(f.bytes) }</td><td>{ detail }</td>
             </tr>
         }

@@ -8,6 +8,8 @@ use faultline_core::model::{TestCase, TestStatus};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::text::shown;
+
 use crate::app::{Ctx, go};
 use crate::route::{Route, View};
 use crate::views::card::Card;
@@ -68,7 +70,7 @@ pub fn tests() -> Html {
         report.history.iter().flat_map(|h| h.flaky.iter().map(|f| f.test.as_str())).collect();
 
     let needle = search.to_lowercase();
-    let mut shown: Vec<&TestCase> = report
+    let mut listed: Vec<&TestCase> = report
         .tests
         .iter()
         .filter(|t| filter.is_none_or(|f| t.status == f))
@@ -79,14 +81,14 @@ pub fn tests() -> Html {
         })
         .collect();
     match *sort {
-        Sort::Failures => shown.sort_by_key(|t| !t.status.is_failure()),
+        Sort::Failures => listed.sort_by_key(|t| !t.status.is_failure()),
         Sort::Slowest => {
-            shown.sort_by(|a, b| b.duration_ms.unwrap_or(0.0).total_cmp(&a.duration_ms.unwrap_or(0.0)))
+            listed.sort_by(|a, b| b.duration_ms.unwrap_or(0.0).total_cmp(&a.duration_ms.unwrap_or(0.0)))
         }
-        Sort::Name => shown.sort_by(|a, b| a.name.cmp(&b.name)),
+        Sort::Name => listed.sort_by(|a, b| a.name.cmp(&b.name)),
     }
     let ids: Rc<Vec<Row>> = Rc::new(
-        shown
+        listed
             .iter()
             .map(|t| Row {
                 id: t.id.clone(),
@@ -112,8 +114,8 @@ pub fn tests() -> Html {
             html! {
                 <div class={classes!("fl-test-row", format!("fl-st-{}", status.as_str()), (selected.as_deref() == Some(id)).then_some("fl-here"))} role="listitem">
                     <span class={classes!("fl-status", format!("fl-st-{}", status.as_str()))}>{ status.as_str() }</span>
-                    <a class="fl-test-link" href={route.to_hash()} onclick={go(&ctx, route.clone())} title={suite.clone()}>{ name.clone() }</a>
-                    <span class="fl-muted fl-suite">{ suite.clone() }</span>
+                    <a class="fl-test-link" href={route.to_hash()} onclick={go(&ctx, route.clone())} title={suite.clone()}>{ shown(name) }</a>
+                    <span class="fl-muted fl-suite">{ shown(suite) }</span>
                     <span class="fl-num">{ time.clone() }</span>
                     <span>
                         if *flaky { <span class="fl-badge fl-flaky" title="Flips between runs or passed after retries">{ "flaky" }</span> }
@@ -159,11 +161,11 @@ pub fn tests() -> Html {
     let clusters = report.clusters.iter().filter(|c| c.members.len() > 1).map(|c| {
         let members = c.members.iter().filter_map(|&m| report.diagnoses.get(m)).map(|d| {
             let r = tests_route(&d.test.id);
-            html! { <li><a href={r.to_hash()} onclick={go(&ctx, r.clone())}>{ d.test.name.clone() }</a></li> }
+            html! { <li><a href={r.to_hash()} onclick={go(&ctx, r.clone())}>{ shown(&d.test.name) }</a></li> }
         });
         html! {
             <details class="fl-cluster">
-                <summary>{ format!("{} failures with the same cause: ", c.members.len()) }<code>{ c.sample.clone() }</code></summary>
+                <summary>{ format!("{} failures with the same cause: ", c.members.len()) }<code>{ shown(&c.sample) }</code></summary>
                 <ul>{ for members }</ul>
             </details>
         }
@@ -203,15 +205,15 @@ fn test_detail(ctx: &Ctx, t: &TestCase) -> Html {
     });
     let failures = t.failures.iter().map(|f| {
         html! { <details><summary>{ format!("{:?}", f.kind).to_lowercase() }{ f.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default() }</summary>
-            <pre class="fl-line">{ f.text.clone() }</pre></details> }
+            <pre class="fl-line">{ shown(&f.text) }</pre></details> }
     });
     html! {
         <aside class="fl-test-detail" aria-label="Selected test">
-            <h2>{ t.name.clone() }</h2>
+            <h2>{ shown(&t.name) }</h2>
             <p class="fl-muted">{ t.suite.clone() }{ " · " }<span class={classes!("fl-status", format!("fl-st-{}", t.status.as_str()))}>{ t.status.as_str() }</span>
                 { " · " }{ duration(t.duration_ms) }</p>
-            if let Some(doc) = &t.documentation { <p class="fl-doc">{ doc.clone() }</p> }
-            if let Some(d) = diagnosis { <Card diagnosis={d} /> } else if let Some(m) = &t.message { <pre class="fl-line">{ m.clone() }</pre> }
+            if let Some(doc) = &t.documentation { <p class="fl-doc">{ shown(doc) }</p> }
+            if let Some(d) = diagnosis { <Card diagnosis={d} /> } else if let Some(m) = &t.message { <pre class="fl-line">{ shown(m) }</pre> }
             { for failures }
             if has_replay {
                 <p><a class="fl-button" href={Route::replay(&t.id, None).to_hash()} onclick={go(ctx, Route::replay(&t.id, None))}>{ "Replay this test" }</a></p>
