@@ -28,6 +28,7 @@ pub mod rules;
 pub mod select;
 pub mod source;
 pub mod timefmt;
+pub(crate) mod toml_read;
 pub mod warning;
 pub(crate) mod xml_drive;
 
