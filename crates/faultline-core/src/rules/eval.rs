@@ -197,8 +197,13 @@ impl Matcher<'_> {
     }
 }
 
+/// `HH:MM:SS` (UTC). Written out rather than `format("%H:%M:%S")`, whose run-time strftime parser and
+/// formatter were the only reason the wasm module held chrono's formatting code.
 fn clock(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%H:%M:%S").to_string()).unwrap_or_default()
+    use chrono::Timelike;
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| format!("{:02}:{:02}:{:02}", d.hour(), d.minute(), d.second()))
+        .unwrap_or_default()
 }
 
 fn short(file: &str) -> &str {
@@ -388,5 +393,26 @@ fn unclassified(test: TestRef, message: &str, events: &[Event], idx: &[usize]) -
         evidence,
         symptoms: Vec::new(),
         fingerprint: fingerprint::fingerprint(&format!("{UNCLASSIFIED}\n{message}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The hand-written clock is chrono's `%H:%M:%S`, before 1970 and out of range included.
+    #[test]
+    fn clock_is_strftime() {
+        let chrono = |ms| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .map(|d| d.format("%H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
+        let mut ms: i64 = -86_400_000 * 3;
+        while ms < 86_400_000 * 3 {
+            assert_eq!(super::clock(ms), chrono(ms), "{ms}");
+            ms += 997;
+        }
+        for ms in [i64::MIN, i64::MAX, 1_731_751_920_123, -1, 0, 8_210_298_412_799_999] {
+            assert_eq!(super::clock(ms), chrono(ms), "{ms}");
+        }
     }
 }
