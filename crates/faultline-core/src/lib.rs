@@ -26,6 +26,7 @@ pub mod report;
 pub mod robot;
 pub mod rules;
 pub mod select;
+pub(crate) mod sort;
 pub mod source;
 pub mod timefmt;
 pub(crate) mod toml_read;

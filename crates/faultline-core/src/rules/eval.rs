@@ -151,7 +151,7 @@ impl Matcher<'_> {
         let mut p = self.pools.test.clone();
         if c.scope == Scope::Run {
             p.extend(&self.pools.run);
-            p.sort_by_key(|&i| (time_of(&self.pools.events[i]), i));
+            crate::sort::sort_by_key(&mut p, |&i| (time_of(&self.pools.events[i]), i));
         }
         if c.pick_last {
             p.reverse();
@@ -242,7 +242,7 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
     let mut out = Vec::new();
     for test in tests.iter().filter(|t| t.status.is_failure()) {
         let mut idx = by_test.get(test.id.as_str()).cloned().unwrap_or_default();
-        idx.sort_by_key(|&i| (time_of(&events[i]), i));
+        crate::sort::sort_by_key(&mut idx, |&i| (time_of(&events[i]), i));
         let first = idx.iter().filter_map(|&i| events[i].time_ms).min().or(test.start_ms);
         let last = idx.iter().filter_map(|&i| events[i].time_ms).max().or_else(|| test.end_ms());
         let run: Vec<usize> = match (first, last) {
@@ -320,7 +320,7 @@ fn diagnosis_of(
         .filter_map(|&c| h.caps.get(c).copied().flatten().map(|e| (rule.clauses[c].name.clone(), e)))
         .map(|(role, e)| evidence_of(&role, &events[e]))
         .collect();
-    evidence.sort_by_key(|e| (e.time_ms.unwrap_or(i64::MIN), e.file.clone(), e.line));
+    crate::sort::sort_by_key(&mut evidence, |e| (e.time_ms.unwrap_or(i64::MIN), e.file.clone(), e.line));
     evidence.dedup_by(|a, b| a.file == b.file && a.line == b.line);
     let symptoms = hits
         .iter()
