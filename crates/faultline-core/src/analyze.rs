@@ -164,7 +164,9 @@ pub fn analyze_with_progress(
             clipper.clip(v, &e.source.file, e.source.line, &mut g.warnings);
         }
     }
-    assignments.sort_by(|a, b| (a.file.as_str(), a.first_line).cmp(&(b.file.as_str(), b.first_line)));
+    crate::sort::sort_by(&mut assignments, |a, b| {
+        (a.file.as_str(), a.first_line).cmp(&(b.file.as_str(), b.first_line))
+    });
 
     progress(Progress { stage: ProgressStage::Diagnosing, done: 0, total: 1 });
     let mut rule_set = RuleSet::builtin();
@@ -250,7 +252,7 @@ fn cap_events_per_test(events: &mut Vec<Event>, tests: &[TestCase], max: usize, 
         keep
     });
     let mut cut: Vec<(Option<String>, usize)> = over.into_iter().collect();
-    cut.sort();
+    crate::sort::sort_by(&mut cut, Ord::cmp);
     for (test, n) in cut {
         let what = match &test {
             Some(id) => format!("test {id:?} has"),

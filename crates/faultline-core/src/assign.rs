@@ -70,7 +70,7 @@ pub fn windows(tests: &[TestCase], exact: &[Option<(i64, i64)>]) -> Vec<Window> 
         cursor.insert(key, end);
         out.push(Window { test: i, start: begin, end, reason: AssignReason::JunitWindow });
     }
-    out.sort_by_key(|w| (w.start, w.end));
+    crate::sort::sort_by_key(&mut out, |w| (w.start, w.end));
     out
 }
 

@@ -145,7 +145,7 @@ impl Baseline {
             })
             .collect();
         // Stable: equal scores keep file order, so the output is deterministic.
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        crate::sort::sort_by(&mut scored, |a, b| b.score.total_cmp(&a.score));
         let mut top: Vec<NewLine> = Vec::new();
         let mut per_test: HashMap<&str, usize> = HashMap::new();
         let mut picked = vec![false; scored.len()];

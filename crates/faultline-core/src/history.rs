@@ -238,7 +238,7 @@ pub fn compare(report: &Report, current: &RunRecord, previous: &[RunRecord]) -> 
             });
         }
     }
-    out.recurring.sort_by_key(|r| std::cmp::Reverse(r.runs));
+    crate::sort::sort_by_key(&mut out.recurring, |r| std::cmp::Reverse(r.runs));
     out
 }
 

@@ -27,8 +27,10 @@ pub mod report;
 pub mod robot;
 pub mod rules;
 pub mod select;
+pub(crate) mod sort;
 pub mod source;
 pub mod timefmt;
+pub(crate) mod toml_read;
 pub mod warning;
 pub(crate) mod xml_drive;
 

@@ -24,7 +24,7 @@ pub fn render(analysis: &Analysis) -> String {
     let mut failed: Vec<(&TestCase, Option<&Diagnosis>)> =
         report.tests.iter().filter(|t| t.status.is_failure()).map(|t| (t, report.diagnosis(&t.id))).collect();
     // Diagnosed failures first, most certain first; file order otherwise (the sort is stable).
-    failed.sort_by(|(_, a), (_, b)| {
+    crate::sort::sort_by(&mut failed, |(_, a), (_, b)| {
         let key = |d: &Option<&Diagnosis>| match d {
             Some(d) if d.rule != UNCLASSIFIED => -d.confidence,
             _ => 1.0,

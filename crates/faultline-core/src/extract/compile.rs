@@ -5,33 +5,29 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::{ObjectKind, Origin, Pack, PackError, Pattern};
 use crate::event::{EventKind, Plane};
+use crate::toml_read::{self as tr, Need::*, Value};
 
 /// Compiled regexes from untrusted packs are bounded: the engine has no backtracking, and this caps the
 /// memory a pathological pattern can take.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// The pack's shapes, read by `toml_read` with serde's messages (see there); `read_*` below are what
+// `#[derive(Deserialize)]` with `deny_unknown_fields` generated, field for field.
+#[cfg_attr(test, derive(Debug))]
 struct RawPack {
-    #[serde(default)]
     object_kind: Vec<RawKind>,
-    #[serde(default)]
     pattern: Vec<RawPattern>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(Debug))]
 struct RawKind {
     kind: String,
-    #[serde(default)]
     group: String,
     plane: Spanned<String>,
-    #[serde(default)]
     aliases: Vec<String>,
 }
 
@@ -39,8 +35,7 @@ fn one() -> Spanned<u32> {
     Spanned::new(0..0, 1)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(Debug))]
 struct RawPattern {
     id: Spanned<String>,
     event: Spanned<String>,
@@ -48,10 +43,82 @@ struct RawPattern {
     files: Option<Spanned<String>>,
     contains: Option<Spanned<Vec<String>>>,
     regex: Spanned<String>,
-    #[serde(default = "one")]
     lines: Spanned<u32>,
-    #[serde(default)]
     fields: BTreeMap<String, Spanned<String>>,
+}
+
+fn read_pack(v: Value<'_>) -> Result<RawPack, tr::Error> {
+    let (mut object_kind, mut pattern) = (Vec::new(), Vec::new());
+    let fields = [("object_kind", Defaulted), ("pattern", Defaulted)];
+    tr::read_struct(v, "struct RawPack", &fields, &mut |i, v| {
+        match i {
+            0 => object_kind = tr::seq(v, read_kind)?,
+            _ => pattern = tr::seq(v, read_pattern)?,
+        }
+        Ok(())
+    })?;
+    Ok(RawPack { object_kind, pattern })
+}
+
+fn read_kind(v: Value<'_>) -> Result<RawKind, tr::Error> {
+    let span = v.span();
+    let (mut kind, mut group, mut plane, mut aliases) = (None, String::new(), None, Vec::new());
+    let fields = [("kind", Required), ("group", Defaulted), ("plane", Required), ("aliases", Defaulted)];
+    tr::read_struct(v, "struct RawKind", &fields, &mut |i, v| {
+        match i {
+            0 => kind = Some(tr::string(v)?),
+            1 => group = tr::string(v)?,
+            2 => plane = Some(tr::spanned(v, tr::string)?),
+            _ => aliases = tr::strings(v)?,
+        }
+        Ok(())
+    })?;
+    Ok(RawKind {
+        kind: tr::present(kind, "kind", &span)?,
+        group,
+        plane: tr::present(plane, "plane", &span)?,
+        aliases,
+    })
+}
+
+fn read_pattern(v: Value<'_>) -> Result<RawPattern, tr::Error> {
+    let span = v.span();
+    let (mut id, mut event, mut origins, mut files, mut contains, mut regex) =
+        (None, None, None, None, None, None);
+    let (mut lines, mut fields) = (one(), BTreeMap::new());
+    let names = [
+        ("id", Required),
+        ("event", Required),
+        ("origins", Optional),
+        ("files", Optional),
+        ("contains", Optional),
+        ("regex", Required),
+        ("lines", Defaulted),
+        ("fields", Defaulted),
+    ];
+    tr::read_struct(v, "struct RawPattern", &names, &mut |i, v| {
+        match i {
+            0 => id = Some(tr::spanned(v, tr::string)?),
+            1 => event = Some(tr::spanned(v, tr::string)?),
+            2 => origins = Some(tr::spanned(v, tr::strings)?),
+            3 => files = Some(tr::spanned(v, tr::string)?),
+            4 => contains = Some(tr::spanned(v, tr::strings)?),
+            5 => regex = Some(tr::spanned(v, tr::string)?),
+            6 => lines = tr::spanned(v, tr::uint32)?,
+            _ => fields = tr::string_map(v)?,
+        }
+        Ok(())
+    })?;
+    Ok(RawPattern {
+        id: tr::present(id, "id", &span)?,
+        event: tr::present(event, "event", &span)?,
+        origins,
+        files,
+        contains,
+        regex: tr::present(regex, "regex", &span)?,
+        lines,
+        fields,
+    })
 }
 
 struct Locator<'a> {
@@ -68,10 +135,7 @@ impl Locator<'_> {
 
 pub fn compile(file: &str, text: &str) -> Result<Pack, PackError> {
     let loc = Locator { file, text };
-    let raw: RawPack = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        loc.err(span, e.message().trim().to_string())
-    })?;
+    let raw: RawPack = tr::parse(text).and_then(read_pack).map_err(|e| loc.err(e.span, e.message))?;
 
     let mut kinds = Vec::new();
     for k in raw.object_kind {
@@ -239,4 +303,10 @@ pub fn automaton(literals: &[String]) -> Option<AhoCorasick> {
             .ok()
     };
     builder(Some(AhoCorasickKind::DFA)).or_else(|| builder(None))
+}
+
+/// The raw shapes `text` reads as (for `toml_read`'s parity test against serde).
+#[cfg(test)]
+pub(crate) fn read_debug(text: &str) -> Result<String, tr::Error> {
+    tr::parse(text).and_then(read_pack).map(|r| format!("{r:?}"))
 }

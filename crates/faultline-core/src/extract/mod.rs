@@ -30,7 +30,7 @@
 //! `contains` is what makes a pack fast: one Aho-Corasick pass over each line finds every literal of
 //! every pattern, and only patterns whose literals all occurred run their regex.
 
-mod compile;
+pub(crate) mod compile;
 mod post;
 
 pub(crate) use compile::regex_error;

@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use regex::{Regex, RegexBuilder};
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::template::{self, Template};
 use super::{Blame, RuleSet};
 use crate::event::EventKind;
+use crate::toml_read::{self as tr, Need::*, Value};
 
 /// Rules come from users: regexes are bounded (no backtracking engine, capped compiled size).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -23,47 +23,38 @@ pub struct RuleError {
     pub message: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// The file's shapes, read by `toml_read` with serde's messages (see there); `read_*` below are what
+// `#[derive(Deserialize)]` with `deny_unknown_fields` generated, field for field.
+#[cfg_attr(test, derive(Debug))]
 struct RawFile {
-    #[serde(default)]
     pod_for: Vec<RawPod>,
-    #[serde(default)]
     rule: Vec<RawRule>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(Debug))]
 struct RawPod {
     kind: String,
     pod: String,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+#[cfg_attr(test, derive(Debug))]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(Debug))]
 struct RawRule {
     id: Spanned<String>,
     blame: Spanned<String>,
     confidence: Spanned<f64>,
-    #[serde(default)]
     priority: i64,
     summary: Spanned<String>,
-    #[serde(default = "empty")]
     fix: Spanned<String>,
-    #[serde(default)]
     explains: Vec<String>,
     evidence: Option<Spanned<Vec<String>>>,
     intent: Option<RawIntent>,
-    #[serde(rename = "match")]
     matches: Spanned<Vec<RawMatch>>,
-    #[serde(default)]
     absent: Vec<RawMatch>,
 }
 
@@ -71,48 +62,206 @@ fn empty() -> Spanned<String> {
     Spanned::new(0..0, String::new())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(Debug))]
 struct RawIntent {
     require: Option<Spanned<String>>,
     forbid: Option<Spanned<String>>,
     boost: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(Debug))]
 struct RawMatch {
-    #[serde(rename = "as")]
     name: Option<Spanned<String>>,
-    #[serde(rename = "type")]
     kind: Option<Spanned<OneOrMany>>,
-    #[serde(rename = "where", default)]
     where_: BTreeMap<String, Spanned<String>>,
-    #[serde(default)]
     where_not: BTreeMap<String, Spanned<String>>,
-    #[serde(default)]
     any: Vec<RawAlt>,
     after: Option<Spanned<String>>,
     before: Option<Spanned<String>>,
     within: Option<Spanned<String>>,
     between: Option<Spanned<Vec<String>>>,
-    #[serde(default)]
     join: BTreeMap<String, Spanned<String>>,
     scope: Option<Spanned<String>>,
     pick: Option<Spanned<String>>,
-    #[serde(default)]
     optional: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(Debug))]
 struct RawAlt {
-    #[serde(rename = "type")]
     kind: Spanned<OneOrMany>,
-    #[serde(rename = "where", default)]
     where_: BTreeMap<String, Spanned<String>>,
-    #[serde(default)]
     where_not: BTreeMap<String, Spanned<String>>,
+}
+
+fn read_file(v: Value<'_>) -> Result<RawFile, tr::Error> {
+    let (mut pod_for, mut rule) = (Vec::new(), Vec::new());
+    let fields = [("pod_for", Defaulted), ("rule", Defaulted)];
+    tr::read_struct(v, "struct RawFile", &fields, &mut |i, v| {
+        match i {
+            0 => pod_for = tr::seq(v, read_pod)?,
+            _ => rule = tr::seq(v, read_rule)?,
+        }
+        Ok(())
+    })?;
+    Ok(RawFile { pod_for, rule })
+}
+
+fn read_pod(v: Value<'_>) -> Result<RawPod, tr::Error> {
+    let span = v.span();
+    let (mut kind, mut pod) = (None, None);
+    tr::read_struct(v, "struct RawPod", &[("kind", Required), ("pod", Required)], &mut |i, v| {
+        match i {
+            0 => kind = Some(tr::string(v)?),
+            _ => pod = Some(tr::string(v)?),
+        }
+        Ok(())
+    })?;
+    Ok(RawPod { kind: tr::present(kind, "kind", &span)?, pod: tr::present(pod, "pod", &span)? })
+}
+
+fn read_kinds(v: Value<'_>) -> Result<Spanned<OneOrMany>, tr::Error> {
+    tr::spanned(v, |v| {
+        Ok(match tr::one_or_many(v, "OneOrMany")? {
+            Ok(one) => OneOrMany::One(one),
+            Err(many) => OneOrMany::Many(many),
+        })
+    })
+}
+
+fn read_string(v: Value<'_>) -> Result<Spanned<String>, tr::Error> {
+    tr::spanned(v, tr::string)
+}
+
+fn read_rule(v: Value<'_>) -> Result<RawRule, tr::Error> {
+    let span = v.span();
+    let (mut id, mut blame, mut confidence, mut priority, mut summary, mut fix) =
+        (None, None, None, 0, None, empty());
+    let (mut explains, mut evidence, mut intent, mut matches, mut absent) =
+        (Vec::new(), None, None, None, Vec::new());
+    let fields = [
+        ("id", Required),
+        ("blame", Required),
+        ("confidence", Required),
+        ("priority", Defaulted),
+        ("summary", Required),
+        ("fix", Defaulted),
+        ("explains", Defaulted),
+        ("evidence", Optional),
+        ("intent", Optional),
+        ("match", Required),
+        ("absent", Defaulted),
+    ];
+    tr::read_struct(v, "struct RawRule", &fields, &mut |i, v| {
+        match i {
+            0 => id = Some(read_string(v)?),
+            1 => blame = Some(read_string(v)?),
+            2 => confidence = Some(tr::spanned(v, tr::float)?),
+            3 => priority = tr::int(v)?,
+            4 => summary = Some(read_string(v)?),
+            5 => fix = read_string(v)?,
+            6 => explains = tr::strings(v)?,
+            7 => evidence = Some(tr::spanned(v, tr::strings)?),
+            8 => intent = Some(read_intent(v)?),
+            9 => matches = Some(tr::spanned(v, |v| tr::seq(v, read_match))?),
+            _ => absent = tr::seq(v, read_match)?,
+        }
+        Ok(())
+    })?;
+    Ok(RawRule {
+        id: tr::present(id, "id", &span)?,
+        blame: tr::present(blame, "blame", &span)?,
+        confidence: tr::present(confidence, "confidence", &span)?,
+        priority,
+        summary: tr::present(summary, "summary", &span)?,
+        fix,
+        explains,
+        evidence,
+        intent,
+        matches: tr::present(matches, "match", &span)?,
+        absent,
+    })
+}
+
+fn read_intent(v: Value<'_>) -> Result<RawIntent, tr::Error> {
+    let (mut require, mut forbid, mut boost) = (None, None, None);
+    let fields = [("require", Optional), ("forbid", Optional), ("boost", Optional)];
+    tr::read_struct(v, "struct RawIntent", &fields, &mut |i, v| {
+        let s = Some(read_string(v)?);
+        match i {
+            0 => require = s,
+            1 => forbid = s,
+            _ => boost = s,
+        }
+        Ok(())
+    })?;
+    Ok(RawIntent { require, forbid, boost })
+}
+
+fn read_match(v: Value<'_>) -> Result<RawMatch, tr::Error> {
+    let mut m = RawMatch {
+        name: None,
+        kind: None,
+        where_: BTreeMap::new(),
+        where_not: BTreeMap::new(),
+        any: Vec::new(),
+        after: None,
+        before: None,
+        within: None,
+        between: None,
+        join: BTreeMap::new(),
+        scope: None,
+        pick: None,
+        optional: false,
+    };
+    let fields = [
+        ("as", Optional),
+        ("type", Optional),
+        ("where", Defaulted),
+        ("where_not", Defaulted),
+        ("any", Defaulted),
+        ("after", Optional),
+        ("before", Optional),
+        ("within", Optional),
+        ("between", Optional),
+        ("join", Defaulted),
+        ("scope", Optional),
+        ("pick", Optional),
+        ("optional", Defaulted),
+    ];
+    tr::read_struct(v, "struct RawMatch", &fields, &mut |i, v| {
+        match i {
+            0 => m.name = Some(read_string(v)?),
+            1 => m.kind = Some(read_kinds(v)?),
+            2 => m.where_ = tr::string_map(v)?,
+            3 => m.where_not = tr::string_map(v)?,
+            4 => m.any = tr::seq(v, read_alt)?,
+            5 => m.after = Some(read_string(v)?),
+            6 => m.before = Some(read_string(v)?),
+            7 => m.within = Some(read_string(v)?),
+            8 => m.between = Some(tr::spanned(v, tr::strings)?),
+            9 => m.join = tr::string_map(v)?,
+            10 => m.scope = Some(read_string(v)?),
+            11 => m.pick = Some(read_string(v)?),
+            _ => m.optional = tr::boolean(v)?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+fn read_alt(v: Value<'_>) -> Result<RawAlt, tr::Error> {
+    let span = v.span();
+    let (mut kind, mut where_, mut where_not) = (None, BTreeMap::new(), BTreeMap::new());
+    let fields = [("type", Required), ("where", Defaulted), ("where_not", Defaulted)];
+    tr::read_struct(v, "struct RawAlt", &fields, &mut |i, v| {
+        match i {
+            0 => kind = Some(read_kinds(v)?),
+            1 => where_ = tr::string_map(v)?,
+            _ => where_not = tr::string_map(v)?,
+        }
+        Ok(())
+    })?;
+    Ok(RawAlt { kind: tr::present(kind, "type", &span)?, where_, where_not })
 }
 
 /// A test on one field's value.
@@ -311,10 +460,10 @@ fn comparison(s: &str) -> Option<(std::cmp::Ordering, bool, &str)> {
 
 pub fn compile(file: &str, text: &str) -> Result<RuleSet, Vec<RuleError>> {
     let mut ctx = Ctx { file, text, errors: Vec::new() };
-    let raw: RawFile = match toml::from_str(text) {
+    let raw: RawFile = match tr::parse(text).and_then(read_file) {
         Ok(r) => r,
         Err(e) => {
-            ctx.err(e.span().unwrap_or(0..0), e.message().trim().to_string());
+            ctx.err(e.span, e.message);
             return Err(ctx.errors);
         }
     };
@@ -525,4 +674,10 @@ fn compile_clause(ctx: &mut Ctx<'_>, m: RawMatch, earlier: &[String], named: boo
         pick_last,
         optional: m.optional,
     }
+}
+
+/// The raw shapes `text` reads as (for `toml_read`'s parity test against serde).
+#[cfg(test)]
+pub(crate) fn read_debug(text: &str) -> Result<String, tr::Error> {
+    tr::parse(text).and_then(read_file).map(|r| format!("{r:?}"))
 }

@@ -151,7 +151,7 @@ impl Matcher<'_> {
         let mut p = self.pools.test.clone();
         if c.scope == Scope::Run {
             p.extend(&self.pools.run);
-            p.sort_by_key(|&i| (time_of(&self.pools.events[i]), i));
+            crate::sort::sort_by_key(&mut p, |&i| (time_of(&self.pools.events[i]), i));
         }
         if c.pick_last {
             p.reverse();
@@ -197,8 +197,13 @@ impl Matcher<'_> {
     }
 }
 
+/// `HH:MM:SS` (UTC). Written out rather than `format("%H:%M:%S")`, whose run-time strftime parser and
+/// formatter were the only reason the wasm module held chrono's formatting code.
 fn clock(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%H:%M:%S").to_string()).unwrap_or_default()
+    use chrono::Timelike;
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| format!("{:02}:{:02}:{:02}", d.hour(), d.minute(), d.second()))
+        .unwrap_or_default()
 }
 
 fn short(file: &str) -> &str {
@@ -237,7 +242,7 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
     let mut out = Vec::new();
     for test in tests.iter().filter(|t| t.status.is_failure()) {
         let mut idx = by_test.get(test.id.as_str()).cloned().unwrap_or_default();
-        idx.sort_by_key(|&i| (time_of(&events[i]), i));
+        crate::sort::sort_by_key(&mut idx, |&i| (time_of(&events[i]), i));
         let first = idx.iter().filter_map(|&i| events[i].time_ms).min().or(test.start_ms);
         let last = idx.iter().filter_map(|&i| events[i].time_ms).max().or_else(|| test.end_ms());
         let run: Vec<usize> = match (first, last) {
@@ -315,7 +320,7 @@ fn diagnosis_of(
         .filter_map(|&c| h.caps.get(c).copied().flatten().map(|e| (rule.clauses[c].name.clone(), e)))
         .map(|(role, e)| evidence_of(&role, &events[e]))
         .collect();
-    evidence.sort_by_key(|e| (e.time_ms.unwrap_or(i64::MIN), e.file.clone(), e.line));
+    crate::sort::sort_by_key(&mut evidence, |e| (e.time_ms.unwrap_or(i64::MIN), e.file.clone(), e.line));
     evidence.dedup_by(|a, b| a.file == b.file && a.line == b.line);
     let symptoms = hits
         .iter()
@@ -388,5 +393,26 @@ fn unclassified(test: TestRef, message: &str, events: &[Event], idx: &[usize]) -
         evidence,
         symptoms: Vec::new(),
         fingerprint: fingerprint::fingerprint(&format!("{UNCLASSIFIED}\n{message}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The hand-written clock is chrono's `%H:%M:%S`, before 1970 and out of range included.
+    #[test]
+    fn clock_is_strftime() {
+        let chrono = |ms| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .map(|d| d.format("%H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
+        let mut ms: i64 = -86_400_000 * 3;
+        while ms < 86_400_000 * 3 {
+            assert_eq!(super::clock(ms), chrono(ms), "{ms}");
+            ms += 997;
+        }
+        for ms in [i64::MIN, i64::MAX, 1_731_751_920_123, -1, 0, 8_210_298_412_799_999] {
+            assert_eq!(super::clock(ms), chrono(ms), "{ms}");
+        }
     }
 }

@@ -41,7 +41,7 @@
 //! symptom (`data-unreadable`); the same symptom after the test deleted a custom resource, with no remount
 //! in between, is a test bug (`deleted-cr-instead-of-pod`) that explains — and outranks — the symptom.
 
-mod compile;
+pub(crate) mod compile;
 mod eval;
 mod template;
 
@@ -140,7 +140,9 @@ pub struct RuleInfo {
     pub explains: Vec<String>,
 }
 
-const BUILTIN: &str = include_str!("builtin.toml");
+/// A `static`, not a `const`: a const is copied into every crate that uses it (the wasm module held the
+/// rule text twice).
+static BUILTIN: &str = include_str!("builtin.toml");
 
 /// The rule id given to a failed test no rule explains.
 pub const UNCLASSIFIED: &str = "unclassified";
