@@ -487,6 +487,17 @@ test('a 200 MB log goes through the page, in the worker, to the diagnosis', asyn
   await page.setInputFiles('input[type=file]:not([webkitdirectory])', [...artifacts(FOUNDING), big]);
   await page.waitForSelector('.fl-root[data-state=working]');
   await shot(page, 'progress-200mb');
+  // The page must stay responsive while the worker reads: the longest wait for an animation frame.
+  // A frozen page waits for the whole analysis; the bound is generous, this is not a speed check.
+  let worstFrame = 0;
+  while (!(await page.$('.fl-root[data-state=ready], .fl-root[data-state=failed]'))) {
+    const asked = Date.now();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    worstFrame = Math.max(worstFrame, Date.now() - asked);
+    await page.waitForTimeout(100);
+  }
+  console.log(`# 200 MB log: the longest wait for a frame on the page while it was analysed: ${worstFrame} ms`);
+  assert.ok(worstFrame < 2000, `the page froze for ${worstFrame} ms`);
   const ms = await ready(page, 300_000);
   console.log(`# 200 MB log: diagnosis after ${ms} ms in the page (${Date.now() - started} ms wall, ${i} lines)`);
   assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
