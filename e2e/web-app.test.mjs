@@ -150,6 +150,7 @@ test('the demo: the founding case is diagnosed on load and said in plain words',
   assert.match(text, /ShareManager custom resource/);
   assert.match(text, /instead of its pod `share-manager-pvc-/);
   assert.match(text, /Suggested fix: Inject the fault on the workload plane/);
+  assert.match(text, /What the test meant to do: Delete the Share-manager pod/);
   assert.match(await page.innerText('.fl-verdict'), /1 of 2 tests failed/);
   assert.ok(ms > 0, `time to diagnosis recorded (${ms} ms)`);
   console.log(`# demo: diagnosis on screen ${ms} ms after the artifacts were handed over`);

@@ -80,6 +80,9 @@ pub fn card(props: &CardProps) -> Html {
                 </span>
             </p>
             <p class="fl-summary-sentence">{ shown(&d.summary) }</p>
+            if let Some(doc) = ctx.loaded.report.test(&d.test.id).and_then(|t| t.documentation.as_deref()) {
+                <p class="fl-intent"><span class="fl-muted">{ "What the test meant to do: " }</span>{ shown(doc) }</p>
+            }
             <div class="fl-fix"><strong>{ "Suggested fix: " }</strong>{ shown(&d.fix) }</div>
             if !d.evidence.is_empty() {
                 <h4>{ "Evidence" }</h4>
