@@ -316,33 +316,9 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
-    let navigate = {
-        let route = route.clone();
-        let embedded = props.embedded;
-        Callback::from(move |next: Route| {
-            if !embedded {
-                let hash = next.to_hash();
-                if let Ok(history) = gloo::utils::window().history() {
-                    let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&hash));
-                }
-            }
-            route.set(next);
-        })
-    };
-
-    let replace = {
-        let route = route.clone();
-        let embedded = props.embedded;
-        Callback::from(move |next: Route| {
-            if !embedded {
-                let hash = next.to_hash();
-                if let Ok(history) = gloo::utils::window().history() {
-                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
-                }
-            }
-            route.set(next);
-        })
-    };
+    let navigate = route_setter(&route, props.embedded, History::Push);
+    // Scrubbing the replay must not fill the back button: same change, no new history entry.
+    let replace = route_setter(&route, props.embedded, History::Replace);
 
     let rerun = {
         let start = start.clone();
@@ -405,6 +381,27 @@ pub fn app(props: &AppProps) -> Html {
             }
         </div>
     }
+}
+
+#[derive(Clone, Copy)]
+enum History {
+    Push,
+    Replace,
+}
+
+/// Changes the view and, standalone, writes it to the URL hash (a portal's URL is the host's own).
+fn route_setter(route: &UseStateHandle<Route>, embedded: bool, how: History) -> Callback<Route> {
+    let route = route.clone();
+    Callback::from(move |next: Route| {
+        if !embedded && let Ok(history) = gloo::utils::window().history() {
+            let hash = next.to_hash();
+            let _ = match how {
+                History::Push => history.push_state_with_url(&JsValue::NULL, "", Some(&hash)),
+                History::Replace => history.replace_state_with_url(&JsValue::NULL, "", Some(&hash)),
+            };
+        }
+        route.set(next);
+    })
 }
 
 /// Pasted text becomes a log named `pasted.log`.

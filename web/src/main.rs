@@ -4,6 +4,7 @@
 
 mod app;
 mod engine;
+mod form;
 mod route;
 mod text;
 mod views;

@@ -63,14 +63,7 @@ pub fn picker(props: &PickerProps) -> Html {
 #[function_component(Landing)]
 pub fn landing(props: &LandingProps) -> Html {
     let text = use_state(String::new);
-    let on_text = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
-                text.set(el.value());
-            }
-        })
-    };
+    let on_text = crate::form::bind(&text);
     let analyse_text = {
         let text = text.clone();
         let on_inputs = props.on_inputs.clone();
@@ -92,14 +85,7 @@ pub fn landing(props: &LandingProps) -> Html {
         })
     };
     let url = use_state(String::new);
-    let on_url = {
-        let url = url.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                url.set(el.value());
-            }
-        })
-    };
+    let on_url = crate::form::bind(&url);
     let fetch_url = {
         let url = url.clone();
         let on_inputs = props.on_inputs.clone();

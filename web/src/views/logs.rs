@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use faultline_core::logline::Level;
 use faultline_core::logview::{LogQuery, ViewLine};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::{Ctx, go};
@@ -249,19 +248,12 @@ pub fn logs() -> Html {
     let on_file = {
         let navigate = ctx.navigate.clone();
         Callback::from(move |e: Event| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
-                navigate.emit(Route { file: Some(el.value()), ..Route::view(crate::route::View::Logs) });
+            if let Some(value) = crate::form::value_of(&e) {
+                navigate.emit(Route { file: Some(value), ..Route::view(crate::route::View::Logs) });
             }
         })
     };
-    let on_pattern = {
-        let pattern = pattern.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                pattern.set(el.value());
-            }
-        })
-    };
+    let on_pattern = crate::form::bind(&pattern);
     let toggle = |state: &UseStateHandle<bool>| {
         let state = state.clone();
         Callback::from(move |_: Event| state.set(!*state))
@@ -278,14 +270,7 @@ pub fn logs() -> Html {
         });
         html! { <label class={classes!("fl-chip", format!("fl-chip-{name}"))}><input type="checkbox" checked={on} {onchange} />{ *name }</label> }
     });
-    let on_jump_input = {
-        let jump = jump.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                jump.set(el.value());
-            }
-        })
-    };
+    let on_jump_input = crate::form::bind(&jump);
     let on_jump = {
         let navigate = ctx.navigate.clone();
         let jump = jump.clone();

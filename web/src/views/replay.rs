@@ -170,8 +170,8 @@ pub fn replay() -> Html {
     let on_test = {
         let navigate = ctx.navigate.clone();
         Callback::from(move |e: Event| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
-                navigate.emit(Route::replay(&el.value(), Some(0)));
+            if let Some(value) = crate::form::value_of(&e) {
+                navigate.emit(Route::replay(&value, Some(0)));
             }
         })
     };
@@ -189,8 +189,8 @@ pub fn replay() -> Html {
     let on_scrub = {
         let set_step = set_step.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                set_step.emit(el.value().parse().unwrap_or(0));
+            if let Some(value) = crate::form::value_of(&e) {
+                set_step.emit(value.parse().unwrap_or(0));
             }
         })
     };

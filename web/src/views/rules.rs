@@ -2,7 +2,6 @@
 //! mistake at its line and column, kept in this browser's local storage and applied with one click.
 
 use gloo::storage::{LocalStorage, Storage};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::{Ctx, RULES_KEY, stored_rules};
@@ -79,14 +78,7 @@ pub fn rules() -> Html {
     }
     let Some(ctx) = ctx else { return Html::default() };
 
-    let on_input = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
-                text.set(el.value());
-            }
-        })
-    };
+    let on_input = crate::form::bind(&text);
     let start_template = {
         let text = text.clone();
         Callback::from(move |_| {

@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use faultline_core::model::{TestCase, TestStatus};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::text::shown;
@@ -138,19 +137,12 @@ pub fn tests() -> Html {
                     onclick={Callback::from(move |_| filter.set(status))}>{ format!("{label} {n}") }</button>
         }
     });
-    let on_search = {
-        let search = search.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                search.set(el.value());
-            }
-        })
-    };
+    let on_search = crate::form::bind(&search);
     let on_sort = {
         let sort = sort.clone();
         Callback::from(move |e: Event| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
-                sort.set(match el.value().as_str() {
+            if let Some(value) = crate::form::value_of(&e) {
+                sort.set(match value.as_str() {
                     "slowest" => Sort::Slowest,
                     "name" => Sort::Name,
                     _ => Sort::Failures,
