@@ -42,6 +42,8 @@ struct Timed {
     min: f64,
     max: f64,
     runs: usize,
+    /// Mean user + system CPU seconds: steadier than wall time when other work shares the cores.
+    cpu: Option<f64>,
     rss_kb: Option<u64>,
 }
 
@@ -298,7 +300,7 @@ struct Inputs {
 }
 
 /// Bumped whenever a generator changes, so stale inputs are made again.
-const GENERATOR_VERSION: &str = "1";
+const GENERATOR_VERSION: &str = "2";
 
 fn generate(only: &[String]) -> Result<Inputs> {
     let wants = |s: &str| only.iter().any(|o| o == s);
@@ -454,6 +456,7 @@ fn hyperfine(id: &str, runs: u32, pipe: bool, cmds: &[Cmd]) -> Result<Vec<Timed>
             min: f("min")?,
             max: f("max")?,
             runs: r["times"].as_array().map_or(0, Vec::len),
+            cpu: Some(f("user")? + f("system")?),
             rss_kb: peak_rss(id, cmd)?,
         });
     }
@@ -627,6 +630,7 @@ fn timed_from(name: &str, command: &str, secs: &[f64]) -> Result<Timed> {
         min: secs.iter().copied().fold(f64::INFINITY, f64::min),
         max: secs.iter().copied().fold(0.0, f64::max),
         runs: secs.len(),
+        cpu: None,
         rss_kb: None,
     })
 }
@@ -643,25 +647,41 @@ fn mib(kb: Option<u64>) -> String {
 }
 
 fn timing_table(md: &mut String, rows: &[Timed], base: &Timed, bytes: u64) {
-    md.push_str("| command | median | range (runs) | MB/s | peak RSS | ratio: time ÷ faultline's |\n|---|---:|---:|---:|---:|---:|\n");
+    md.push_str(
+        "| command | median | range (runs) | MB/s | CPU (user+sys) | peak RSS | time ÷ faultline's | CPU ÷ faultline's |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     for t in rows {
+        let baseline = std::ptr::eq(t, base);
+        let cpu_ratio = match (t.cpu, base.cpu) {
+            _ if baseline => "1".to_string(),
+            (Some(a), Some(b)) => format!("{:.2}×", a / b),
+            _ => "—".into(),
+        };
         let _ = writeln!(
             md,
-            "| {} | {} | {}–{} ({}) | {:.0} | {} | {} |",
+            "| {} | {} | {}–{} ({}) | {:.0} | {} | {} | {} | {} |",
             t.name,
             secs(t.median),
             secs(t.min),
             secs(t.max),
             t.runs,
             bytes as f64 / 1e6 / t.median,
+            t.cpu.map_or_else(|| "—".into(), secs),
             mib(t.rss_kb),
-            if std::ptr::eq(t, base) {
-                "1 (baseline)".into()
-            } else {
-                format!("{:.2}×", t.median / base.median)
-            },
+            if baseline { "1".into() } else { format!("{:.2}×", t.median / base.median) },
+            cpu_ratio,
         );
     }
+}
+
+/// "12.3× (CPU 4.5×)": how many times `peer` took faultline's wall time, and its CPU time.
+fn times(peer: &Timed, fl: &Timed) -> String {
+    let cpu = match (peer.cpu, fl.cpu) {
+        (Some(a), Some(b)) => format!("; CPU time {:.1}×", a / b),
+        _ => String::new(),
+    };
+    format!("{:.1}× ({} vs {}{cpu})", peer.median / fl.median, secs(fl.median), secs(peer.median))
 }
 
 struct Target {
@@ -744,7 +764,7 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
                     targets.push(Target {
                         what: format!("HTML report, 100k cases, against {}", peer.name),
                         goal: "≥ 20× faster".into(),
-                        measured: format!("{ratio:.1}× ({} vs {})", secs(html[0].median), secs(peer.median)),
+                        measured: times(peer, &html[0]),
                         met: Some(ratio >= 20.0),
                     });
                 }
@@ -843,6 +863,24 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
             });
         }
         md.push('\n');
+    }
+    let mut all: Vec<&Timed> = Vec::new();
+    for (_, html, json) in &r.junit {
+        all.extend(html.iter().chain(json));
+    }
+    if let Some((_, rows)) = &r.log {
+        all.extend(rows);
+    }
+    if let Some((_, native, wasm)) = &r.wasm {
+        all.extend([native, wasm]);
+    }
+    if !all.is_empty() {
+        let cwd = std::env::current_dir().map(|d| format!("{}/", d.display())).unwrap_or_default();
+        md.push_str("## Commands\n\nAs timed (hyperfine `-N`, one warm-up; paths relative to the workspace):\n\n```\n");
+        for t in all {
+            let _ = writeln!(md, "{}", t.command.replace(&cwd, ""));
+        }
+        md.push_str("```\n");
     }
     let mut t = String::from("## Targets\n\n| target | goal | measured (same run) | |\n|---|---|---|---|\n");
     for x in &targets {

@@ -130,7 +130,7 @@ fn failure(s: &mut String, rng: &mut Rng, module: &str, verb: &str, n: usize) {
         s,
         "      <failure type=\"AssertionError\" message=\"AssertionError: assert &apos;&apos; == &apos;{want:08x}&apos;\">"
     );
-    let frames = 8 + rng.below(10);
+    let frames = 6 + rng.below(8);
     for f in 0..frames {
         let _ = write!(
             s,
