@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::tally::Tally;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
 const PLAYWRIGHT: &str = "node_modules/playwright-core";
 const LOCKFILE: &str = "package-lock.json";
 
@@ -58,7 +58,7 @@ fn packages_stale() -> Result<bool> {
     Ok(modified(Path::new(LOCKFILE))? > modified(installed)?)
 }
 
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub fn apt_install(packages: &[&str]) -> Result<()> {
     let sudo = !is_root();
     if sudo && !found("sudo") {
         bail!("installing {} needs root or sudo", packages.join(" "));

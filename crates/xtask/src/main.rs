@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the project's commands. Each one installs what it needs and skips what is there, so
 //! the README's two commands work on a fresh machine.
 
+mod bench;
 mod e2e;
 mod fuzz;
 mod pkg;
@@ -25,7 +26,9 @@ commands:
   test     fmt check, clippy -D warnings, every test, the browser tests, and the wasm32 build
   demo     print the founding case's diagnosis, build the web app and serve it on http://127.0.0.1:8080
   web      build the web app (Trunk) into dist/
-  bench    run the criterion benchmarks (cargo bench)
+  bench    time faultline against junit2html, xunit-viewer, junitparser, grep and ripgrep, wasm in
+           Chromium and the web app on generated inputs; write BENCHMARKS.md (--only junit,log,wasm,web)
+  bench --criterion [ARGS]   the core's criterion benchmarks, one per stage (cargo bench)
   pkg      build the npm package (wasm-bindgen, wasm-opt, generated types) into crates/faultline-wasm/pkg
   fuzz     run each cargo-fuzz target (--seconds N each, default 60; nightly, else stable + RUSTC_BOOTSTRAP)
 ";
@@ -38,7 +41,7 @@ fn main() -> Result<()> {
     match cmd.as_str() {
         "test" => test(),
         "demo" => demo(),
-        "bench" => bench(args.collect()),
+        "bench" => bench::run(args.collect()),
         "pkg" => pkg::pkg(),
         "web" => web::build(),
         "web-stage" => web::stage(),
@@ -125,16 +128,6 @@ pub(crate) fn scenario_artifacts(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn bench(extra: Vec<String>) -> Result<()> {
-    let mut args = vec!["bench".to_string(), "-p".into(), "faultline-core".into()];
-    if !extra.is_empty() {
-        args.push("--".into());
-        args.extend(extra);
-    }
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    step("criterion benchmarks", || cargo(&refs))
-}
-
 /// Runs `cargo test --workspace`, passing its output through and adding up every `test result:` line.
 fn cargo_test(tally: &mut Tally) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -167,7 +160,7 @@ pub(crate) fn run(program: &str, args: &[&str]) -> Result<()> {
 }
 
 /// Runs one named step, saying what it is before and how long it took after.
-pub(crate) fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+pub(crate) fn step<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     eprintln!("xtask: {name} …");
     let started = Instant::now();
     let result = f();

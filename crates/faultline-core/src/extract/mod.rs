@@ -101,6 +101,13 @@ pub(crate) struct Pattern {
     fields: Vec<(String, String)>,
 }
 
+impl Pattern {
+    /// True when every literal of this pattern is set in `present`.
+    fn all_in(&self, present: &[u64]) -> bool {
+        self.literals.iter().all(|&i| present.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0))
+    }
+}
+
 /// A compiled pattern pack.
 #[derive(Debug, Clone)]
 pub struct Pack {
@@ -189,9 +196,14 @@ impl Pack {
         mut on_line: impl FnMut(usize, &mut [Event]),
     ) {
         let Some(ac) = &self.automaton else { return };
+        // One overlapping automaton pass a line finds every literal in it; most lines end there. Only a
+        // line where some pattern's literals all occur gets its next line and source built and its
+        // regexes run (a separate `is_match` pass first cost a second scan of nearly every line).
+        let mut present = vec![0u64; self.literals.len().div_ceil(64)];
         for idx in lines.start..lines.end.min(log.lines.len()) {
             let text = log.clean(idx);
-            if !ac.is_match(text.as_ref()) {
+            if !self.literals_in(ac, &text, &mut present) || !self.patterns.iter().any(|p| p.all_in(&present))
+            {
                 continue;
             }
             let next = (idx + 1 < log.lines.len()).then(|| log.clean(idx + 1));
@@ -204,7 +216,7 @@ impl Pack {
                 source: &source,
                 time_ms: log.lines[idx].time_ms,
             };
-            self.extract(&cand, out);
+            self.extract_present(&cand, &present, out);
             if out.len() > before {
                 on_line(idx, &mut out[before..]);
             }
@@ -213,8 +225,8 @@ impl Pack {
 
     pub fn extract(&self, cand: &Candidate<'_>, out: &mut Vec<Event>) {
         let Some(ac) = &self.automaton else { return };
-        // Most lines match no literal: keep the bitset on the stack so they cost one automaton scan and
-        // no allocation. Only packs with more than 512 distinct literals spill to the heap.
+        // Most candidates match no literal: keep the bitset on the stack so they cost one automaton scan
+        // and no allocation. Only packs with more than 512 distinct literals spill to the heap.
         let words = self.literals.len().div_ceil(64);
         let mut stack = [0u64; 8];
         let mut heap = Vec::new();
@@ -224,20 +236,30 @@ impl Pack {
             heap.resize(words, 0);
             &mut heap
         };
+        if self.literals_in(ac, cand.text, present) {
+            self.extract_present(cand, present, out);
+        }
+    }
+
+    /// Sets in `present` (cleared first) the bit of every literal occurring in `text`; false when none
+    /// does.
+    fn literals_in(&self, ac: &AhoCorasick, text: &str, present: &mut [u64]) -> bool {
+        present.fill(0);
         let mut any = false;
-        for m in ac.find_overlapping_iter(cand.text) {
+        for m in ac.find_overlapping_iter(text) {
             let i = m.pattern().as_usize();
             present[i / 64] |= 1 << (i % 64);
             any = true;
         }
-        if !any {
-            return;
-        }
-        let has = |i: usize| present[i / 64] & (1 << (i % 64)) != 0;
+        any
+    }
+
+    /// [`Pack::extract`] once the literals present in the candidate are known.
+    fn extract_present(&self, cand: &Candidate<'_>, present: &[u64], out: &mut Vec<Event>) {
         let mut joined: Option<String> = None;
         let mut produced: Vec<EventKind> = Vec::new();
         for p in &self.patterns {
-            if produced.contains(&p.event) || !p.literals.iter().all(|&l| has(l)) {
+            if produced.contains(&p.event) || !p.all_in(present) {
                 continue;
             }
             if let Some(origins) = &p.origins
