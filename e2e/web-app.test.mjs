@@ -404,6 +404,12 @@ test('the whole hostile corpus through the page: a report with its warnings, and
   await page.waitForSelector('.fl-root[data-state=empty]');
   await page.setInputFiles('input[type=file]:not([webkitdirectory])', corpus);
   await ready(page, 120_000);
+  // Many failures: the first page of cards at once, the rest on demand.
+  const failed = Number((await page.innerText('h2:has-text("Failed tests")')).match(/\((\d+)\)/)[1]);
+  assert.ok(failed > 20, `${failed} failures`);
+  assert.equal(await page.locator('.fl-card').count(), 20);
+  await page.click('button:has-text("Show all")');
+  assert.equal(await page.locator('.fl-card').count(), failed);
   await page.click('summary:has-text("problem(s) reading the input")');
   const warnings = await page.locator('.fl-warnings li').count();
   assert.ok(warnings >= 30, `the corpus's problems are listed (${warnings})`);

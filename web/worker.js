@@ -73,7 +73,7 @@ async function analyze(id, { inputs, rules }) {
   }
   report({ stage: 'diagnosing', done: 0, total: 1 }, true);
   analysis = analyzer.finish();
-  return analysis.reportJson();
+  return analysis.reportJson(true);
 }
 
 function current() {

@@ -142,8 +142,12 @@ pub fn app(props: &AppProps) -> Html {
     let last_inputs = use_mut_ref(|| JsValue::UNDEFINED);
     let dragging = use_state(|| false);
     let root = use_node_ref();
+    // When the current artifacts were handed over, for the time to diagnosis.
+    let began = use_mut_ref(|| 0.0_f64);
 
     let start = {
+        let began = began.clone();
+        let root = root.clone();
         let engine = engine.clone();
         let phase = phase.clone();
         let last_inputs = last_inputs.clone();
@@ -157,8 +161,15 @@ pub fn app(props: &AppProps) -> Html {
             if !stored.trim().is_empty() {
                 rules.push(stored);
             }
+            if let Some(el) = root.cast::<web_sys::Element>() {
+                let _ = el.remove_attribute("data-diagnosis-ms");
+            }
             phase.set(Phase::Working(Progress { stage: "reading".into(), ..Progress::default() }));
-            let began = now();
+            let began = {
+                let t = now();
+                *began.borrow_mut() = t;
+                t
+            };
             wasm_bindgen_futures::spawn_local(async move {
                 let progress = phase.clone();
                 let result = engine.analyze(&inputs, &rules, move |p| progress.set(Phase::Working(p))).await;
@@ -367,20 +378,33 @@ pub fn app(props: &AppProps) -> Html {
         }
     };
 
-    let ready_ms = match &*phase {
-        Phase::Ready(l) => Some(format!("{:.0}", l.millis)),
-        _ => None,
-    };
-    html! {
-        <div class={classes!("fl-root", props.embedded.then_some("fl-embedded"))} ref={root}
-             data-state={match &*phase { Phase::Empty => "empty", Phase::Working(_) => "working", Phase::Ready(_) => "ready", Phase::Failed(_) => "failed" }}
-             data-diagnosis-ms={ready_ms}>
-            { body }
-            if *dragging {
-                <div class="fl-drop-overlay" aria-hidden="true"><div>{ "Drop artifacts to analyse them" }</div></div>
+    // Time to diagnosis, taken once the report's views are in the DOM (effects run after rendering):
+    // what a user waits for, published on the root element for tests, benchmarks and portals.
+    {
+        let root = root.clone();
+        let began = began.clone();
+        let ready = match &*phase {
+            Phase::Ready(l) => Some(Rc::as_ptr(l) as usize),
+            _ => None,
+        };
+        use_effect_with(ready, move |ready| {
+            if ready.is_some()
+                && let Some(el) = root.cast::<web_sys::Element>()
+            {
+                let _ = el.set_attribute("data-diagnosis-ms", &format!("{:.0}", now() - *began.borrow()));
             }
-        </div>
+        });
     }
+    html! {
+            <div class={classes!("fl-root", props.embedded.then_some("fl-embedded"))} ref={root}
+                 data-state={match &*phase { Phase::Empty => "empty", Phase::Working(_) => "working", Phase::Ready(_) => "ready", Phase::Failed(_) => "failed" }}
+    >
+                { body }
+                if *dragging {
+                    <div class="fl-drop-overlay" aria-hidden="true"><div>{ "Drop artifacts to analyse them" }</div></div>
+                }
+            </div>
+        }
 }
 
 #[derive(Clone, Copy)]

@@ -97,7 +97,8 @@ export class Analysis {
   free(): void;
   report(): Report;
   /** The report as pretty JSON, byte-identical to `faultline analyze --format json`. */
-  reportJson(): string;
+  /** Pretty JSON, byte-identical to the CLI's; `compact` gives one line without spaces. */
+  reportJson(compact?: boolean): string;
   /** Every object the test touched as it stood after replay step `step` (0-based). */
   stateAt(testId: string, step: number): ObjectState[];
   /** Lines `line` ± `radius` of a log the analysis read; null when `file` is not a log. */

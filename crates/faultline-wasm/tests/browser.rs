@@ -47,7 +47,7 @@ fn every_scenario_matches_the_native_diagnosis() {
     for s in SCENARIOS {
         let analysis = analyze_to_analysis(js_files(s.files), JsValue::UNDEFINED)
             .unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
-        let report: serde_json::Value = serde_json::from_str(&analysis.report_json()).unwrap_or_default();
+        let report: serde_json::Value = serde_json::from_str(&analysis.report_json(None)).unwrap_or_default();
         let native = snapshot_json(s.snapshot);
         for key in ["summary", "diagnoses", "clusters", "warnings", "files"] {
             assert_eq!(report[key], native[key], "{}: `{key}` differs from the native snapshot", s.name);
@@ -101,7 +101,10 @@ fn chunks_give_the_same_report_as_whole_files() {
         }
     }
     let chunked = analyzer.finish().expect("finish");
-    assert_eq!(whole.report_json(), chunked.report_json());
+    assert_eq!(whole.report_json(None), chunked.report_json(None));
+    let compact: serde_json::Value = serde_json::from_str(&whole.report_json(Some(true))).unwrap_or_default();
+    let pretty: serde_json::Value = serde_json::from_str(&whole.report_json(None)).unwrap_or_default();
+    assert_eq!(compact, pretty, "compact JSON is the same report");
 }
 
 #[wasm_bindgen_test]

@@ -81,7 +81,7 @@ pub fn frame(props: &FrameProps) -> Html {
                     <a class="fl-brand" href={Route::view(View::Summary).to_hash()} onclick={go(&ctx, Route::view(View::Summary))}>{ "faultline" }</a>
                     <p class={classes!("fl-verdict", if failing > 0 { "fl-bad" } else { "fl-good" })}>
                         { if failing > 0 { format!("{failing} of {} tests failed", s.tests) } else { format!("All {} tests passed", s.tests) } }
-                        <span class="fl-muted">{ format!(" · diagnosed in {:.0} ms", ctx.loaded.millis) }</span>
+                        <span class="fl-muted">{ format!(" · analysed in {:.0} ms", ctx.loaded.millis) }</span>
                     </p>
                     <div class="fl-header-actions" role="group" aria-label="Export and open">
                         <span class="fl-muted">{ "Export:" }</span>

@@ -18,16 +18,22 @@ fn kilobytes(bytes: u64) -> String {
     }
 }
 
+/// Cards drawn at first: a run with a thousand failures must show its first ones at once, not after
+/// laying out a thousand cards; the rest come a page at a time (clusters group them in Tests).
+const CARDS_PER_PAGE: usize = 20;
+
 #[function_component(Summary)]
 pub fn summary() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return Html::default() };
+    let ctx = use_context::<Ctx>();
+    let cards_shown = use_state(|| CARDS_PER_PAGE);
+    let Some(ctx) = ctx else { return Html::default() };
     let report = &ctx.loaded.report;
     let s = &report.summary;
     let count = |label: &str, n: u64, class: &str| {
         html! { <div class={classes!("fl-stat", class.to_string())}><span class="fl-stat-n">{ n }</span><span>{ label.to_string() }</span></div> }
     };
     let failed: Vec<_> = report.tests.iter().filter(|t| t.status.is_failure()).collect();
-    let cards = failed.iter().map(|t| match report.diagnosis(&t.id) {
+    let cards = failed.iter().take(*cards_shown).map(|t| match report.diagnosis(&t.id) {
         Some(d) => html! { <Card diagnosis={d.clone()} /> },
         None => html! {
             <article class="fl-card">
@@ -79,6 +85,19 @@ pub fn summary() -> Html {
                         <a href={Route::view(crate::route::View::Tests).to_hash()} onclick={go(&ctx, Route::view(crate::route::View::Tests))}>{ "Tests" }</a>{ "." }</p>
                 }
                 <div class="fl-cards">{ for cards }</div>
+                if failed.len() > *cards_shown {
+                    <div class="fl-actions fl-more">
+                        <button type="button" onclick={
+                            let cards_shown = cards_shown.clone();
+                            Callback::from(move |_| cards_shown.set(*cards_shown + CARDS_PER_PAGE))
+                        }>{ format!("Show {} more ({} not shown)", CARDS_PER_PAGE.min(failed.len() - *cards_shown), failed.len() - *cards_shown) }</button>
+                        <button type="button" onclick={
+                            let cards_shown = cards_shown.clone();
+                            let all = failed.len();
+                            Callback::from(move |_| cards_shown.set(all))
+                        }>{ "Show all" }</button>
+                    </div>
+                }
             }
             if !report.warnings.is_empty() {
                 <details class="fl-warnings" open={failed.is_empty()}>
