@@ -1,9 +1,12 @@
 //! The app: where artifacts come in (drop, picker, paste, `?src=`, the demo, a portal's `mount` or
 //! `postMessage`), the analysis state, the URL hash, and the frame around the five views.
 
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use faultline_core::Report;
+use faultline_core::replay::Timeline;
+use faultline_core::rules::Diagnosis;
+use faultline_core::{Report, TestCase};
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -35,18 +38,63 @@ pub struct AppProps {
     pub embedded: bool,
 }
 
-/// A finished analysis as the views see it.
+/// A finished analysis as the views see it, with its tests, diagnoses and replays indexed by test id:
+/// the report's own lookups scan, and the views ask per row (100,000 tests × 5,000 diagnoses would be
+/// quadratic on every keystroke in the Tests view).
 pub struct Loaded {
     pub report: Report,
-    /// From the moment the artifacts were handed over to the report being on screen.
+    /// From the artifacts handed over to the report read back on the page (drawing not included).
     pub millis: f64,
-    /// Log files the worker holds, for the Logs view.
+    /// Log files the worker holds, for the Logs view, in the report's order.
     pub logs: Vec<String>,
+    log_set: HashSet<String>,
+    tests: HashMap<String, usize>,
+    diagnoses: HashMap<String, usize>,
+    timelines: HashMap<String, usize>,
+}
+
+/// Position of the first item with each key, as the report's linear lookups would find it.
+fn first_positions<'a>(keys: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, k) in keys.enumerate() {
+        map.entry(k.to_string()).or_insert(i);
+    }
+    map
 }
 
 impl Loaded {
+    pub fn new(report: Report, millis: f64) -> Loaded {
+        let logs: Vec<String> = report
+            .files
+            .iter()
+            .filter(|f| f.kind == faultline_core::report::FileKind::Log)
+            .map(|f| f.name.clone())
+            .collect();
+        Loaded {
+            log_set: logs.iter().cloned().collect(),
+            tests: first_positions(report.tests.iter().map(|t| t.id.as_str())),
+            diagnoses: first_positions(report.diagnoses.iter().map(|d| d.test.id.as_str())),
+            timelines: first_positions(report.timeline.iter().map(|t| t.test.as_str())),
+            logs,
+            report,
+            millis,
+        }
+    }
+
     pub fn is_log(&self, file: &str) -> bool {
-        self.logs.iter().any(|l| l == file)
+        self.log_set.contains(file)
+    }
+
+    pub fn test(&self, id: &str) -> Option<&TestCase> {
+        self.tests.get(id).and_then(|&i| self.report.tests.get(i))
+    }
+
+    pub fn diagnosis(&self, test: &str) -> Option<&Diagnosis> {
+        self.diagnoses.get(test).and_then(|&i| self.report.diagnoses.get(i))
+    }
+
+    pub fn timeline(&self, test: &str) -> Option<&Timeline> {
+        self.timelines.get(test).and_then(|&i| self.report.timeline.get(i))
     }
 }
 
@@ -125,15 +173,6 @@ fn query_inputs() -> (Vec<String>, bool) {
     (urls, demo)
 }
 
-fn log_names(report: &Report) -> Vec<String> {
-    report
-        .files
-        .iter()
-        .filter(|f| f.kind == faultline_core::report::FileKind::Log)
-        .map(|f| f.name.clone())
-        .collect()
-}
-
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let engine = use_memo((), |_| Engine::start());
@@ -180,10 +219,7 @@ pub fn app(props: &AppProps) -> Html {
                         ..EngineError::default()
                     })
                 }) {
-                    Ok(report) => {
-                        let logs = log_names(&report);
-                        Phase::Ready(Rc::new(Loaded { report, millis: now() - began, logs }))
-                    }
+                    Ok(report) => Phase::Ready(Rc::new(Loaded::new(report, now() - began))),
                     Err(e) => Phase::Failed(e),
                 };
                 phase.set(next);

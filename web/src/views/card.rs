@@ -25,7 +25,7 @@ pub fn blame_label(b: Blame) -> &'static str {
 
 /// The replay step that shows this piece of evidence, if the test has a replay.
 fn step_of(ctx: &Ctx, test: &str, ev: &Evidence) -> Option<usize> {
-    let tl = ctx.loaded.report.timeline_of(test)?;
+    let tl = ctx.loaded.timeline(test)?;
     tl.steps.iter().find(|s| s.source.file == ev.file && s.source.covers(ev.line)).map(|s| s.index)
 }
 
@@ -80,7 +80,7 @@ pub fn card(props: &CardProps) -> Html {
                 </span>
             </p>
             <p class="fl-summary-sentence">{ shown(&d.summary) }</p>
-            if let Some(doc) = ctx.loaded.report.test(&d.test.id).and_then(|t| t.documentation.as_deref()) {
+            if let Some(doc) = ctx.loaded.test(&d.test.id).and_then(|t| t.documentation.as_deref()) {
                 <p class="fl-intent"><span class="fl-muted">{ "What the test meant to do: " }</span>{ shown(doc) }</p>
             }
             <div class="fl-fix"><strong>{ "Suggested fix: " }</strong>{ shown(&d.fix) }</div>

@@ -70,9 +70,10 @@ fn plane_of(o: &ObjectState) -> &str {
 
 /// The test to replay: the one in the route, else the first diagnosed one with a replay, else any.
 fn pick_test(ctx: &Ctx) -> Option<String> {
-    let report = &ctx.loaded.report;
+    let loaded = &ctx.loaded;
+    let report = &loaded.report;
     if let Some(t) = &ctx.route.test
-        && report.timeline_of(t).is_some()
+        && loaded.timeline(t).is_some()
     {
         return Some(t.clone());
     }
@@ -80,7 +81,7 @@ fn pick_test(ctx: &Ctx) -> Option<String> {
         .diagnoses
         .iter()
         .map(|d| d.test.id.clone())
-        .find(|id| report.timeline_of(id).is_some_and(|t| !t.steps.is_empty()))
+        .find(|id| loaded.timeline(id).is_some_and(|t| !t.steps.is_empty()))
         .or_else(|| report.timeline.iter().find(|t| !t.steps.is_empty()).map(|t| t.test.clone()))
 }
 
@@ -90,11 +91,12 @@ pub fn replay() -> Html {
     let playing = use_state(|| false);
     let steps_list = use_node_ref();
     let Some(ctx) = ctx else { return Html::default() };
-    let report = &ctx.loaded.report;
+    let loaded = &ctx.loaded;
+    let report = &loaded.report;
     let Some(test) = pick_test(&ctx) else {
         return html! { <p class="fl-empty">{ "No test in these artifacts has events to replay: logs with timestamps, output.xml steps or a console log make one." }</p> };
     };
-    let Some(tl) = report.timeline_of(&test) else { return Html::default() };
+    let Some(tl) = loaded.timeline(&test) else { return Html::default() };
     let last = tl.steps.len().saturating_sub(1);
     // Without a step in the link, open where the diagnosis starts (the deletion, for the founding case):
     // the moment worth seeing first; Home goes back to the start.
@@ -163,7 +165,7 @@ pub fn replay() -> Html {
     let tests_with_replay = {
         let mut ids: Vec<&Timeline> = report.timeline.iter().filter(|t| !t.steps.is_empty()).collect();
         ids.sort_by_key(|t| {
-            (report.diagnosis(&t.test).is_none(), report.test(&t.test).is_none_or(|c| !c.status.is_failure()))
+            (loaded.diagnosis(&t.test).is_none(), loaded.test(&t.test).is_none_or(|c| !c.status.is_failure()))
         });
         ids
     };
@@ -177,7 +179,7 @@ pub fn replay() -> Html {
     };
     let options = tests_with_replay.iter().map(|t| {
         let name =
-            report.test(&t.test).map_or(t.test.clone(), |c| format!("{} ({})", c.name, c.status.as_str()));
+            loaded.test(&t.test).map_or(t.test.clone(), |c| format!("{} ({})", c.name, c.status.as_str()));
         html! { <option value={t.test.clone()} selected={t.test == test}>{ name }</option> }
     });
 
@@ -325,7 +327,7 @@ pub fn replay() -> Html {
         let s = set_step.clone();
         Callback::from(move |_| s.emit(step + 1))
     };
-    let diagnosis = report.diagnosis(&test);
+    let diagnosis = loaded.diagnosis(&test);
     html! {
         <div class="fl-replay" tabindex="0" {onkeydown} aria-label="Replay; arrow keys step, space plays">
             <div class="fl-toolbar">
@@ -362,7 +364,7 @@ pub fn replay() -> Html {
 }
 
 fn first_evidence_step(ctx: &Ctx, test: &str, tl: &Timeline) -> usize {
-    let Some(d) = ctx.loaded.report.diagnosis(test) else { return 0 };
+    let Some(d) = ctx.loaded.diagnosis(test) else { return 0 };
     d.evidence
         .iter()
         .filter_map(|ev| tl.steps.iter().find(|s| s.source.file == ev.file && s.source.covers(ev.line)))

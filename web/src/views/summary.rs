@@ -27,13 +27,14 @@ pub fn summary() -> Html {
     let ctx = use_context::<Ctx>();
     let cards_shown = use_state(|| CARDS_PER_PAGE);
     let Some(ctx) = ctx else { return Html::default() };
-    let report = &ctx.loaded.report;
+    let loaded = &ctx.loaded;
+    let report = &loaded.report;
     let s = &report.summary;
     let count = |label: &str, n: u64, class: &str| {
         html! { <div class={classes!("fl-stat", class.to_string())}><span class="fl-stat-n">{ n }</span><span>{ label.to_string() }</span></div> }
     };
     let failed: Vec<_> = report.tests.iter().filter(|t| t.status.is_failure()).collect();
-    let cards = failed.iter().take(*cards_shown).map(|t| match report.diagnosis(&t.id) {
+    let cards = failed.iter().take(*cards_shown).map(|t| match loaded.diagnosis(&t.id) {
         Some(d) => html! { <Card diagnosis={d.clone()} /> },
         None => html! {
             <article class="fl-card">

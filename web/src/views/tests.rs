@@ -64,7 +64,8 @@ pub fn tests() -> Html {
     let search = use_state(String::new);
     let sort = use_state(|| Sort::Failures);
     let Some(ctx) = ctx else { return Html::default() };
-    let report = &ctx.loaded.report;
+    let loaded = &ctx.loaded;
+    let report = &loaded.report;
     let flaky_history: HashSet<&str> =
         report.history.iter().flat_map(|h| h.flaky.iter().map(|f| f.test.as_str())).collect();
 
@@ -95,7 +96,7 @@ pub fn tests() -> Html {
                 suite: t.suite.clone(),
                 status: t.status,
                 time: duration(t.duration_ms),
-                rule: report.diagnosis(&t.id).map(|d| d.rule.clone()),
+                rule: loaded.diagnosis(&t.id).map(|d| d.rule.clone()),
                 flaky: t.status == TestStatus::Flaky || flaky_history.contains(t.id.as_str()),
             })
             .collect(),
@@ -162,7 +163,7 @@ pub fn tests() -> Html {
             </details>
         }
     });
-    let detail = selected.as_deref().and_then(|id| report.test(id)).map(|t| test_detail(&ctx, t));
+    let detail = selected.as_deref().and_then(|id| loaded.test(id)).map(|t| test_detail(&ctx, t));
     html! {
         <div class="fl-tests">
             if report.clusters.iter().any(|c| c.members.len() > 1) {
@@ -188,9 +189,10 @@ pub fn tests() -> Html {
 }
 
 fn test_detail(ctx: &Ctx, t: &TestCase) -> Html {
-    let report = &ctx.loaded.report;
-    let diagnosis = report.diagnosis(&t.id).cloned();
-    let has_replay = report.timeline_of(&t.id).is_some_and(|tl| !tl.steps.is_empty());
+    let loaded = &ctx.loaded;
+    let report = &loaded.report;
+    let diagnosis = loaded.diagnosis(&t.id).cloned();
+    let has_replay = loaded.timeline(&t.id).is_some_and(|tl| !tl.steps.is_empty());
     let lines = report.assignments.iter().filter(|a| a.test == t.id).map(|a| {
         let r = Route::log_line(&a.file, a.first_line);
         html! { <li><a href={r.to_hash()} onclick={go(ctx, r.clone())}>{ format!("{}:{}–{}", a.file, a.first_line, a.last_line) }</a></li> }
