@@ -84,11 +84,8 @@ pub fn pick(analysis: &Analysis, file: &str, lines: &[u32]) -> Result<Vec<ViewLi
 fn view_line(analysis: &Analysis, log: &LogFile, idx: usize) -> ViewLine {
     let l = &log.lines[idx];
     let cleaned = log.clean(idx);
-    let clean = crate::export::escape::bidi(&cleaned);
-    let text = match clean.char_indices().nth(analysis.limits.max_line_chars) {
-        Some((cut, _)) => format!("{}…", &clean[..cut]),
-        None => clean.into_owned(),
-    };
+    let shown = crate::export::escape::bidi(&cleaned);
+    let text = crate::export::clip(&shown, analysis.limits.max_line_chars).into_owned();
     ViewLine { line: l.line, text, level: l.level, time_ms: l.time_ms }
 }
 

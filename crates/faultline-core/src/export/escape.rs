@@ -23,24 +23,16 @@ pub fn html(text: &str) -> String {
 /// Text for one line of a terminal or a Markdown cell: control characters (ESC, CR, BEL…) become visible
 /// symbols so that no artifact can move the cursor, recolour the screen or rewrite an earlier line.
 pub fn control(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c == '\t' {
-                ' '
-            } else if c.is_control() {
-                visible(c)
-            } else {
-                c
-            }
-        })
-        .fold(String::with_capacity(text.len()), |mut out, c| {
-            if is_bidi_control(c) {
-                out.push_str(&bidi_visible(c));
-            } else {
-                out.push(c);
-            }
-            out
-        })
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(' '),
+            c if c.is_control() => out.push(visible(c)),
+            c if is_bidi_control(c) => out.push_str(&bidi_visible(c)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Neutralises bidirectional controls for any display ([`html`] and [`control`] do it already): text

@@ -35,11 +35,7 @@ pub fn excerpt(
         if idx >= log.lines.len() {
             break;
         }
-        let clean = log.clean(idx);
-        let text = match clean.char_indices().nth(analysis.limits.max_line_chars) {
-            Some((cut, _)) => format!("{}…", &clean[..cut]),
-            None => clean.into_owned(),
-        };
+        let text = super::clip(&log.clean(idx), analysis.limits.max_line_chars).into_owned();
         out.push(ExcerptLine { line: n, text, cited: (line..=last_cited).contains(&n) });
     }
     Some(out)
