@@ -184,29 +184,11 @@ pub fn serve_demo() -> Result<()> {
 
 /// The file under `root` a URL path names (`/` is index.html); nothing outside `root`.
 fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
-    let decoded: String = form_decode(path);
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let rel = decoded.trim_start_matches('/');
     let file = if rel.is_empty() { root.join("index.html") } else { root.join(rel) };
     let file = std::fs::canonicalize(file).ok()?;
     (file.starts_with(root) && file.is_file()).then_some(file)
-}
-
-fn form_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = path.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn content_type(file: &Path) -> &'static str {
