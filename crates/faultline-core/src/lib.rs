@@ -29,14 +29,18 @@ pub mod rules;
 pub mod select;
 pub(crate) mod sort;
 pub mod source;
+pub mod stream;
 pub mod timefmt;
 pub(crate) mod toml_read;
 pub mod warning;
 pub(crate) mod xml_drive;
 
-pub use analyze::{Analysis, AnalyzeOptions, Progress, ProgressStage, analyze, analyze_with_progress};
+pub use analyze::{
+    Analysis, AnalyzeOptions, Progress, ProgressStage, analyze, analyze_inputs, analyze_with_progress,
+};
 pub use event::{Event, EventKind, Plane};
 pub use model::{TestCase, TestStatus};
 pub use report::{REPORT_SCHEMA, Report};
 pub use source::{InputFile, SourceRef};
+pub use stream::{Input, LogSource};
 pub use warning::{Warning, WarningKind};
