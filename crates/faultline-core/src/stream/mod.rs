@@ -134,3 +134,6 @@ pub(crate) fn each_line(
     }
     (pass, result)
 }
+
+#[cfg(test)]
+mod tests;
