@@ -48,7 +48,9 @@ impl LogSource for DiskFile {
 impl DiskFile {
     /// The whole file in memory (baseline artifacts are compared line by line, so they are held).
     pub fn into_input(self) -> Result<InputFile, String> {
-        std::fs::read(&self.path).map(|bytes| InputFile::new(self.name, bytes)).map_err(|e| format!("{}: {e}", self.path.display()))
+        std::fs::read(&self.path)
+            .map(|bytes| InputFile::new(self.name, bytes))
+            .map_err(|e| format!("{}: {e}", self.path.display()))
     }
 }
 
@@ -103,7 +105,7 @@ fn add(path: &Path, name: String, c: &mut Collected) {
     let opened = std::fs::File::open(path).and_then(|f| {
         let size = f.metadata()?.len();
         // Reading one byte catches what opening does not (EISDIR on some systems).
-        (&f).read(&mut [0u8; 1])?;
+        let _: usize = (&f).read(&mut [0u8; 1])?;
         Ok(size)
     });
     match opened {

@@ -49,7 +49,11 @@ fn streamed_reports_equal_the_in_memory_ones() {
             "--out",
             &page.display().to_string(),
         ]);
-        assert!(out.status.code().is_some_and(|c| c <= 1), "{scenario}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{scenario}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let held = analyze(load(&dir), &AnalyzeOptions::default());
         let written: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&json).expect("json written")).expect("json report");

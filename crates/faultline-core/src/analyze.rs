@@ -124,7 +124,11 @@ pub fn analyze_with_progress(
 /// [`analyze_with_progress`] over inputs some of which are [`LogSource`]s: a plain log among them is read
 /// as a stream, in bounded memory, with the same report. (With a baseline, or when a source turns out to
 /// be an archive, a test report or XML-like, it is read whole instead.)
-pub fn analyze_inputs(inputs: Vec<Input>, options: &AnalyzeOptions, progress: &mut dyn FnMut(Progress)) -> Analysis {
+pub fn analyze_inputs(
+    inputs: Vec<Input>,
+    options: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Analysis {
     let mut g = Gathered::default();
     let size = |i: &Input| match i {
         Input::Bytes(f) => f.bytes.len() as u64,
@@ -205,10 +209,20 @@ pub fn analyze_inputs(inputs: Vec<Input>, options: &AnalyzeOptions, progress: &m
                 let Some(survey) = s.survey.as_ref() else { continue };
                 let ctx = stream::events::Context { tests: &tests, windows: &windows, pack: &pack };
                 let mut report = |bytes: u64| {
-                    progress(Progress { stage: ProgressStage::Logs, done: log_done + bytes, total: log_total })
+                    progress(Progress {
+                        stage: ProgressStage::Logs,
+                        done: log_done + bytes,
+                        total: log_total,
+                    })
                 };
-                let problem =
-                    stream::events::read(&mut *s.source, survey, &ctx, &mut events, &mut assignments, &mut report);
+                let problem = stream::events::read(
+                    &mut *s.source,
+                    survey,
+                    &ctx,
+                    &mut events,
+                    &mut assignments,
+                    &mut report,
+                );
                 g.warnings.extend(problem);
                 log_done += survey.bytes;
                 None
@@ -327,9 +341,22 @@ fn read_source(mut source: Box<dyn LogSource>, options: &AnalyzeOptions, g: &mut
         }
         return;
     }
-    g.files.push(FileEntry { name: name.clone(), kind: FileKind::Log, bytes: size, lines: None, tests: None, md5: None });
+    g.files.push(FileEntry {
+        name: name.clone(),
+        kind: FileKind::Log,
+        bytes: size,
+        lines: None,
+        tests: None,
+        md5: None,
+    });
     g.log_order.push(LogSlot::Stream(g.streams.len()));
-    g.streams.push(Streamed { source, name, file: g.files.len() - 1, warn_at: g.warnings.len(), survey: None });
+    g.streams.push(Streamed {
+        source,
+        name,
+        file: g.files.len() - 1,
+        warn_at: g.warnings.len(),
+        survey: None,
+    });
 }
 
 /// The first pass over a streamed log ([`stream::survey`]); its bad-timestamp warning goes where
@@ -357,7 +384,11 @@ fn splice_decode_warnings(g: &mut Gathered) {
 }
 
 /// Reads back, from each streamed log the diagnoses cite, the cited lines and their excerpt context.
-fn keep_quoted(g: &mut Gathered, diagnoses: &[crate::rules::Diagnosis], max_line_chars: usize) -> Vec<KeptLines> {
+fn keep_quoted(
+    g: &mut Gathered,
+    diagnoses: &[crate::rules::Diagnosis],
+    max_line_chars: usize,
+) -> Vec<KeptLines> {
     let mut kept = Vec::new();
     for s in &mut g.streams {
         let Some(survey) = s.survey.as_ref() else { continue };
@@ -367,7 +398,10 @@ fn keep_quoted(g: &mut Gathered, diagnoses: &[crate::rules::Diagnosis], max_line
             .filter(|ev| ev.file == s.name)
             .map(|ev| {
                 let last = ev.line_end.unwrap_or(ev.line).max(ev.line);
-                (ev.line.saturating_sub(stream::kept::RADIUS).max(1), last.saturating_add(stream::kept::RADIUS))
+                (
+                    ev.line.saturating_sub(stream::kept::RADIUS).max(1),
+                    last.saturating_add(stream::kept::RADIUS),
+                )
             })
             .collect();
         let total = u32::try_from(survey.lines).unwrap_or(u32::MAX);
@@ -559,7 +593,10 @@ fn line_text(
         (first..last.min(log.lines.len())).map(|i| clip(&log.clean(i))).collect::<Vec<_>>().join("\n")
     } else if let Some(log) = held.kept.iter().find(|l| l.name == file) {
         let first = line.checked_sub(1)?;
-        (first..last.min(log.total)).map(|i| clip(log.line(i + 1).unwrap_or_default())).collect::<Vec<_>>().join("\n")
+        (first..last.min(log.total))
+            .map(|i| clip(log.line(i + 1).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join("\n")
     } else {
         let text = held.xml.get(file)?;
         let starts = xml_lines.starts(file, text);

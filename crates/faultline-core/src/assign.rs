@@ -165,9 +165,17 @@ pub(crate) struct RunBuilder {
 
 impl RunBuilder {
     /// Line `line` (1-based) of `file` went to `slot`.
-    pub(crate) fn push(&mut self, slot: Option<(usize, AssignReason)>, line: u32, file: &str, tests: &[TestCase]) {
+    pub(crate) fn push(
+        &mut self,
+        slot: Option<(usize, AssignReason)>,
+        line: u32,
+        file: &str,
+        tests: &[TestCase],
+    ) {
         match (slot, self.open) {
-            (Some((t, r)), Some((ot, or, first, _))) if t == ot && r == or => self.open = Some((ot, or, first, line)),
+            (Some((t, r)), Some((ot, or, first, _))) if t == ot && r == or => {
+                self.open = Some((ot, or, first, line))
+            }
             (cur, prev) => {
                 if let Some((ot, or, first, last)) = prev {
                     self.out.push(make(file, tests, ot, or, first, last));
@@ -185,14 +193,7 @@ impl RunBuilder {
     }
 }
 
-fn make(
-    file: &str,
-    tests: &[TestCase],
-    t: usize,
-    reason: AssignReason,
-    first: u32,
-    last: u32,
-) -> Assignment {
+fn make(file: &str, tests: &[TestCase], t: usize, reason: AssignReason, first: u32, last: u32) -> Assignment {
     Assignment {
         file: file.to_string(),
         first_line: first,

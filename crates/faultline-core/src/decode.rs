@@ -2,8 +2,8 @@
 //! prolog, and invalid UTF-8 (replaced, counted and located, never dropped silently).
 
 use crate::warning::{Warning, WarningKind};
-pub(crate) use codec::{Codec, for_bom};
 use codec::Decode;
+pub(crate) use codec::{Codec, for_bom};
 
 /// Decodes an artifact to UTF-8. Valid UTF-8 is moved, not copied.
 pub fn decode(file: &str, bytes: &[u8], warnings: &mut Vec<Warning>) -> String {

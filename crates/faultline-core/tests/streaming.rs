@@ -78,7 +78,12 @@ fn every_scenario_reports_the_same_streamed() {
         // The comparison means something only if the logs really were streamed, not read whole.
         let a = streamed(load(&dir), 4093, &AnalyzeOptions::default());
         for f in load(&dir).iter().filter(|f| f.name.ends_with(".log")) {
-            assert!(a.kept.iter().any(|k| k.name == f.name), "{}: {} was not streamed", dir.display(), f.name);
+            assert!(
+                a.kept.iter().any(|k| k.name == f.name),
+                "{}: {} was not streamed",
+                dir.display(),
+                f.name
+            );
             assert!(a.logs.iter().all(|l| l.name != f.name), "{}: {} was held whole", dir.display(), f.name);
         }
         quoted += a.kept.iter().map(|k| k.lines.len()).sum::<usize>();

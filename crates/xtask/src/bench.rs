@@ -878,7 +878,14 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
                 goal: format!("< {} MB", MEMORY_GOAL_BYTES / MB),
                 measured: bytes.map_or_else(
                     || "—".into(),
-                    |b| format!("{:.0} MB ({}) for {:.0} MB", b as f64 / 1e6, mib(m.rss_kb), m.log.bytes as f64 / 1e6),
+                    |b| {
+                        format!(
+                            "{:.0} MB ({}) for {:.0} MB",
+                            b as f64 / 1e6,
+                            mib(m.rss_kb),
+                            m.log.bytes as f64 / 1e6
+                        )
+                    },
                 ),
                 met: bytes.map(|b| b < MEMORY_GOAL_BYTES),
             });

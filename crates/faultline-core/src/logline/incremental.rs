@@ -34,7 +34,13 @@ pub(crate) struct YearScan {
 
 impl YearScan {
     pub(crate) fn new(year_hint: Option<i32>) -> YearScan {
-        YearScan { hint: year_hint, year: year_hint, found_at: None, lines: 0, bad_stamps: (0, 0, String::new()) }
+        YearScan {
+            hint: year_hint,
+            year: year_hint,
+            found_at: None,
+            lines: 0,
+            bad_stamps: (0, 0, String::new()),
+        }
     }
 
     /// The next line, without ANSI sequences.
@@ -87,7 +93,11 @@ pub(crate) enum TimePolicy {
 impl TimePolicy {
     /// Line `idx` (0-based), without ANSI: its time, format and level as `read_log` records them
     /// before times are inherited.
-    pub(crate) fn parse(&self, idx: usize, clean: &str) -> (Option<i64>, super::LineFormat, Option<super::Level>) {
+    pub(crate) fn parse(
+        &self,
+        idx: usize,
+        clean: &str,
+    ) -> (Option<i64>, super::LineFormat, Option<super::Level>) {
         let p = match *self {
             TimePolicy::Fixed(year) => stamp::parse(clean, year),
             TimePolicy::Found { year, at } if idx < at => {

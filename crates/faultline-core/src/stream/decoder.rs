@@ -26,7 +26,10 @@ enum Mode {
         replaced: usize,
     },
     #[cfg(feature = "legacy-encodings")]
-    Legacy { decoder: encoding_rs::Decoder, codec: Codec },
+    Legacy {
+        decoder: encoding_rs::Decoder,
+        codec: Codec,
+    },
     Whole(Vec<u8>),
 }
 
@@ -82,7 +85,9 @@ impl ChunkDecoder {
             }
             Mode::Utf8 { replaced, .. } => self.first_bad.map(|at| BadBytes {
                 at,
-                message: format!("{replaced} invalid UTF-8 sequence(s) replaced by U+FFFD; the first is here"),
+                message: format!(
+                    "{replaced} invalid UTF-8 sequence(s) replaced by U+FFFD; the first is here"
+                ),
             }),
             #[cfg(feature = "legacy-encodings")]
             Mode::Legacy { codec, .. } => self.first_bad.map(|at| BadBytes {

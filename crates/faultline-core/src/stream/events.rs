@@ -83,15 +83,12 @@ pub(crate) fn read(
         });
         let n = u32::try_from(idx + 1).unwrap_or(u32::MAX);
         runs.push(slot, n, &name, ctx.tests);
-        block.push(line.text, line.start, LogLine {
-            line: n,
-            start: 0,
-            end: 0,
-            time_ms: time,
-            time_inherited: inherited,
-            format,
-            level,
-        }, slot);
+        block.push(
+            line.text,
+            line.start,
+            LogLine { line: n, start: 0, end: 0, time_ms: time, time_inherited: inherited, format, level },
+            slot,
+        );
         idx += 1;
         if block.full() {
             block.extract(ctx, false, events);
@@ -144,7 +141,8 @@ impl Block {
         let upto = if last { n } else { n.saturating_sub(1) };
         let (starts, slots) = (&self.starts, &self.slots);
         ctx.pack.extract_log_lines(&self.log, 0..upto, events, |i, found| {
-            let test = slots.get(i).copied().flatten().and_then(|(t, _)| ctx.tests.get(t)).map(|t| t.id.clone());
+            let test =
+                slots.get(i).copied().flatten().and_then(|(t, _)| ctx.tests.get(t)).map(|t| t.id.clone());
             let rel = self.log.lines.get(i).map_or(0, |l| l.start as u64);
             let abs = starts.get(i).map_or(rel, |&a| a as u64);
             for e in found {

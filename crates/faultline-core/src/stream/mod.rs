@@ -79,7 +79,8 @@ pub(crate) fn streamable(name: &str, head: &[u8], size: u64) -> bool {
         return !input::sniff::truncated_xml_head(&text);
     }
     let t = text.trim_start_matches('\u{feff}').trim_start();
-    t.len() >= "<!DOCTYPE".len() && !(t.starts_with("<?xml") || t.starts_with("<!DOCTYPE") || t.starts_with("<!--"))
+    t.len() >= "<!DOCTYPE".len()
+        && !(t.starts_with("<?xml") || t.starts_with("<!DOCTYPE") || t.starts_with("<!--"))
 }
 
 /// What one pass over a source read: its byte count, and how decoding went.

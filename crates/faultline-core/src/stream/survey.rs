@@ -4,8 +4,8 @@
 use std::ops::ControlFlow;
 
 use super::LogSource;
-use crate::logline::incremental::{self, StreamFramer, TimePolicy, YearScan};
 use crate::logline::Frame;
+use crate::logline::incremental::{self, StreamFramer, TimePolicy, YearScan};
 use crate::warning::{Warning, WarningKind};
 
 /// Files up to this size get an md5, as in the in-memory path.
@@ -79,5 +79,9 @@ pub(crate) fn survey(source: &mut dyn LogSource, year_hint: Option<i32>, max_lin
 
 /// A source that failed part way: what was read counts, and the report says so.
 pub(crate) fn read_error(name: &str, error: &str) -> Warning {
-    Warning::new(WarningKind::Unrecognised, name, format!("could not be read to the end ({error}); what was read is kept"))
+    Warning::new(
+        WarningKind::Unrecognised,
+        name,
+        format!("could not be read to the end ({error}); what was read is kept"),
+    )
 }
