@@ -74,7 +74,7 @@ pub fn detect_frames(file: &LogFile) -> Vec<Frame> {
     if memchr::memmem::find(text, ROBOT_MARK).is_some() {
         let mut robot = RobotFramer::default();
         for i in 0..file.lines.len() {
-            robot.push(console_text(file, i).into_owned());
+            robot.push(&console_text(file, i));
         }
         frames = robot.finish();
     }
@@ -112,7 +112,7 @@ impl StreamFramer {
         self.pytest_mark = self.pytest_mark || memchr::memmem::find(raw.as_bytes(), PYTEST_MARK).is_some();
         let console = without_stamp(clean);
         self.pytest.line(self.lines, console);
-        self.robot.push(console.to_string());
+        self.robot.push(console);
         self.lines += 1;
     }
 
@@ -137,6 +137,8 @@ struct RobotFramer {
     at: usize,
     /// Lines already consumed as part of a suite header.
     skip: usize,
+    /// Buffers of lines judged, reused for the next lines (a stream has millions).
+    spare: Vec<String>,
     frames: Vec<Frame>,
     suite: Option<String>,
     expect_test: bool,
@@ -144,8 +146,11 @@ struct RobotFramer {
 }
 
 impl RobotFramer {
-    fn push(&mut self, console: String) {
-        self.window.push_back(console);
+    fn push(&mut self, console: &str) {
+        let mut line = self.spare.pop().unwrap_or_default();
+        line.clear();
+        line.push_str(console);
+        self.window.push_back(line);
         if self.window.len() == 3 {
             self.judge_oldest();
         }
@@ -157,11 +162,12 @@ impl RobotFramer {
         self.at += 1;
         if self.skip > 0 {
             self.skip -= 1;
-            return;
+        } else {
+            let window = std::mem::take(&mut self.window);
+            self.line(i, &line, window.front().map(String::as_str), window.get(1).map(String::as_str));
+            self.window = window;
         }
-        let next1 = self.window.front().cloned();
-        let next2 = self.window.get(1).cloned();
-        self.line(i, &line, next1.as_deref(), next2.as_deref());
+        self.spare.push(line);
     }
 
     fn line(&mut self, i: usize, line: &str, next1: Option<&str>, next2: Option<&str>) {
