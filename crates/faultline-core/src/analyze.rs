@@ -199,6 +199,8 @@ pub fn analyze_inputs(
     let log_total: u64 = g.logs.iter().map(|l| l.text.len() as u64).sum::<u64>()
         + g.streams.iter().map(|s| s.survey.as_ref().map_or(0, |v| v.bytes)).sum::<u64>();
     let mut log_done = 0u64;
+    // Events of streamed logs the per-test cap was sure to drop, dropped while reading.
+    let mut dropped: HashMap<Option<String>, usize> = HashMap::new();
     let mut held = g.logs.iter();
     for slot in &g.log_order {
         let log = match *slot {
@@ -207,7 +209,12 @@ pub fn analyze_inputs(
                 progress(Progress { stage: ProgressStage::Logs, done: log_done, total: log_total });
                 let s = &mut g.streams[i];
                 let Some(survey) = s.survey.as_ref() else { continue };
-                let ctx = stream::events::Context { tests: &tests, windows: &windows, pack: &pack };
+                let ctx = stream::events::Context {
+                    tests: &tests,
+                    windows: &windows,
+                    pack: &pack,
+                    max_events_per_test: options.limits.max_events_per_test,
+                };
                 let mut report = |bytes: u64| {
                     progress(Progress {
                         stage: ProgressStage::Logs,
@@ -215,7 +222,7 @@ pub fn analyze_inputs(
                         total: log_total,
                     })
                 };
-                let problem = stream::events::read(
+                let read = stream::events::read(
                     &mut *s.source,
                     survey,
                     &ctx,
@@ -223,7 +230,10 @@ pub fn analyze_inputs(
                     &mut assignments,
                     &mut report,
                 );
-                g.warnings.extend(problem);
+                for (test, n) in read.dropped {
+                    *dropped.entry(test).or_default() += n;
+                }
+                g.warnings.extend(read.problem);
                 log_done += survey.bytes;
                 None
             }
@@ -254,7 +264,7 @@ pub fn analyze_inputs(
 
     verify_checksums(&mut events, &g.files);
     order_events(&mut events, &g.files);
-    cap_events_per_test(&mut events, &tests, options.limits.max_events_per_test, &mut g.warnings);
+    cap_events_per_test(&mut events, &tests, options.limits.max_events_per_test, &dropped, &mut g.warnings);
     for e in &mut events {
         e.time = e.time_ms.and_then(Event::rfc3339);
         for v in e.fields.values_mut() {
@@ -418,14 +428,30 @@ fn keep_quoted(
 
 /// Keeps at most `max` events per test, and as many for the run-level events no test claims: the
 /// earliest and the latest half of each (a test's setup and its failure), in order. One warning per test
-/// cut, naming it. `events` is in time order and nothing refers to event indexes yet.
-fn cap_events_per_test(events: &mut Vec<Event>, tests: &[TestCase], max: usize, warnings: &mut Vec<Warning>) {
+/// cut, naming it. `events` is in time order and nothing refers to event indexes yet. `dropped` counts
+/// events of streamed logs this cut was sure to drop, dropped while reading: they count in the warning
+/// and were never among the first or last kept.
+fn cap_events_per_test(
+    events: &mut Vec<Event>,
+    tests: &[TestCase],
+    max: usize,
+    dropped: &HashMap<Option<String>, usize>,
+    warnings: &mut Vec<Warning>,
+) {
     let mut count: HashMap<Option<&str>, usize> = HashMap::new();
     for e in events.iter() {
         *count.entry(e.test.as_deref()).or_default() += 1;
     }
-    let over: HashMap<Option<String>, usize> =
-        count.into_iter().filter(|&(_, n)| n > max).map(|(t, n)| (t.map(str::to_string), n)).collect();
+    // Per test over the cap: (events here, events in all).
+    let over: HashMap<Option<String>, (usize, usize)> = count
+        .into_iter()
+        .map(|(t, n)| {
+            let t = t.map(str::to_string);
+            let all = n + dropped.get(&t).copied().unwrap_or(0);
+            (t, (n, all))
+        })
+        .filter(|&(_, (_, all))| all > max)
+        .collect();
     if over.is_empty() {
         return;
     }
@@ -434,7 +460,7 @@ fn cap_events_per_test(events: &mut Vec<Event>, tests: &[TestCase], max: usize, 
     let mut seen: HashMap<Option<String>, usize> = HashMap::new();
     let mut first_dropped: HashMap<Option<String>, SourceRef> = HashMap::new();
     events.retain(|e| {
-        let Some(&n) = over.get(&e.test) else { return true };
+        let Some(&(n, _)) = over.get(&e.test) else { return true };
         let i = seen.entry(e.test.clone()).or_default();
         *i += 1;
         let keep = *i <= head || *i > n - tail;
@@ -443,7 +469,7 @@ fn cap_events_per_test(events: &mut Vec<Event>, tests: &[TestCase], max: usize, 
         }
         keep
     });
-    let mut cut: Vec<(Option<String>, usize)> = over.into_iter().collect();
+    let mut cut: Vec<(Option<String>, usize)> = over.into_iter().map(|(t, (_, all))| (t, all)).collect();
     crate::sort::sort_by(&mut cut, Ord::cmp);
     for (test, n) in cut {
         let what = match &test {

@@ -118,3 +118,18 @@ fn a_small_line_limit_clips_the_same_streamed() {
         assert_same(&dir.display().to_string(), load(dir), &[4093], &options);
     }
 }
+
+#[test]
+fn a_small_event_cap_cuts_the_same_streamed() {
+    // Streamed logs drop what the cap is sure to drop while reading; the kept events, their order and the
+    // warnings (with the counts of all events) must not change.
+    for max in [0, 1, 7, 40] {
+        let options = AnalyzeOptions {
+            limits: faultline_core::input::Limits { max_events_per_test: max, ..Default::default() },
+            ..Default::default()
+        };
+        for dir in scenarios() {
+            assert_same(&format!("{} (cap {max})", dir.display()), load(&dir), &[65_536], &options);
+        }
+    }
+}

@@ -2,9 +2,11 @@
 //! Lines are gathered in small blocks so the pattern pack runs over them exactly as over a whole log
 //! (a two-line pattern sees the next line: the last line of a block waits for the next block).
 
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use super::LogSource;
+use super::prune::Pruner;
 use super::survey::Survey;
 use crate::assign::{self, AssignReason, Assignment, RunBuilder, Window};
 use crate::event::Event;
@@ -19,6 +21,8 @@ pub(crate) struct Context<'a> {
     pub tests: &'a [TestCase],
     pub windows: &'a [Window],
     pub pack: &'a Pack,
+    /// The cap on events per test ([`crate::input::Limits::max_events_per_test`]).
+    pub max_events_per_test: usize,
 }
 
 /// Lines handed to the pattern pack at once; the block's text is what a streamed log holds.
@@ -39,8 +43,15 @@ pub(crate) fn first_time(source: &mut dyn LogSource, policy: TimePolicy) -> Opti
     found
 }
 
-/// Reads the log again, appending its events (in line order) and its assignment runs. `progress` gets
-/// the decoded bytes done now and then. A read error comes back as a warning.
+/// What the events pass gives besides events and assignments.
+pub(crate) struct Read {
+    /// Events the cap would drop, dropped already, counted per test ([`super::prune`]).
+    pub dropped: HashMap<Option<String>, usize>,
+    pub problem: Option<Warning>,
+}
+
+/// Reads the log again, appending its events (in line order, without those the per-test cap is sure to
+/// drop) and its assignment runs. `progress` gets the decoded bytes done now and then.
 pub(crate) fn read(
     source: &mut dyn LogSource,
     survey: &Survey,
@@ -48,7 +59,7 @@ pub(crate) fn read(
     events: &mut Vec<Event>,
     assignments: &mut Vec<Assignment>,
     progress: &mut dyn FnMut(u64),
-) -> Option<Warning> {
+) -> Read {
     let name = source.name().to_string();
     let head_time = first_time(source, survey.policy);
     let frame_tests = assign::frame_tests(&survey.frames, ctx.tests);
@@ -57,6 +68,8 @@ pub(crate) fn read(
     let mut idx = 0usize;
     let mut last_time: Option<i64> = None;
     let mut frame = 0usize;
+    let mut pruner = Pruner::new(ctx.max_events_per_test);
+    let mut found = Vec::new();
     let (_, result) = super::each_line(source, &mut |_| {}, &mut |line, _| {
         let clean = incremental::clean(line.text);
         let (own, format, level) = survey.policy.parse(idx, &clean);
@@ -91,14 +104,18 @@ pub(crate) fn read(
         );
         idx += 1;
         if block.full() {
-            block.extract(ctx, false, events);
+            block.extract(ctx, false, &mut found);
+            found.drain(..).for_each(|e| pruner.push(e));
             progress(line.end as u64);
         }
         ControlFlow::Continue(())
     });
-    block.extract(ctx, true, events);
+    block.extract(ctx, true, &mut found);
+    found.drain(..).for_each(|e| pruner.push(e));
+    let (kept, dropped) = pruner.finish();
+    events.extend(kept);
     assignments.extend(runs.finish(&name, ctx.tests));
-    result.err().map(|e| super::survey::read_error(&name, &e))
+    Read { dropped, problem: result.err().map(|e| super::survey::read_error(&name, &e)) }
 }
 
 /// A few thousand consecutive lines as a small [`LogFile`] (their own offsets, absolute line numbers).

@@ -15,6 +15,7 @@ mod decoder;
 pub(crate) mod events;
 pub(crate) mod kept;
 mod lines;
+mod prune;
 pub(crate) mod survey;
 
 use std::ops::ControlFlow;
