@@ -96,20 +96,36 @@ pub(crate) const PYTEST_MARK: &[u8] = b".py::";
 /// Framing fed one line at a time, for a log read as a stream: both framers run over every line and the
 /// marks decide at the end which one's frames count, exactly as [`detect_frames`] decides for a log held
 /// whole. State is two lines of look-ahead plus the frames found.
-#[derive(Default)]
 pub(crate) struct StreamFramer {
     robot: RobotFramer,
     pytest: PytestFramer,
+    /// Built once: building a searcher per line cost more than searching.
+    robot_finder: memchr::memmem::Finder<'static>,
+    pytest_finder: memchr::memmem::Finder<'static>,
     robot_mark: bool,
     pytest_mark: bool,
     lines: usize,
 }
 
+impl Default for StreamFramer {
+    fn default() -> StreamFramer {
+        StreamFramer {
+            robot: RobotFramer::default(),
+            pytest: PytestFramer::default(),
+            robot_finder: memchr::memmem::Finder::new(ROBOT_MARK),
+            pytest_finder: memchr::memmem::Finder::new(PYTEST_MARK),
+            robot_mark: false,
+            pytest_mark: false,
+            lines: 0,
+        }
+    }
+}
+
 impl StreamFramer {
     /// The next line: `raw` as the file has it (the marks are looked for there), `clean` without ANSI.
     pub(crate) fn line(&mut self, raw: &str, clean: &str) {
-        self.robot_mark = self.robot_mark || memchr::memmem::find(raw.as_bytes(), ROBOT_MARK).is_some();
-        self.pytest_mark = self.pytest_mark || memchr::memmem::find(raw.as_bytes(), PYTEST_MARK).is_some();
+        self.robot_mark = self.robot_mark || self.robot_finder.find(raw.as_bytes()).is_some();
+        self.pytest_mark = self.pytest_mark || self.pytest_finder.find(raw.as_bytes()).is_some();
         let console = without_stamp(clean);
         self.pytest.line(self.lines, console);
         self.robot.push(console);
