@@ -3,11 +3,11 @@
 //!
 //! The core still does no I/O: the source pushes chunks into it. A streamed log is read in passes, each
 //! line by line with bounded state, and nothing per line is kept:
-//! 1. [`survey`]: encoding warnings, the year (for year-less formats), bad timestamps, console framing,
+//! 1. `survey`: encoding warnings, the year (for year-less formats), bad timestamps, console framing,
 //!    the first over-long line, line count and md5 — what a whole log learns from all of its lines;
-//! 2. [`events`]: the time of the first timestamped line (lines above it inherit it), then times,
+//! 2. `events`: the time of the first timestamped line (lines above it inherit it), then times,
 //!    assignment to tests and events, line by line;
-//! 3. [`kept`]: after diagnosis, only the lines the report quotes (evidence and excerpt context).
+//! 3. `kept`: after diagnosis, only the lines the report quotes (evidence and excerpt context).
 //!
 //! The report is byte-for-byte the one the in-memory path gives (a test runs every fixture both ways).
 
@@ -89,7 +89,7 @@ pub(crate) struct Pass {
     pub bytes: u64,
     /// The first replaced sequence, to be located by the pass's lines.
     pub bad: Option<BadBytes>,
-    /// Warnings of a file decoded whole (see [`decoder`]).
+    /// Warnings of a file decoded whole (see `decoder`).
     pub decode_warnings: Vec<Warning>,
 }
 
