@@ -9,7 +9,7 @@ use faultline_core::export::{ctrf, github, html, markdown};
 use faultline_core::history::{self, RunRecord};
 use faultline_core::rules::{RuleSet, UNCLASSIFIED};
 use faultline_core::select::TestFilter;
-use faultline_core::{Analysis, AnalyzeOptions};
+use faultline_core::{Analysis, AnalyzeOptions, Input};
 
 use crate::cli::{AnalyzeArgs, ColorChoice, FailOn, Format};
 use crate::outputs::{Dest, Output};
@@ -51,13 +51,19 @@ fn analyze(args: &AnalyzeArgs, plan: &[Output]) -> Result<u8, String> {
     }
     if !args.baseline.is_empty() {
         let base = collect::collect(&args.baseline);
-        for problem in &base.problems {
+        let mut problems = base.problems;
+        for file in base.files {
+            match file.into_input() {
+                Ok(input) => options.baseline.push(input),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        for problem in &problems {
             eprintln!("faultline: error: baseline: {}", crate::text::one_line(problem, usize::MAX));
         }
-        if base.files.is_empty() {
+        if options.baseline.is_empty() {
             return Err("--baseline: nothing could be read".into());
         }
-        options.baseline = base.files;
     }
 
     let collected = collect::collect(&args.paths);
@@ -65,11 +71,12 @@ fn analyze(args: &AnalyzeArgs, plan: &[Output]) -> Result<u8, String> {
         // Paths found by walking a folder are artifact data too: never raw control characters.
         eprintln!("faultline: error: {}", crate::text::one_line(problem, usize::MAX));
     }
-    let total: u64 = collected.files.iter().map(|f| f.bytes.len() as u64).sum();
+    let total: u64 = collected.files.iter().map(|f| f.size).sum();
     let names: Vec<String> = collected.files.iter().map(|f| f.name.clone()).collect();
+    // Plain logs are streamed from disk (in bounded memory); with a baseline the core reads them whole.
+    let inputs = collected.files.into_iter().map(|f| Input::Stream(Box::new(f))).collect();
     let mut bar = Bar::new(total, args.quiet);
-    let mut analysis =
-        faultline_core::analyze_with_progress(collected.files, &options, &mut |p| bar.update(p));
+    let mut analysis = faultline_core::analyze_inputs(inputs, &options, &mut |p| bar.update(p));
     bar.finish();
     if !analysis.read_anything() {
         // No report is written, so each input's problem goes to stderr: one line per path.

@@ -17,6 +17,7 @@ use crate::robot::{self, RobotTest};
 use crate::rules::{self, RuleSet};
 use crate::select::TestFilter;
 use crate::source::{InputFile, SourceRef};
+use crate::stream::{self, Input, KeptLines, LogSource};
 use crate::warning::{Warning, WarningKind};
 
 #[derive(Debug, Clone, Default)]
@@ -54,8 +55,10 @@ pub enum ProgressStage {
 /// The report plus what front ends need to show evidence in context.
 pub struct Analysis {
     pub report: Report,
-    /// Every log read, with its lines, so a viewer can show any cited line in context.
+    /// Every log read in memory, with its lines, so a viewer can show any cited line in context.
     pub logs: Vec<LogFile>,
+    /// Logs read as a stream ([`crate::stream`]) keep only the lines the report quotes.
+    pub kept: Vec<KeptLines>,
     /// The limits the analysis ran with; renderers clip excerpts to the same `max_line_chars`.
     pub limits: Limits,
 }
@@ -76,9 +79,32 @@ struct Gathered {
     logs: Vec<LogFile>,
     /// Log texts waiting for the year hint (which comes from test timestamps) before they are split.
     pending_logs: Vec<(String, String)>,
+    /// Logs to be read from their sources, in passes, once the tests are known.
+    streams: Vec<Streamed>,
+    /// Every log in input order: held texts and streams interleave as the inputs did.
+    log_order: Vec<LogSlot>,
     /// Decoded XML reports, kept so evidence can quote their lines.
     xml_texts: HashMap<String, String>,
     warnings: Vec<Warning>,
+}
+
+/// A log read from a [`LogSource`] in passes.
+struct Streamed {
+    source: Box<dyn LogSource>,
+    name: String,
+    /// Its entry in `Gathered::files`.
+    file: usize,
+    /// Where its decoding warnings go: among the warnings of the files read before and after it.
+    warn_at: usize,
+    survey: Option<stream::survey::Survey>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum LogSlot {
+    /// The next of `Gathered::pending_logs` (then of `Gathered::logs`).
+    Held,
+    /// `Gathered::streams[i]`.
+    Stream(usize),
 }
 
 pub fn analyze(files: Vec<InputFile>, options: &AnalyzeOptions) -> Analysis {
@@ -92,30 +118,71 @@ pub fn analyze_with_progress(
     options: &AnalyzeOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Analysis {
+    analyze_inputs(files.into_iter().map(Input::Bytes).collect(), options, progress)
+}
+
+/// [`analyze_with_progress`] over inputs some of which are [`LogSource`]s: a plain log among them is read
+/// as a stream, in bounded memory, with the same report. (With a baseline, or when a source turns out to
+/// be an archive, a test report or XML-like, it is read whole instead.)
+pub fn analyze_inputs(
+    inputs: Vec<Input>,
+    options: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Analysis {
     let mut g = Gathered::default();
-    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    let size = |i: &Input| match i {
+        Input::Bytes(f) => f.bytes.len() as u64,
+        Input::Stream(s) => s.size(),
+    };
+    let total: u64 = inputs.iter().map(size).sum();
     let mut done = 0u64;
     progress(Progress { stage: ProgressStage::Reading, done, total });
-    for file in files {
-        done += file.bytes.len() as u64;
-        for member in input::expand(file, &options.limits, &mut g.warnings) {
-            read_member(member, &mut g);
+    for input in inputs {
+        done += size(&input);
+        match input {
+            Input::Bytes(file) => {
+                for member in input::expand(file, &options.limits, &mut g.warnings) {
+                    read_member(member, &mut g);
+                }
+            }
+            Input::Stream(source) => read_source(source, options, &mut g),
         }
         progress(Progress { stage: ProgressStage::Reading, done, total });
     }
 
     let (tests, exact) = merge_tests(std::mem::take(&mut g.tests), &g.robot);
     let year_hint = tests.iter().filter_map(|t| t.start_ms).min().and_then(year_of);
-    for (name, text) in std::mem::take(&mut g.pending_logs) {
-        let log = logline::read_log(&name, text, year_hint, &mut g.warnings);
-        if let Some(entry) = g.files.iter_mut().find(|f| f.name == name && f.kind == FileKind::Log) {
-            entry.lines = Some(log.lines.len() as u64);
+    let mut held = std::mem::take(&mut g.pending_logs).into_iter();
+    for slot in g.log_order.clone() {
+        match slot {
+            LogSlot::Held => {
+                let Some((name, text)) = held.next() else { continue };
+                let log = logline::read_log(&name, text, year_hint, &mut g.warnings);
+                if let Some(entry) = g.files.iter_mut().find(|f| f.name == name && f.kind == FileKind::Log) {
+                    entry.lines = Some(log.lines.len() as u64);
+                }
+                g.logs.push(log);
+            }
+            LogSlot::Stream(i) => survey_stream(&mut g, i, year_hint, options.limits.max_line_chars),
         }
-        g.logs.push(log);
     }
+    splice_decode_warnings(&mut g);
     let mut clipper = Clipper::new(options.limits.max_line_chars);
-    for log in &g.logs {
-        clipper.scan_log(log, &mut g.warnings);
+    let mut held = g.logs.iter();
+    for slot in &g.log_order {
+        match *slot {
+            LogSlot::Held => {
+                if let Some(log) = held.next() {
+                    clipper.scan_log(log, &mut g.warnings);
+                }
+            }
+            LogSlot::Stream(i) => {
+                let s = &g.streams[i];
+                if let Some(line) = s.survey.as_ref().and_then(|v| v.long_line) {
+                    clipper.long_line(&s.name, line, &mut g.warnings);
+                }
+            }
+        }
     }
 
     let mut pack = Pack::builtin();
@@ -129,9 +196,49 @@ pub fn analyze_with_progress(
     let mut assignments = Vec::new();
 
     let windows = assign::windows(&tests, &exact);
-    let log_total: u64 = g.logs.iter().map(|l| l.text.len() as u64).sum();
+    let log_total: u64 = g.logs.iter().map(|l| l.text.len() as u64).sum::<u64>()
+        + g.streams.iter().map(|s| s.survey.as_ref().map_or(0, |v| v.bytes)).sum::<u64>();
     let mut log_done = 0u64;
-    for log in &g.logs {
+    // Events of streamed logs the per-test cap was sure to drop, dropped while reading.
+    let mut dropped: HashMap<Option<String>, usize> = HashMap::new();
+    let mut held = g.logs.iter();
+    for slot in &g.log_order {
+        let log = match *slot {
+            LogSlot::Held => held.next(),
+            LogSlot::Stream(i) => {
+                progress(Progress { stage: ProgressStage::Logs, done: log_done, total: log_total });
+                let s = &mut g.streams[i];
+                let Some(survey) = s.survey.as_ref() else { continue };
+                let ctx = stream::events::Context {
+                    tests: &tests,
+                    windows: &windows,
+                    pack: &pack,
+                    max_events_per_test: options.limits.max_events_per_test,
+                };
+                let mut report = |bytes: u64| {
+                    progress(Progress {
+                        stage: ProgressStage::Logs,
+                        done: log_done + bytes,
+                        total: log_total,
+                    })
+                };
+                let read = stream::events::read(
+                    &mut *s.source,
+                    survey,
+                    &ctx,
+                    &mut events,
+                    &mut assignments,
+                    &mut report,
+                );
+                for (test, n) in read.dropped {
+                    *dropped.entry(test).or_default() += n;
+                }
+                g.warnings.extend(read.problem);
+                log_done += survey.bytes;
+                None
+            }
+        };
+        let Some(log) = log else { continue };
         progress(Progress { stage: ProgressStage::Logs, done: log_done, total: log_total });
         let frames = logline::detect_frames(log);
         let per_line = assign::assign_lines(log, &frames, &tests, &windows);
@@ -157,7 +264,7 @@ pub fn analyze_with_progress(
 
     verify_checksums(&mut events, &g.files);
     order_events(&mut events, &g.files);
-    cap_events_per_test(&mut events, &tests, options.limits.max_events_per_test, &mut g.warnings);
+    cap_events_per_test(&mut events, &tests, options.limits.max_events_per_test, &dropped, &mut g.warnings);
     for e in &mut events {
         e.time = e.time_ms.and_then(Event::rfc3339);
         for v in e.fields.values_mut() {
@@ -174,11 +281,13 @@ pub fn analyze_with_progress(
         rule_set.merge(r.clone());
     }
     let mut diagnoses = rules::diagnose(&tests, &events, &rule_set);
+    let kept = keep_quoted(&mut g, &diagnoses, options.limits.max_line_chars);
     let mut xml_lines = XmlLines::default();
     for d in &mut diagnoses {
         for ev in &mut d.evidence {
             let at = (ev.file.as_str(), ev.line, ev.line_end);
-            ev.text = line_text(&g.logs, &g.xml_texts, &mut xml_lines, at, options.limits.max_line_chars);
+            let held = Held { logs: &g.logs, kept: &kept, xml: &g.xml_texts };
+            ev.text = line_text(&held, &mut xml_lines, at, options.limits.max_line_chars);
             if let Some(text) = ev.text.as_mut() {
                 clipper.clip(text, &ev.file, ev.line, &mut g.warnings);
             }
@@ -221,19 +330,128 @@ pub fn analyze_with_progress(
         report.retain_tests(|t| options.tests.matches(t));
     }
     progress(Progress { stage: ProgressStage::Diagnosing, done: 1, total: 1 });
-    Analysis { report, logs: g.logs, limits: options.limits }
+    Analysis { report, logs: g.logs, kept, limits: options.limits }
+}
+
+/// A source given to the analysis: a plain log is read later, as a stream; anything else is read whole
+/// now, as if it had been given as bytes.
+fn read_source(mut source: Box<dyn LogSource>, options: &AnalyzeOptions, g: &mut Gathered) {
+    let name = source.name().to_string();
+    let size = source.size();
+    let streamable = options.baseline.is_empty()
+        && stream::head(&mut *source, stream::HEAD_BYTES).is_ok_and(|h| stream::streamable(&name, &h, size));
+    if !streamable {
+        match stream::whole(&mut *source) {
+            Ok(bytes) => {
+                for member in input::expand(InputFile::new(name, bytes), &options.limits, &mut g.warnings) {
+                    read_member(member, g);
+                }
+            }
+            Err(e) => g.warnings.push(stream::survey::read_error(&name, &e)),
+        }
+        return;
+    }
+    g.files.push(FileEntry {
+        name: name.clone(),
+        kind: FileKind::Log,
+        bytes: size,
+        lines: None,
+        tests: None,
+        md5: None,
+    });
+    g.log_order.push(LogSlot::Stream(g.streams.len()));
+    g.streams.push(Streamed {
+        source,
+        name,
+        file: g.files.len() - 1,
+        warn_at: g.warnings.len(),
+        survey: None,
+    });
+}
+
+/// The first pass over a streamed log ([`stream::survey`]); its bad-timestamp warning goes where
+/// `read_log`'s would.
+fn survey_stream(g: &mut Gathered, i: usize, year_hint: Option<i32>, max_line_chars: usize) {
+    let s = &mut g.streams[i];
+    let mut survey = stream::survey::survey(&mut *s.source, year_hint, max_line_chars);
+    g.warnings.append(&mut survey.warnings);
+    if let Some(entry) = g.files.get_mut(s.file) {
+        entry.bytes = survey.bytes;
+        entry.lines = Some(survey.lines);
+        entry.md5 = survey.md5.clone();
+    }
+    s.survey = Some(survey);
+}
+
+/// Puts each streamed log's decoding warnings where they would be had its bytes been decoded when it was
+/// read: after the warnings of the files before it.
+fn splice_decode_warnings(g: &mut Gathered) {
+    for s in g.streams.iter_mut().rev() {
+        let Some(survey) = s.survey.as_mut() else { continue };
+        let at = s.warn_at.min(g.warnings.len());
+        g.warnings.splice(at..at, survey.decode_warnings.drain(..));
+    }
+}
+
+/// Reads back, from each streamed log the diagnoses cite, the cited lines and their excerpt context.
+fn keep_quoted(
+    g: &mut Gathered,
+    diagnoses: &[crate::rules::Diagnosis],
+    max_line_chars: usize,
+) -> Vec<KeptLines> {
+    let mut kept = Vec::new();
+    for s in &mut g.streams {
+        let Some(survey) = s.survey.as_ref() else { continue };
+        let wanted: Vec<(u32, u32)> = diagnoses
+            .iter()
+            .flat_map(|d| &d.evidence)
+            .filter(|ev| ev.file == s.name)
+            .map(|ev| {
+                let last = ev.line_end.unwrap_or(ev.line).max(ev.line);
+                (
+                    ev.line.saturating_sub(stream::kept::RADIUS).max(1),
+                    last.saturating_add(stream::kept::RADIUS),
+                )
+            })
+            .collect();
+        let total = u32::try_from(survey.lines).unwrap_or(u32::MAX);
+        if wanted.is_empty() {
+            kept.push(KeptLines { name: s.name.clone(), total, lines: Default::default() });
+            continue;
+        }
+        let (lines, problem) = stream::kept::read(&mut *s.source, total, wanted, max_line_chars);
+        g.warnings.extend(problem);
+        kept.push(lines);
+    }
+    kept
 }
 
 /// Keeps at most `max` events per test, and as many for the run-level events no test claims: the
 /// earliest and the latest half of each (a test's setup and its failure), in order. One warning per test
-/// cut, naming it. `events` is in time order and nothing refers to event indexes yet.
-fn cap_events_per_test(events: &mut Vec<Event>, tests: &[TestCase], max: usize, warnings: &mut Vec<Warning>) {
+/// cut, naming it. `events` is in time order and nothing refers to event indexes yet. `dropped` counts
+/// events of streamed logs this cut was sure to drop, dropped while reading: they count in the warning
+/// and were never among the first or last kept.
+fn cap_events_per_test(
+    events: &mut Vec<Event>,
+    tests: &[TestCase],
+    max: usize,
+    dropped: &HashMap<Option<String>, usize>,
+    warnings: &mut Vec<Warning>,
+) {
     let mut count: HashMap<Option<&str>, usize> = HashMap::new();
     for e in events.iter() {
         *count.entry(e.test.as_deref()).or_default() += 1;
     }
-    let over: HashMap<Option<String>, usize> =
-        count.into_iter().filter(|&(_, n)| n > max).map(|(t, n)| (t.map(str::to_string), n)).collect();
+    // Per test over the cap: (events here, events in all).
+    let over: HashMap<Option<String>, (usize, usize)> = count
+        .into_iter()
+        .map(|(t, n)| {
+            let t = t.map(str::to_string);
+            let all = n + dropped.get(&t).copied().unwrap_or(0);
+            (t, (n, all))
+        })
+        .filter(|&(_, (_, all))| all > max)
+        .collect();
     if over.is_empty() {
         return;
     }
@@ -242,7 +460,7 @@ fn cap_events_per_test(events: &mut Vec<Event>, tests: &[TestCase], max: usize, 
     let mut seen: HashMap<Option<String>, usize> = HashMap::new();
     let mut first_dropped: HashMap<Option<String>, SourceRef> = HashMap::new();
     events.retain(|e| {
-        let Some(&n) = over.get(&e.test) else { return true };
+        let Some(&(n, _)) = over.get(&e.test) else { return true };
         let i = seen.entry(e.test.clone()).or_default();
         *i += 1;
         let keep = *i <= head || *i > n - tail;
@@ -251,7 +469,7 @@ fn cap_events_per_test(events: &mut Vec<Event>, tests: &[TestCase], max: usize, 
         }
         keep
     });
-    let mut cut: Vec<(Option<String>, usize)> = over.into_iter().collect();
+    let mut cut: Vec<(Option<String>, usize)> = over.into_iter().map(|(t, (_, all))| (t, all)).collect();
     crate::sort::sort_by(&mut cut, Ord::cmp);
     for (test, n) in cut {
         let what = match &test {
@@ -313,9 +531,14 @@ impl Clipper {
                 && log.text.get(l.start..l.end).is_some_and(|t| t.chars().nth(self.max).is_some())
         });
         if let Some(l) = long {
-            let col = u32::try_from(self.max).unwrap_or(u32::MAX).saturating_add(1);
-            self.warn(&log.name, l.line, Some(col), warnings);
+            self.long_line(&log.name, l.line, warnings);
         }
+    }
+
+    /// Line `line` of `file` is the first longer than the limit.
+    fn long_line(&mut self, file: &str, line: u32, warnings: &mut Vec<Warning>) {
+        let col = u32::try_from(self.max).unwrap_or(u32::MAX).saturating_add(1);
+        self.warn(file, line, Some(col), warnings);
     }
 
     /// Clips every line of `text`; true when something was cut.
@@ -383,20 +606,25 @@ fn timelines(tests: &[TestCase], events: &[Event]) -> Vec<Timeline> {
 /// The cited line(s) as the artifact has them, without ANSI codes, each clipped to `max_chars` before it
 /// is copied (a cited 1 GB line costs 2,000 characters, not a second gigabyte).
 fn line_text(
-    logs: &[LogFile],
-    xml: &HashMap<String, String>,
+    held: &Held<'_>,
     xml_lines: &mut XmlLines,
     (file, line, line_end): (&str, u32, Option<u32>),
     max_chars: usize,
 ) -> Option<String> {
     let clip = |s: &str| crate::export::clip(s, max_chars).into_owned();
     let last = line_end.unwrap_or(line).max(line);
-    let text = if let Some(log) = logs.iter().find(|l| l.name == file) {
+    let text = if let Some(log) = held.logs.iter().find(|l| l.name == file) {
         let first = usize::try_from(line).ok()?.checked_sub(1)?;
         let last = usize::try_from(last).ok()?;
         (first..last.min(log.lines.len())).map(|i| clip(&log.clean(i))).collect::<Vec<_>>().join("\n")
+    } else if let Some(log) = held.kept.iter().find(|l| l.name == file) {
+        let first = line.checked_sub(1)?;
+        (first..last.min(log.total))
+            .map(|i| clip(log.line(i + 1).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join("\n")
     } else {
-        let text = xml.get(file)?;
+        let text = held.xml.get(file)?;
         let starts = xml_lines.starts(file, text);
         let first = usize::try_from(line).ok()?.checked_sub(1)?;
         let last = usize::try_from(last).ok()?.min(starts.len());
@@ -410,6 +638,13 @@ fn line_text(
             .join("\n")
     };
     Some(text)
+}
+
+/// Where quoted text comes from: logs held whole, lines kept from streamed logs, XML reports.
+struct Held<'a> {
+    logs: &'a [LogFile],
+    kept: &'a [KeptLines],
+    xml: &'a HashMap<String, String>,
 }
 
 /// Byte offsets where each line of an XML report starts, built once per file on first use: evidence
@@ -497,6 +732,7 @@ fn read_member(member: InputFile, g: &mut Gathered) {
             }
             entry.kind = FileKind::Log;
             g.pending_logs.push((member.name, text));
+            g.log_order.push(LogSlot::Held);
         }
         ArtifactKind::Binary => {
             g.warnings.push(Warning::new(

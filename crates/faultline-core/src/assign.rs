@@ -105,11 +105,16 @@ pub fn assign_lines(
 }
 
 /// The most specific window containing `t`: of those that contain it, the one that started last.
-fn window_at(windows: &[Window], t: i64) -> Option<&Window> {
+pub(crate) fn window_at(windows: &[Window], t: i64) -> Option<&Window> {
     let upto = windows.partition_point(|w| w.start <= t);
     // Windows are short and mostly disjoint, so a handful of steps back finds the answer; the bound keeps
     // a pathological input (thousands of overlapping windows) linear.
     windows[..upto].iter().rev().take(64).find(|w| w.end >= t)
+}
+
+/// The test each console frame belongs to, if any.
+pub(crate) fn frame_tests(frames: &[Frame], tests: &[TestCase]) -> Vec<Option<usize>> {
+    frames.iter().map(|f| match_frame(f, tests)).collect()
 }
 
 /// Finds the test a console frame belongs to.
@@ -144,37 +149,53 @@ pub fn runs(
     per_line: &[Option<(usize, AssignReason)>],
     tests: &[TestCase],
 ) -> Vec<Assignment> {
-    let mut out: Vec<Assignment> = Vec::new();
-    let mut open: Option<(usize, AssignReason, u32, u32)> = None;
+    let mut runs = RunBuilder::default();
     for (slot, line) in per_line.iter().zip(&file.lines) {
-        match (*slot, open) {
+        runs.push(*slot, line.line, &file.name, tests);
+    }
+    runs.finish(&file.name, tests)
+}
+
+/// [`runs`] a line at a time, for a log read as a stream: only the open run is held.
+#[derive(Default)]
+pub(crate) struct RunBuilder {
+    out: Vec<Assignment>,
+    open: Option<(usize, AssignReason, u32, u32)>,
+}
+
+impl RunBuilder {
+    /// Line `line` (1-based) of `file` went to `slot`.
+    pub(crate) fn push(
+        &mut self,
+        slot: Option<(usize, AssignReason)>,
+        line: u32,
+        file: &str,
+        tests: &[TestCase],
+    ) {
+        match (slot, self.open) {
             (Some((t, r)), Some((ot, or, first, _))) if t == ot && r == or => {
-                open = Some((ot, or, first, line.line))
+                self.open = Some((ot, or, first, line))
             }
             (cur, prev) => {
                 if let Some((ot, or, first, last)) = prev {
-                    out.push(make(file, tests, ot, or, first, last));
+                    self.out.push(make(file, tests, ot, or, first, last));
                 }
-                open = cur.map(|(t, r)| (t, r, line.line, line.line));
+                self.open = cur.map(|(t, r)| (t, r, line, line));
             }
         }
     }
-    if let Some((ot, or, first, last)) = open {
-        out.push(make(file, tests, ot, or, first, last));
+
+    pub(crate) fn finish(mut self, file: &str, tests: &[TestCase]) -> Vec<Assignment> {
+        if let Some((ot, or, first, last)) = self.open.take() {
+            self.out.push(make(file, tests, ot, or, first, last));
+        }
+        self.out
     }
-    out
 }
 
-fn make(
-    file: &LogFile,
-    tests: &[TestCase],
-    t: usize,
-    reason: AssignReason,
-    first: u32,
-    last: u32,
-) -> Assignment {
+fn make(file: &str, tests: &[TestCase], t: usize, reason: AssignReason, first: u32, last: u32) -> Assignment {
     Assignment {
-        file: file.name.clone(),
+        file: file.to_string(),
         first_line: first,
         last_line: last,
         test: tests.get(t).map(|t| t.id.clone()).unwrap_or_default(),

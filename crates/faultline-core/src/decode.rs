@@ -2,7 +2,8 @@
 //! prolog, and invalid UTF-8 (replaced, counted and located, never dropped silently).
 
 use crate::warning::{Warning, WarningKind};
-use codec::{Codec, Decode};
+use codec::Decode;
+pub(crate) use codec::{Codec, for_bom};
 
 /// Decodes an artifact to UTF-8. Valid UTF-8 is moved, not copied.
 pub fn decode(file: &str, bytes: &[u8], warnings: &mut Vec<Warning>) -> String {
@@ -78,9 +79,14 @@ fn with_encoding(file: &str, enc: Codec, bytes: &[u8], warnings: &mut Vec<Warnin
     text
 }
 
+/// True for UTF-8 (whose BOM a streamed decode strips and then reads piecewise like any UTF-8).
+pub(crate) fn is_utf8(codec: Codec) -> bool {
+    codec.is_utf8()
+}
+
 /// UTF-16 written without a BOM still shows itself: text (and XML in particular) is mostly ASCII, so
 /// every other byte is NUL.
-fn utf16_without_bom(bytes: &[u8]) -> Option<Codec> {
+pub(crate) fn utf16_without_bom(bytes: &[u8]) -> Option<Codec> {
     let head = &bytes[..bytes.len().min(512)];
     if head.len() < 4 {
         return None;
@@ -277,7 +283,7 @@ mod codec {
     }
 }
 
-fn count_invalid(mut bytes: &[u8]) -> usize {
+pub(crate) fn count_invalid(mut bytes: &[u8]) -> usize {
     let mut n = 0;
     loop {
         match std::str::from_utf8(bytes) {

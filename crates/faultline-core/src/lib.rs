@@ -7,6 +7,9 @@
 //! [`robot`] read test results; [`logline`] splits logs into timestamped lines; [`extract`] turns lines
 //! into typed [`Event`]s with the pattern pack; [`assign`] ties every line and event to its test;
 //! [`analyze`] drives it all and builds the [`Report`].
+//!
+//! A front end that can read a file again (the CLI, from disk) may hand logs over as [`LogSource`]s
+//! instead of bytes: [`stream`] then reads them in passes, in bounded memory, to the same report.
 
 pub mod analyze;
 pub mod assign;
@@ -29,14 +32,18 @@ pub mod rules;
 pub mod select;
 pub(crate) mod sort;
 pub mod source;
+pub mod stream;
 pub mod timefmt;
 pub(crate) mod toml_read;
 pub mod warning;
 pub(crate) mod xml_drive;
 
-pub use analyze::{Analysis, AnalyzeOptions, Progress, ProgressStage, analyze, analyze_with_progress};
+pub use analyze::{
+    Analysis, AnalyzeOptions, Progress, ProgressStage, analyze, analyze_inputs, analyze_with_progress,
+};
 pub use event::{Event, EventKind, Plane};
 pub use model::{TestCase, TestStatus};
 pub use report::{REPORT_SCHEMA, Report};
 pub use source::{InputFile, SourceRef};
+pub use stream::{Input, LogSource};
 pub use warning::{Warning, WarningKind};

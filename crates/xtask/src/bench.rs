@@ -4,7 +4,7 @@
 //! between runs.
 //!
 //! `cargo xtask bench --criterion [ARGS]` runs the core's criterion benchmarks instead (per stage).
-//! `--only junit,log,wasm,web` runs some sections and writes `target/bench/BENCHMARKS.partial.md`.
+//! `--only junit,log,wasm,web,memory` runs some sections and writes `target/bench/BENCHMARKS.partial.md`.
 
 mod generate;
 
@@ -31,7 +31,11 @@ const MB: u64 = 1_000_000;
 /// literals are): the I/O timeouts and the deletions the founding case turns on.
 const MAIN_PATTERN: &str =
     "timed out|deleting share manager pod|delete pod |deleting pod |deleting sharemanager ";
-const SECTIONS: [&str; 4] = ["junit", "log", "wasm", "web"];
+const SECTIONS: [&str; 5] = ["junit", "log", "wasm", "web", "memory"];
+/// The streaming target: the CLI analyses a log this big …
+const MEMORY_LOG_BYTES: u64 = 2000 * MB;
+/// … with a peak resident set under this (bytes).
+const MEMORY_GOAL_BYTES: u64 = 500 * MB;
 
 /// One command's timing (seconds) and peak memory.
 #[derive(Debug, Clone)]
@@ -55,8 +59,17 @@ struct Results {
     /// Native CLI on the 100 MB log, and the wasm package in Chromium (timings in seconds).
     wasm: Option<(generate::LogStats, Timed, Timed)>,
     web: Vec<WebCase>,
+    /// The CLI's peak memory and wall time on logs streamed from disk.
+    memory: Vec<MemoryRun>,
     sizes: Vec<(String, u64, u64)>,
     versions: Vec<(String, String)>,
+}
+
+struct MemoryRun {
+    log: generate::LogStats,
+    command: String,
+    rss_kb: Option<u64>,
+    secs: f64,
 }
 
 struct WebCase {
@@ -80,7 +93,9 @@ pub fn run(args: Vec<String>) -> Result<()> {
                 }
                 partial = true;
             }
-            other => bail!("unknown option `{other}`; use --criterion [ARGS] or --only junit,log,wasm,web"),
+            other => {
+                bail!("unknown option `{other}`; use --criterion [ARGS] or --only junit,log,wasm,web,memory")
+            }
         }
     }
     let wants = |s: &str| only.iter().any(|o| o == s);
@@ -118,6 +133,12 @@ pub fn run(args: Vec<String>) -> Result<()> {
         let stats = inputs.log_100m.context("the 100 MB log was not generated")?;
         let (native, wasm) = step("wasm in Chromium against native, 100 MB log", bench_wasm)?;
         res.wasm = Some((stats, native, wasm));
+    }
+    if wants("memory") {
+        for (name, stats) in &inputs.memory {
+            let run = step(&format!("peak memory, {name}"), || bench_memory(name, *stats))?;
+            res.memory.push(run);
+        }
     }
     if wants("web") {
         res.web = step("web app, drop to diagnosis", bench_web)?;
@@ -297,6 +318,8 @@ struct Inputs {
     junit: Vec<generate::JunitStats>,
     log_1g: Option<generate::LogStats>,
     log_100m: Option<generate::LogStats>,
+    /// The logs whose streaming memory is measured, largest first.
+    memory: Vec<(String, generate::LogStats)>,
 }
 
 /// Bumped whenever a generator changes, so stale inputs are made again.
@@ -315,6 +338,12 @@ fn generate(only: &[String]) -> Result<Inputs> {
     }
     if wants("wasm") {
         inputs.log_100m = Some(log_input(100 * MB, "k8s_100MB.log")?);
+    }
+    if wants("memory") {
+        // The same generator (seed 7) as the 1 GB log scan, twice the size; the 1 GB one is measured too
+        // (and shared with `--only log`).
+        inputs.memory.push(("k8s_2GB.log".into(), log_input(MEMORY_LOG_BYTES, "k8s_2GB.log")?));
+        inputs.memory.push(("k8s_1GB.log".into(), log_input(1000 * MB, "k8s_1GB.log")?));
     }
     if wants("web") {
         junit_input(WEB_JUNIT_CASES, "junit_10MB.xml")?;
@@ -553,6 +582,18 @@ fn bench_log() -> Result<Vec<Timed>> {
             Cmd::new("rg -j1 -i -c", &["rg", "-j1", "-i", "-c", MAIN_PATTERN, &file]),
         ],
     )
+}
+
+/// One memory run of the release CLI on a generated log (`/usr/bin/time -f %M`), timed by the wall clock:
+/// the log is streamed from disk, so the peak should not grow with the log.
+fn bench_memory(name: &str, log: generate::LogStats) -> Result<MemoryRun> {
+    let file = input(name);
+    let fl = faultline_bin();
+    let json = out(&format!("fl_memory_{name}.json"));
+    let cmd = Cmd::new("faultline", &[&fl, "analyze", &file, "--quiet", "--format", "json", "--out", &json]);
+    let started = Instant::now();
+    let rss_kb = peak_rss(&format!("memory_{name}"), &cmd)?;
+    Ok(MemoryRun { log, command: cmd.line(), rss_kb, secs: started.elapsed().as_secs_f64() })
 }
 
 fn bench_wasm() -> Result<(Timed, Timed)> {
@@ -809,6 +850,46 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
             measured: format!("{:.2}× grep's time", fl.median / grep.median),
             met: Some(fl.median < grep.median),
         });
+    }
+    if !r.memory.is_empty() {
+        md.push_str(
+            "## Memory: logs streamed from disk\n\nThe release CLI writing the JSON report of one generated Kubernetes-style log (seed 7, as the\nlog scan), measured once with `/usr/bin/time -f %M` (peak resident set) and the wall clock. Plain logs\nare read from disk in passes, line by line; only the lines the report quotes are read back.\n\n| log | lines | peak RSS | wall time |\n|---|---:|---:|---:|\n",
+        );
+        for m in &r.memory {
+            let _ = writeln!(
+                md,
+                "| {:.0} MB | {} | {} | {} |",
+                m.log.bytes as f64 / 1e6,
+                m.log.lines,
+                mib(m.rss_kb),
+                secs(m.secs)
+            );
+        }
+        md.push_str("\n```\n");
+        let cwd = std::env::current_dir().map(|d| format!("{}/", d.display())).unwrap_or_default();
+        for m in &r.memory {
+            let _ = writeln!(md, "{}", m.command.replace(&cwd, ""));
+        }
+        md.push_str("```\n\n");
+        if let Some(m) = r.memory.iter().find(|m| m.log.bytes >= MEMORY_LOG_BYTES) {
+            let bytes = m.rss_kb.map(|kb| kb * 1024);
+            targets.push(Target {
+                what: "CLI peak RSS, 2 GB log".into(),
+                goal: format!("< {} MB", MEMORY_GOAL_BYTES / MB),
+                measured: bytes.map_or_else(
+                    || "—".into(),
+                    |b| {
+                        format!(
+                            "{:.0} MB ({}) for {:.0} MB",
+                            b as f64 / 1e6,
+                            mib(m.rss_kb),
+                            m.log.bytes as f64 / 1e6
+                        )
+                    },
+                ),
+                met: bytes.map(|b| b < MEMORY_GOAL_BYTES),
+            });
+        }
     }
     if let Some((s, native, wasm)) = &r.wasm {
         let _ = writeln!(

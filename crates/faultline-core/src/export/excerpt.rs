@@ -25,18 +25,29 @@ pub fn excerpt(
     line_end: Option<u32>,
     radius: u32,
 ) -> Option<Vec<ExcerptLine>> {
-    let log = analysis.logs.iter().find(|l| l.name == file)?;
     let last_cited = line_end.unwrap_or(line).max(line);
     let first = line.saturating_sub(radius).max(1);
-    let last = last_cited.saturating_add(radius).min(u32::try_from(log.lines.len()).unwrap_or(u32::MAX));
     let mut out = Vec::new();
-    for n in first..=last {
-        let Some(idx) = usize::try_from(n).ok().and_then(|n| n.checked_sub(1)) else { continue };
-        if idx >= log.lines.len() {
-            break;
-        }
-        let text = super::clip(&log.clean(idx), analysis.limits.max_line_chars).into_owned();
+    let mut push = |n: u32, text: &str| {
+        let text = super::clip(text, analysis.limits.max_line_chars).into_owned();
         out.push(ExcerptLine { line: n, text, cited: (line..=last_cited).contains(&n) });
+    };
+    if let Some(log) = analysis.logs.iter().find(|l| l.name == file) {
+        let last = last_cited.saturating_add(radius).min(u32::try_from(log.lines.len()).unwrap_or(u32::MAX));
+        for n in first..=last {
+            let Some(idx) = usize::try_from(n).ok().and_then(|n| n.checked_sub(1)) else { continue };
+            if idx >= log.lines.len() {
+                break;
+            }
+            push(n, &log.clean(idx));
+        }
+    } else {
+        // A log read as a stream kept the lines its evidence cites, with the HTML excerpt's context.
+        let log = analysis.kept.iter().find(|l| l.name == file)?;
+        let last = last_cited.saturating_add(radius).min(log.total);
+        for n in first..=last {
+            push(n, log.line(n).unwrap_or_default());
+        }
     }
     Some(out)
 }

@@ -14,6 +14,11 @@ enum Format {
     Tar,
 }
 
+/// True when `bytes` start like a zip, gzip or tar archive (what [`expand`] opens).
+pub fn is_archive(bytes: &[u8]) -> bool {
+    detect(bytes).is_some()
+}
+
 fn detect(bytes: &[u8]) -> Option<Format> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         Some(Format::Zip)

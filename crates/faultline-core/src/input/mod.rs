@@ -7,7 +7,7 @@
 mod archive;
 pub(crate) mod sniff;
 
-pub use archive::expand;
+pub use archive::{expand, is_archive};
 pub use sniff::{ArtifactKind, sniff};
 
 /// Bounds that keep hostile input from exhausting memory or flooding a report. Hitting one is a

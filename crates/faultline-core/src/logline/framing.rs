@@ -71,85 +71,187 @@ pub fn detect_frames(file: &LogFile) -> Vec<Frame> {
     // substring search replaces two passes over its lines.
     let text = file.text.as_bytes();
     let mut frames = Vec::new();
-    if memchr::memmem::find(text, b"====================").is_some() {
-        frames = robot_frames(file);
+    if memchr::memmem::find(text, ROBOT_MARK).is_some() {
+        let mut robot = RobotFramer::default();
+        for i in 0..file.lines.len() {
+            robot.push(&console_text(file, i));
+        }
+        frames = robot.finish();
     }
-    if frames.is_empty() && memchr::memmem::find(text, b".py::").is_some() {
-        frames = pytest_frames(file);
+    if frames.is_empty() && memchr::memmem::find(text, PYTEST_MARK).is_some() {
+        let mut pytest = PytestFramer::default();
+        for i in 0..file.lines.len() {
+            pytest.line(i, &console_text(file, i));
+        }
+        frames = pytest.finish();
     }
     frames
 }
 
-fn robot_frames(file: &LogFile) -> Vec<Frame> {
-    let n = file.lines.len();
-    let mut frames = Vec::new();
-    let mut suite: Option<String> = None;
-    let mut expect_test = false;
-    let mut open: Option<Frame> = None;
-    let mut i = 0;
-    while i < n {
-        let line = console_text(file, i);
-        if is_sep(&line, '=') {
-            if let Some(mut f) = open.take() {
+/// Text whose presence anywhere in a log makes it worth looking for Robot frames.
+pub(crate) const ROBOT_MARK: &[u8] = b"====================";
+/// Text whose presence anywhere in a log makes it worth looking for pytest frames.
+pub(crate) const PYTEST_MARK: &[u8] = b".py::";
+
+/// Framing fed one line at a time, for a log read as a stream: both framers run over every line and the
+/// marks decide at the end which one's frames count, exactly as [`detect_frames`] decides for a log held
+/// whole. State is two lines of look-ahead plus the frames found.
+pub(crate) struct StreamFramer {
+    robot: RobotFramer,
+    pytest: PytestFramer,
+    /// Built once: building a searcher per line cost more than searching.
+    robot_finder: memchr::memmem::Finder<'static>,
+    pytest_finder: memchr::memmem::Finder<'static>,
+    robot_mark: bool,
+    pytest_mark: bool,
+    lines: usize,
+}
+
+impl Default for StreamFramer {
+    fn default() -> StreamFramer {
+        StreamFramer {
+            robot: RobotFramer::default(),
+            pytest: PytestFramer::default(),
+            robot_finder: memchr::memmem::Finder::new(ROBOT_MARK),
+            pytest_finder: memchr::memmem::Finder::new(PYTEST_MARK),
+            robot_mark: false,
+            pytest_mark: false,
+            lines: 0,
+        }
+    }
+}
+
+impl StreamFramer {
+    /// The next line: `raw` as the file has it (the marks are looked for there), `clean` without ANSI.
+    pub(crate) fn line(&mut self, raw: &str, clean: &str) {
+        self.robot_mark = self.robot_mark || self.robot_finder.find(raw.as_bytes()).is_some();
+        self.pytest_mark = self.pytest_mark || self.pytest_finder.find(raw.as_bytes()).is_some();
+        let console = without_stamp(clean);
+        self.pytest.line(self.lines, console);
+        self.robot.push(console);
+        self.lines += 1;
+    }
+
+    pub(crate) fn finish(self) -> Vec<Frame> {
+        let mut frames = Vec::new();
+        if self.robot_mark {
+            frames = self.robot.finish();
+        }
+        if frames.is_empty() && self.pytest_mark {
+            frames = self.pytest.finish();
+        }
+        frames
+    }
+}
+
+/// Robot's console, a line at a time. A line is judged once the two after it are known (a suite header
+/// sits between two `=` separators), so lines wait in a three-line window.
+#[derive(Default)]
+struct RobotFramer {
+    window: std::collections::VecDeque<String>,
+    /// Index of the oldest line in `window`.
+    at: usize,
+    /// Lines already consumed as part of a suite header.
+    skip: usize,
+    /// Buffers of lines judged, reused for the next lines (a stream has millions).
+    spare: Vec<String>,
+    frames: Vec<Frame>,
+    suite: Option<String>,
+    expect_test: bool,
+    open: Option<Frame>,
+}
+
+impl RobotFramer {
+    fn push(&mut self, console: &str) {
+        let mut line = self.spare.pop().unwrap_or_default();
+        line.clear();
+        line.push_str(console);
+        self.window.push_back(line);
+        if self.window.len() == 3 {
+            self.judge_oldest();
+        }
+    }
+
+    fn judge_oldest(&mut self) {
+        let Some(line) = self.window.pop_front() else { return };
+        let i = self.at;
+        self.at += 1;
+        if self.skip > 0 {
+            self.skip -= 1;
+        } else {
+            let window = std::mem::take(&mut self.window);
+            self.line(i, &line, window.front().map(String::as_str), window.get(1).map(String::as_str));
+            self.window = window;
+        }
+        self.spare.push(line);
+    }
+
+    fn line(&mut self, i: usize, line: &str, next1: Option<&str>, next2: Option<&str>) {
+        if is_sep(line, '=') {
+            if let Some(mut f) = self.open.take() {
                 f.last = i.saturating_sub(1);
-                frames.push(f);
+                self.frames.push(f);
             }
             // A suite header sits between two `=` separators.
-            if i + 2 < n && is_sep(&console_text(file, i + 2), '=') {
-                let header = console_text(file, i + 1);
-                if robot_status(&header).is_none() {
-                    suite = Some(robot_name(&header).0);
-                    expect_test = true;
-                    i += 3;
-                    continue;
-                }
+            if let (Some(header), Some(after)) = (next1, next2)
+                && is_sep(after, '=')
+                && robot_status(header).is_none()
+            {
+                self.suite = Some(robot_name(header).0);
+                self.expect_test = true;
+                self.skip = 2;
+                return;
             }
-            expect_test = false;
-            i += 1;
-            continue;
+            self.expect_test = false;
+            return;
         }
-        if is_sep(&line, '-') {
-            if let Some(mut f) = open.take() {
+        if is_sep(line, '-') {
+            if let Some(mut f) = self.open.take() {
                 f.last = i;
-                frames.push(f);
+                self.frames.push(f);
             }
-            expect_test = true;
-            i += 1;
-            continue;
+            self.expect_test = true;
+            return;
         }
-        if let Some(f) = open.as_mut() {
+        if let Some(f) = self.open.as_mut() {
             if f.status.is_none()
-                && let Some(st) = robot_status(&line)
+                && let Some(st) = robot_status(line)
             {
                 f.status = Some(st);
             }
             f.last = i;
-        } else if expect_test && !line.trim().is_empty() {
-            expect_test = false;
-            let (name, truncated) = robot_name(&line);
+        } else if self.expect_test && !line.trim().is_empty() {
+            self.expect_test = false;
+            let (name, truncated) = robot_name(line);
             // After the last test, the suite's own status line comes: `Suite :: Doc   | FAIL |` and a count.
-            let next = if i + 1 < n { console_text(file, i + 1) } else { Cow::Borrowed("") };
-            let is_suite_status = robot_status(&line).is_some()
-                && (suite.as_deref() == Some(name.as_str()) || next.contains(" tests, "));
+            let next = next1.unwrap_or("");
+            let is_suite_status = robot_status(line).is_some()
+                && (self.suite.as_deref() == Some(name.as_str()) || next.contains(" tests, "));
             if !is_suite_status && !name.is_empty() {
-                open = Some(Frame {
+                self.open = Some(Frame {
                     style: FrameStyle::RobotConsole,
                     test_name: name,
                     name_truncated: truncated,
-                    suite: suite.clone(),
+                    suite: self.suite.clone(),
                     first: i,
                     last: i,
-                    status: robot_status(&line),
+                    status: robot_status(line),
                 });
             }
         }
-        i += 1;
     }
-    if let Some(mut f) = open.take() {
-        f.last = n.saturating_sub(1);
-        frames.push(f);
+
+    fn finish(mut self) -> Vec<Frame> {
+        while !self.window.is_empty() {
+            self.judge_oldest();
+        }
+        let n = self.at;
+        if let Some(mut f) = self.open.take() {
+            f.last = n.saturating_sub(1);
+            self.frames.push(f);
+        }
+        self.frames
     }
-    frames
 }
 
 fn pytest_status(word: &str) -> Option<TestStatus> {
@@ -197,14 +299,18 @@ fn pytest_trailing_status(s: &str) -> Option<TestStatus> {
     (progress || body.trim_start() == word).then_some(status)
 }
 
-fn pytest_frames(file: &LogFile) -> Vec<Frame> {
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut open: Option<Frame> = None;
-    for i in 0..file.lines.len() {
-        let line = console_text(file, i);
-        if let Some((suite, name, rest)) = pytest_start(&line) {
-            if let Some(f) = open.take() {
-                frames.push(f);
+/// pytest's `-v` console, a line at a time (a frame's extent is known from the lines seen so far).
+#[derive(Default)]
+struct PytestFramer {
+    frames: Vec<Frame>,
+    open: Option<Frame>,
+}
+
+impl PytestFramer {
+    fn line(&mut self, i: usize, line: &str) {
+        if let Some((suite, name, rest)) = pytest_start(line) {
+            if let Some(f) = self.open.take() {
+                self.frames.push(f);
             }
             let status = pytest_trailing_status(rest);
             let f = Frame {
@@ -217,24 +323,27 @@ fn pytest_frames(file: &LogFile) -> Vec<Frame> {
                 status,
             };
             if status.is_some() {
-                frames.push(f);
+                self.frames.push(f);
             } else {
-                open = Some(f);
+                self.open = Some(f);
             }
-            continue;
+            return;
         }
-        if let Some(f) = open.as_mut() {
+        if let Some(f) = self.open.as_mut() {
             f.last = i;
-            if let Some(st) = pytest_trailing_status(&line) {
+            if let Some(st) = pytest_trailing_status(line) {
                 f.status = Some(st);
-                if let Some(f) = open.take() {
-                    frames.push(f);
+                if let Some(f) = self.open.take() {
+                    self.frames.push(f);
                 }
             }
         }
     }
-    frames.extend(open);
-    frames
+
+    fn finish(mut self) -> Vec<Frame> {
+        self.frames.extend(self.open.take());
+        self.frames
+    }
 }
 
 #[cfg(test)]

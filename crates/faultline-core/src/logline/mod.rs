@@ -5,6 +5,7 @@
 
 mod ansi;
 mod framing;
+pub(crate) mod incremental;
 mod stamp;
 
 pub use framing::detect_frames;
@@ -117,9 +118,7 @@ pub fn read_log(name: &str, text: String, year_hint: Option<i32>, warnings: &mut
             bad_stamps.0 += 1;
         }
         if year.is_none() {
-            let year_less = stamp::needs_year(parsed.format)
-                || (parsed.time_ms.is_none() && clean.as_bytes().first().is_some_and(u8::is_ascii_uppercase));
-            if year_less {
+            if incremental::year_less(&parsed, &clean) {
                 pending.push(lines.len());
             } else if let Some(ms) = parsed.time_ms {
                 year = stamp::year_of(ms);
@@ -150,14 +149,19 @@ pub fn read_log(name: &str, text: String, year_hint: Option<i32>, warnings: &mut
     inherit_times(&mut lines);
     let (count, first, shown) = bad_stamps;
     if count > 0 {
-        let message = format!(
-            "{count} line(s) start with a timestamp that is no real time (first: `{}`); they take the \
-             time of the line before",
-            crate::export::clip(&shown, 60)
-        );
-        warnings.push(Warning::new(WarningKind::BadTimestamp, name, message).at(first, 1));
+        warnings.push(bad_stamps_warning(name, count, first, &shown));
     }
     LogFile { name: name.to_string(), text, lines }
+}
+
+/// One warning per log for its lines whose timestamp is no real time: how many, and the first.
+fn bad_stamps_warning(name: &str, count: u64, first: u32, shown: &str) -> Warning {
+    let message = format!(
+        "{count} line(s) start with a timestamp that is no real time (first: `{}`); they take the \
+         time of the line before",
+        crate::export::clip(shown, 60)
+    );
+    Warning::new(WarningKind::BadTimestamp, name, message).at(first, 1)
 }
 
 fn inherit_times(lines: &mut [LogLine]) {

@@ -1,0 +1,112 @@
+//! The per-line rules of [`read_log`](super::read_log) for a log read as a stream, one line at a time
+//! with bounded state. A whole log resolves its year and its bad-stamp warning in one pass over lines it
+//! keeps; a stream cannot keep them, so it takes two looks: [`YearScan`] (first pass) finds where the
+//! file reveals its year, and [`TimePolicy`] (later passes) then parses every line exactly as `read_log`
+//! would have after re-reading the year-less lines above that point.
+
+use super::{ansi, stamp};
+use crate::warning::Warning;
+
+pub(crate) use super::framing::StreamFramer;
+
+/// True when a line read before the year was known must be parsed again once it is.
+pub(super) fn year_less(parsed: &stamp::Parsed, clean: &str) -> bool {
+    stamp::needs_year(parsed.format)
+        || (parsed.time_ms.is_none() && clean.as_bytes().first().is_some_and(u8::is_ascii_uppercase))
+}
+
+/// The line's text as patterns see it: without ANSI escape sequences.
+pub(crate) fn clean(raw: &str) -> std::borrow::Cow<'_, str> {
+    ansi::strip(raw)
+}
+
+/// The first look at a streamed log: where its year comes from and how many lines carry an impossible
+/// timestamp (the warning `read_log` gives).
+pub(crate) struct YearScan {
+    hint: Option<i32>,
+    year: Option<i32>,
+    /// 0-based index of the line that revealed the year.
+    found_at: Option<usize>,
+    lines: usize,
+    /// Lines that look timestamped but whose time is impossible: (count, first line, its stamp).
+    bad_stamps: (u64, u32, String),
+}
+
+impl YearScan {
+    pub(crate) fn new(year_hint: Option<i32>) -> YearScan {
+        YearScan {
+            hint: year_hint,
+            year: year_hint,
+            found_at: None,
+            lines: 0,
+            bad_stamps: (0, 0, String::new()),
+        }
+    }
+
+    /// The next line, without ANSI sequences.
+    pub(crate) fn line(&mut self, clean: &str) {
+        let n = u32::try_from(self.lines + 1).unwrap_or(u32::MAX);
+        let parsed = stamp::parse(clean, self.year);
+        if parsed.time_ms.is_none()
+            && let Some(shown) = stamp::impossible_stamp(clean)
+        {
+            if self.bad_stamps.0 == 0 {
+                self.bad_stamps = (0, n, shown.to_string());
+            }
+            self.bad_stamps.0 += 1;
+        }
+        if self.year.is_none()
+            && !year_less(&parsed, clean)
+            && let Some(ms) = parsed.time_ms
+        {
+            self.year = stamp::year_of(ms);
+            if self.year.is_some() {
+                self.found_at = Some(self.lines);
+            }
+        }
+        self.lines += 1;
+    }
+
+    /// How later passes parse each line; the bad-stamp warning, if any, goes to `warnings`.
+    pub(crate) fn finish(self, name: &str, warnings: &mut Vec<Warning>) -> TimePolicy {
+        let (count, first, shown) = self.bad_stamps;
+        if count > 0 {
+            warnings.push(super::bad_stamps_warning(name, count, first, &shown));
+        }
+        match (self.hint, self.year, self.found_at) {
+            (None, Some(year), Some(at)) => TimePolicy::Found { year, at },
+            _ => TimePolicy::Fixed(self.hint),
+        }
+    }
+}
+
+/// How each line of a streamed log is parsed, once its first pass is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimePolicy {
+    /// The year hint (or none at all) for every line.
+    Fixed(Option<i32>),
+    /// No hint; line `at` revealed `year`. Lines after it use it; year-less lines above it are parsed
+    /// again with it, as `read_log` does once it knows the year.
+    Found { year: i32, at: usize },
+}
+
+impl TimePolicy {
+    /// Line `idx` (0-based), without ANSI: its time, format and level as `read_log` records them
+    /// before times are inherited.
+    pub(crate) fn parse(
+        &self,
+        idx: usize,
+        clean: &str,
+    ) -> (Option<i64>, super::LineFormat, Option<super::Level>) {
+        let p = match *self {
+            TimePolicy::Fixed(year) => stamp::parse(clean, year),
+            TimePolicy::Found { year, at } if idx < at => {
+                let p = stamp::parse(clean, None);
+                if year_less(&p, clean) { stamp::parse(clean, Some(year)) } else { p }
+            }
+            TimePolicy::Found { at, .. } if idx == at => stamp::parse(clean, None),
+            TimePolicy::Found { year, .. } => stamp::parse(clean, Some(year)),
+        };
+        (p.time_ms, p.format, p.level)
+    }
+}

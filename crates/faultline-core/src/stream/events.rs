@@ -1,0 +1,184 @@
+//! The second pass over a streamed log: each line's time, its test, and the events patterns find in it.
+//! Lines are gathered in small blocks so the pattern pack runs over them exactly as over a whole log
+//! (a two-line pattern sees the next line: the last line of a block waits for the next block).
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use super::LogSource;
+use super::prune::Pruner;
+use super::survey::Survey;
+use crate::assign::{self, AssignReason, Assignment, RunBuilder, Window};
+use crate::event::Event;
+use crate::extract::Pack;
+use crate::logline::incremental::{self, TimePolicy};
+use crate::logline::{LogFile, LogLine};
+use crate::model::TestCase;
+use crate::warning::Warning;
+
+/// What the events of a log are tied to.
+pub(crate) struct Context<'a> {
+    pub tests: &'a [TestCase],
+    pub windows: &'a [Window],
+    pub pack: &'a Pack,
+    /// The cap on events per test ([`crate::input::Limits::max_events_per_test`]).
+    pub max_events_per_test: usize,
+}
+
+/// Lines handed to the pattern pack at once; the block's text is what a streamed log holds.
+const BLOCK_LINES: usize = 8192;
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// The time of the first line with a timestamp of its own: the lines above it inherit it. Usually the
+/// first line, so this pass stops at once.
+pub(crate) fn first_time(source: &mut dyn LogSource, policy: TimePolicy) -> Option<i64> {
+    let mut idx = 0usize;
+    let mut found = None;
+    let _ = super::each_line(source, &mut |_| {}, &mut |line, _| {
+        let (time, ..) = policy.parse(idx, &incremental::clean(line.text));
+        idx += 1;
+        found = time;
+        if found.is_some() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    });
+    found
+}
+
+/// What the events pass gives besides events and assignments.
+pub(crate) struct Read {
+    /// Events the cap would drop, dropped already, counted per test ([`super::prune`]).
+    pub dropped: HashMap<Option<String>, usize>,
+    pub problem: Option<Warning>,
+}
+
+/// Reads the log again, appending its events (in line order, without those the per-test cap is sure to
+/// drop) and its assignment runs. `progress` gets the decoded bytes done now and then.
+pub(crate) fn read(
+    source: &mut dyn LogSource,
+    survey: &Survey,
+    ctx: &Context<'_>,
+    events: &mut Vec<Event>,
+    assignments: &mut Vec<Assignment>,
+    progress: &mut dyn FnMut(u64),
+) -> Read {
+    let name = source.name().to_string();
+    let head_time = first_time(source, survey.policy);
+    let frame_tests = assign::frame_tests(&survey.frames, ctx.tests);
+    let mut block = Block::new(&name);
+    let mut runs = RunBuilder::default();
+    let mut idx = 0usize;
+    let mut last_time: Option<i64> = None;
+    let mut frame = 0usize;
+    let mut pruner = Pruner::new(ctx.max_events_per_test);
+    let mut found = Vec::new();
+    let (_, result) = super::each_line(source, &mut |_| {}, &mut |line, _| {
+        let clean = incremental::clean(line.text);
+        let (own, format, level) = survey.policy.parse(idx, &clean);
+        let time = match own {
+            Some(t) => {
+                last_time = Some(t);
+                own
+            }
+            None => last_time.or(head_time),
+        };
+        let inherited = own.is_none() && time.is_some();
+        while survey.frames.get(frame).is_some_and(|f| f.last < idx) {
+            frame += 1;
+        }
+        let framed = survey
+            .frames
+            .get(frame)
+            .filter(|f| f.first <= idx)
+            .and_then(|_| frame_tests.get(frame).copied().flatten())
+            .map(|t| (t, AssignReason::ConsoleFrame));
+        let slot = framed.or_else(|| {
+            let t = time.filter(|_| !ctx.windows.is_empty())?;
+            assign::window_at(ctx.windows, t).map(|w| (w.test, w.reason))
+        });
+        let n = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+        runs.push(slot, n, &name, ctx.tests);
+        block.push(
+            line.text,
+            line.start,
+            LogLine { line: n, start: 0, end: 0, time_ms: time, time_inherited: inherited, format, level },
+            slot,
+        );
+        idx += 1;
+        if block.full() {
+            block.extract(ctx, false, &mut found);
+            found.drain(..).for_each(|e| pruner.push(e));
+            progress(line.end as u64);
+        }
+        ControlFlow::Continue(())
+    });
+    block.extract(ctx, true, &mut found);
+    found.drain(..).for_each(|e| pruner.push(e));
+    let (kept, dropped) = pruner.finish();
+    events.extend(kept);
+    assignments.extend(runs.finish(&name, ctx.tests));
+    Read { dropped, problem: result.err().map(|e| super::survey::read_error(&name, &e)) }
+}
+
+/// A few thousand consecutive lines as a small [`LogFile`] (their own offsets, absolute line numbers).
+struct Block {
+    log: LogFile,
+    /// Each line's offset in the whole decoded file.
+    starts: Vec<usize>,
+    slots: Vec<Option<(usize, AssignReason)>>,
+}
+
+impl Block {
+    fn new(name: &str) -> Block {
+        Block {
+            log: LogFile { name: name.to_string(), text: String::new(), lines: Vec::new() },
+            starts: Vec::new(),
+            slots: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, text: &str, start: usize, mut line: LogLine, slot: Option<(usize, AssignReason)>) {
+        if !self.log.text.is_empty() || !self.log.lines.is_empty() {
+            self.log.text.push('\n');
+        }
+        line.start = self.log.text.len();
+        self.log.text.push_str(text);
+        line.end = self.log.text.len();
+        self.log.lines.push(line);
+        self.starts.push(start);
+        self.slots.push(slot);
+    }
+
+    fn full(&self) -> bool {
+        self.log.lines.len() > BLOCK_LINES || self.log.text.len() > BLOCK_BYTES
+    }
+
+    /// Runs the pack over the block's lines; all of them at the end of the file, else all but the last,
+    /// which waits to see its next line and stays as the start of the next block.
+    fn extract(&mut self, ctx: &Context<'_>, last: bool, events: &mut Vec<Event>) {
+        let n = self.log.lines.len();
+        let upto = if last { n } else { n.saturating_sub(1) };
+        let (starts, slots) = (&self.starts, &self.slots);
+        ctx.pack.extract_log_lines(&self.log, 0..upto, events, |i, found| {
+            let test =
+                slots.get(i).copied().flatten().and_then(|(t, _)| ctx.tests.get(t)).map(|t| t.id.clone());
+            let rel = self.log.lines.get(i).map_or(0, |l| l.start as u64);
+            let abs = starts.get(i).map_or(rel, |&a| a as u64);
+            for e in found {
+                e.test = test.clone();
+                e.source.byte_start = e.source.byte_start.saturating_sub(rel).saturating_add(abs);
+                e.source.byte_end = e.source.byte_end.saturating_sub(rel).saturating_add(abs);
+            }
+        });
+        if last || n == 0 {
+            return;
+        }
+        let keep = n - 1;
+        let line = self.log.lines[keep].clone();
+        let text = self.log.text[line.start..line.end].to_string();
+        let (start, slot) = (self.starts[keep], self.slots[keep]);
+        self.log.text.clear();
+        self.log.lines.clear();
+        self.starts.clear();
+        self.slots.clear();
+        self.push(&text, start, line, slot);
+    }
+}

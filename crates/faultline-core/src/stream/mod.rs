@@ -1,0 +1,141 @@
+//! Logs read as a stream: a front end that can read a file again (the CLI, from disk) hands the analysis a
+//! [`LogSource`] instead of the bytes, and a log of any size is analysed in bounded memory.
+//!
+//! The core still does no I/O: the source pushes chunks into it. A streamed log is read in passes, each
+//! line by line with bounded state, and nothing per line is kept:
+//! 1. `survey`: encoding warnings, the year (for year-less formats), bad timestamps, console framing,
+//!    the first over-long line, line count and md5 — what a whole log learns from all of its lines;
+//! 2. `events`: the time of the first timestamped line (lines above it inherit it), then times,
+//!    assignment to tests and events, line by line;
+//! 3. `kept`: after diagnosis, only the lines the report quotes (evidence and excerpt context).
+//!
+//! The report is byte-for-byte the one the in-memory path gives (a test runs every fixture both ways).
+
+mod decoder;
+pub(crate) mod events;
+pub(crate) mod kept;
+mod lines;
+mod prune;
+pub(crate) mod survey;
+
+use std::ops::ControlFlow;
+
+pub use kept::KeptLines;
+
+use crate::input::{self, ArtifactKind};
+use crate::warning::Warning;
+use decoder::{BadBytes, ChunkDecoder};
+use lines::{Line, LineSplitter};
+
+/// A log file the front end can read from the start as often as the analysis asks (three or four times).
+pub trait LogSource {
+    /// The file's label in the report, as [`crate::InputFile::name`].
+    fn name(&self) -> &str;
+    /// Its size in bytes, for progress.
+    fn size(&self) -> u64;
+    /// Hands the file's bytes from the start to `sink`, chunk after chunk, until the end or until `sink`
+    /// breaks. An error (the file vanished) ends the pass; what was read counts.
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String>;
+}
+
+/// An artifact given to the analysis: bytes, or a log it reads from its source in passes.
+pub enum Input {
+    Bytes(crate::InputFile),
+    Stream(Box<dyn LogSource>),
+}
+
+/// Bytes of a source's beginning read to decide how to take it (as much as [`input::sniff`] looks at).
+pub(crate) const HEAD_BYTES: usize = 64 * 1024;
+
+/// The first `max` bytes of a source.
+pub(crate) fn head(source: &mut dyn LogSource, max: usize) -> Result<Vec<u8>, String> {
+    let mut head = Vec::new();
+    source.read(&mut |chunk| {
+        let room = max - head.len();
+        head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if head.len() >= max { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    })?;
+    Ok(head)
+}
+
+/// Every byte of a source, for one that cannot be streamed (an archive, a test report).
+pub(crate) fn whole(source: &mut dyn LogSource) -> Result<Vec<u8>, String> {
+    let mut all = Vec::new();
+    source.read(&mut |chunk| {
+        all.extend_from_slice(chunk);
+        ControlFlow::Continue(())
+    })?;
+    Ok(all)
+}
+
+/// True when a file starting with `head` (of `size` bytes in all) is a plain log that reads the same as a
+/// stream: not an archive, test report or binary, and not XML-looking text (a log that starts like XML
+/// is checked whole for a truncated report).
+pub(crate) fn streamable(name: &str, head: &[u8], size: u64) -> bool {
+    if input::is_archive(head) || input::sniff(name, head) != ArtifactKind::Log {
+        return false;
+    }
+    let text = crate::decode::decode(name, head, &mut Vec::new());
+    if size <= head.len() as u64 {
+        return !input::sniff::truncated_xml_head(&text);
+    }
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    t.len() >= "<!DOCTYPE".len()
+        && !(t.starts_with("<?xml") || t.starts_with("<!DOCTYPE") || t.starts_with("<!--"))
+}
+
+/// What one pass over a source read: its byte count, and how decoding went.
+pub(crate) struct Pass {
+    pub bytes: u64,
+    /// The first replaced sequence, to be located by the pass's lines.
+    pub bad: Option<BadBytes>,
+    /// Warnings of a file decoded whole (see `decoder`).
+    pub decode_warnings: Vec<Warning>,
+}
+
+/// Reads `source` once, handing each line to `on_line` (which may stop the pass early) with the offset of
+/// the first replaced sequence decoded so far (it lies in this line or a later one). `on_chunk` sees each
+/// chunk of raw bytes (for an md5).
+pub(crate) fn each_line(
+    source: &mut dyn LogSource,
+    on_chunk: &mut dyn FnMut(&[u8]),
+    on_line: &mut dyn FnMut(Line<'_>, Option<usize>) -> ControlFlow<()>,
+) -> (Pass, Result<(), String>) {
+    let name = source.name().to_string();
+    let mut decoder = ChunkDecoder::new();
+    let mut splitter = LineSplitter::default();
+    let mut text = String::new();
+    let mut bytes = 0u64;
+    let mut stopped = false;
+    let mut split = |splitter: &mut LineSplitter, text: &str, bad: Option<usize>, stopped: &mut bool| {
+        splitter.feed(text, &mut |line| {
+            if !*stopped && on_line(line, bad).is_break() {
+                *stopped = true;
+            }
+        });
+    };
+    let result = source.read(&mut |chunk| {
+        bytes += chunk.len() as u64;
+        on_chunk(chunk);
+        text.clear();
+        decoder.feed(chunk, &mut text);
+        split(&mut splitter, &text, decoder.first_bad(), &mut stopped);
+        if stopped { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    });
+    let mut pass = Pass { bytes, bad: None, decode_warnings: Vec::new() };
+    if !stopped {
+        text.clear();
+        pass.bad = decoder.finish(&name, &mut text, &mut pass.decode_warnings);
+        let bad = pass.bad.as_ref().map(|b| b.at);
+        split(&mut splitter, &text, bad, &mut stopped);
+        splitter.finish(&mut |line| {
+            if !stopped {
+                let _ = on_line(line, bad);
+            }
+        });
+    }
+    (pass, result)
+}
+
+#[cfg(test)]
+mod tests;

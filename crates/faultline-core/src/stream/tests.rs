@@ -1,0 +1,136 @@
+//! Chunk boundaries must not matter: a small log cut at every byte position (inside `\r\n`, inside a
+//! UTF-8 sequence, inside a UTF-16 code unit) reads as the same lines, offsets and warnings as the whole.
+
+use std::ops::ControlFlow;
+
+use super::{LogSource, each_line, survey};
+use crate::decode::decode_owned;
+use crate::logline::read_log;
+use crate::warning::Warning;
+
+/// Bytes handed over in the pieces `cuts` makes.
+struct Cut<'a> {
+    bytes: &'a [u8],
+    cuts: Vec<usize>,
+}
+
+impl LogSource for Cut<'_> {
+    fn name(&self) -> &str {
+        "x.log"
+    }
+    fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        let mut from = 0;
+        for &to in self.cuts.iter().chain([&self.bytes.len()]) {
+            if sink(&self.bytes[from..to]).is_break() {
+                return Ok(());
+            }
+            from = to;
+        }
+        Ok(())
+    }
+}
+
+const TEXT: &str = "[2024-11-16T10:15:03.123Z] a\r\nI1116 10:15:04.000000 1 x.go:1] é→🦀 connection refused\rno time\n\n\
+                    \x1b[31mERROR\x1b[0m md5sum: can't open '/data/x': Connection timed out\r\n2024-13-45T99:00:00Z bad\nlast";
+
+fn variants() -> Vec<(&'static str, Vec<u8>)> {
+    let utf16le: Vec<u8> = TEXT.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let utf16be: Vec<u8> = TEXT.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let mut bom_le = vec![0xFF, 0xFE];
+    bom_le.extend(&utf16le);
+    let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+    bom8.extend(TEXT.as_bytes());
+    let mut invalid = TEXT.as_bytes().to_vec();
+    invalid.splice(40..40, [0xFF, b'a', 0xE2, 0x82, b'\n', 0xC3]);
+    invalid.extend([0xE2, 0x82]);
+    let mut nul = TEXT.as_bytes().to_vec();
+    nul.splice(10..10, [0, 0, b'\r']);
+    let mut odd = bom_le.clone();
+    odd.push(b'z');
+    vec![
+        ("utf-8", TEXT.as_bytes().to_vec()),
+        ("utf-8 bom", bom8),
+        ("utf-16le bom", bom_le),
+        ("utf-16be", utf16be),
+        ("utf-16 odd length", odd),
+        ("invalid utf-8", invalid),
+        ("nul and cr", nul),
+        ("cr only", b"one\rtwo\r\rfour\r".to_vec()),
+    ]
+}
+
+/// Lines (text, start, end) and warnings as the whole-file path gives them.
+fn held(bytes: &[u8]) -> (Vec<(String, usize, usize)>, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let text = decode_owned("x.log", bytes.to_vec(), &mut warnings);
+    let log = read_log("x.log", text, None, &mut warnings);
+    let lines = log.lines.iter().enumerate().map(|(i, l)| (log.raw(i).to_string(), l.start, l.end)).collect();
+    (lines, warnings)
+}
+
+fn streamed(source: &mut Cut<'_>) -> (Vec<(String, usize, usize)>, Vec<Warning>) {
+    let mut lines = Vec::new();
+    let _ = each_line(source, &mut |_| {}, &mut |l, _| {
+        lines.push((l.text.to_string(), l.start, l.end));
+        ControlFlow::Continue(())
+    });
+    let mut s = survey::survey(source, None, 2000);
+    let mut warnings = s.decode_warnings;
+    warnings.append(&mut s.warnings);
+    assert_eq!(s.lines as usize, lines.len());
+    (lines, warnings)
+}
+
+#[test]
+fn every_cut_reads_the_same_lines_and_warnings() {
+    for (what, bytes) in variants() {
+        let expected = held(&bytes);
+        for at in 0..=bytes.len() {
+            let got = streamed(&mut Cut { bytes: &bytes, cuts: vec![at] });
+            assert_eq!(got, expected, "{what}, cut at {at}");
+        }
+        let every: Vec<usize> = (1..bytes.len()).collect();
+        assert_eq!(streamed(&mut Cut { bytes: &bytes, cuts: every }), expected, "{what}, byte by byte");
+    }
+}
+
+#[test]
+fn every_cut_gives_the_same_report() {
+    use crate::{AnalyzeOptions, Input, InputFile, analyze, analyze_inputs};
+    let junit = "<testsuite name=\"s\" timestamp=\"2024-11-16T10:15:00Z\"><testcase classname=\"s\" name=\"t\" time=\"60\">\
+                 <failure message=\"boom\"/></testcase></testsuite>";
+    for (what, bytes) in variants() {
+        let files = vec![InputFile::new("junit.xml", junit), InputFile::new("x.log", bytes.clone())];
+        let expected = analyze(files, &AnalyzeOptions::default()).report.to_json_pretty();
+        // Every third cut keeps the test quick; the line-level test above takes every one.
+        for at in (0..=bytes.len()).step_by(3) {
+            let inputs = vec![
+                Input::Bytes(InputFile::new("junit.xml", junit)),
+                Input::Stream(Box::new(OwnedCut { bytes: bytes.clone(), at })),
+            ];
+            let got = analyze_inputs(inputs, &AnalyzeOptions::default(), &mut |_| {});
+            assert!(got.logs.is_empty(), "{what}: the log was held whole");
+            assert_eq!(got.report.to_json_pretty(), expected, "{what}, cut at {at}");
+        }
+    }
+}
+
+struct OwnedCut {
+    bytes: Vec<u8>,
+    at: usize,
+}
+
+impl LogSource for OwnedCut {
+    fn name(&self) -> &str {
+        "x.log"
+    }
+    fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        Cut { bytes: &self.bytes, cuts: vec![self.at] }.read(sink)
+    }
+}
