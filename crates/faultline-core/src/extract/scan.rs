@@ -161,12 +161,29 @@ impl Pack {
             }
             let l = &log.lines[idx];
             let line = &lower[l.start - base..l.end - base];
-            let allowed = |i: usize, p: &Pattern| {
-                gated[i / 64] & (1 << (i % 64)) != 0
-                    && p.literals.iter().all(|&li| gate.finders[li].find(line).is_some())
-            };
-            if self.patterns.iter().enumerate().any(|(i, p)| allowed(i, p)) {
-                self.emit(log, idx, log.raw(idx), &allowed, out, on_line);
+            let text = log.raw(idx);
+            // Keep the gated patterns whose literals all occur and, for one-line patterns, whose regex
+            // matches: what `extract_present` would find, decided before the line's source and next
+            // line are built (most flagged lines end here).
+            let mut any = false;
+            for w in 0..gated.len() {
+                let mut bits = gated[w];
+                while bits != 0 {
+                    let i = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let p = &self.patterns[i];
+                    if p.literals.iter().all(|&li| gate.finders[li].find(line).is_some())
+                        && (p.two_lines || p.regex.is_match(text))
+                    {
+                        any = true;
+                    } else {
+                        gated[w] &= !(1 << (i % 64));
+                    }
+                }
+            }
+            if any {
+                let gated = &gated;
+                self.emit(log, idx, text, &|i, _| gated[i / 64] & (1 << (i % 64)) != 0, out, on_line);
             }
         }
     }
