@@ -168,27 +168,67 @@ fn logrus_level(line: &str) -> Option<Level> {
 }
 
 fn level_word(w: &str) -> Option<Level> {
-    Some(match w.to_ascii_lowercase().as_str() {
-        "trace" => Level::Trace,
-        "debug" | "dbg" => Level::Debug,
-        "info" | "inf" | "notice" => Level::Info,
-        "warn" | "warning" | "wrn" => Level::Warn,
-        "error" | "err" | "erro" | "crit" | "critical" => Level::Error,
-        "fatal" | "panic" | "emerg" | "alert" => Level::Fatal,
+    // Level words are at most 8 letters: lowercase them on the stack (this runs for most lines).
+    let mut buf = [0u8; 8];
+    let lower = buf.get_mut(..w.len())?;
+    lower.copy_from_slice(w.as_bytes());
+    lower.make_ascii_lowercase();
+    Some(match &*lower {
+        b"trace" => Level::Trace,
+        b"debug" | b"dbg" => Level::Debug,
+        b"info" | b"inf" | b"notice" => Level::Info,
+        b"warn" | b"warning" | b"wrn" => Level::Warn,
+        b"error" | b"err" | b"erro" | b"crit" | b"critical" => Level::Error,
+        b"fatal" | b"panic" | b"emerg" | b"alert" => Level::Fatal,
         _ => return None,
     })
 }
 
 /// A level word (`INFO`, `[ERROR]`, `WARNING:`) among the first few words of the message.
+///
+/// Runs on nearly every line, so words are split by bytes while they are ASCII (the same splits
+/// `split_whitespace` makes there: ASCII whitespace is U+0009–U+000D and the space); a non-ASCII byte
+/// among the first words (which might be Unicode whitespace) hands the line to `split_whitespace`.
 fn word_level(rest: &str) -> Option<Level> {
-    rest.split_whitespace().take(4).find_map(|w| {
-        let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic());
-        if w.len() >= 3 && w.len() <= 8 && w.chars().all(|c| c.is_ascii_uppercase()) {
-            level_word(w)
-        } else {
-            None
+    let b = rest.as_bytes();
+    let mut i = 0;
+    for _ in 0..4 {
+        while b.get(i).is_some_and(|&c| is_space(c)) {
+            i += 1;
         }
-    })
+        if i == b.len() {
+            return None;
+        }
+        let start = i;
+        while let Some(&c) = b.get(i).filter(|&&c| !is_space(c)) {
+            if !c.is_ascii() {
+                return word_level_unicode(rest);
+            }
+            i += 1;
+        }
+        if let Some(level) = level_token(&rest[start..i]) {
+            return Some(level);
+        }
+    }
+    None
+}
+
+/// [`word_level`] for words that are not all ASCII.
+fn word_level_unicode(rest: &str) -> Option<Level> {
+    rest.split_whitespace().take(4).find_map(level_token)
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t'..=b'\r' | b' ')
+}
+
+fn level_token(w: &str) -> Option<Level> {
+    let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic());
+    if w.len() >= 3 && w.len() <= 8 && w.bytes().all(|c| c.is_ascii_uppercase()) {
+        level_word(w)
+    } else {
+        None
+    }
 }
 
 /// klog: `I1116 10:15:03.123456   12345 file.go:123] msg`. The year is not written.
@@ -386,6 +426,26 @@ mod tests {
             let got = p(line);
             assert_eq!((got.time_ms, got.format, got.level), (t, f, l), "{line}");
         }
+    }
+
+    #[test]
+    fn level_words_split_like_split_whitespace() {
+        // The byte splitter must find what `split_whitespace` finds, on ASCII and Unicode whitespace.
+        let alphabet: Vec<char> = "INFO ERROR WARN x[]:\t\u{b}\u{c}\r\u{a0}\u{3000}é1 ".chars().collect();
+        let mut seed: u64 = 9;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for _ in 0..(seed >> 59) as usize * 2 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            assert_eq!(word_level(&s), word_level_unicode(&s), "{s:?}");
+        }
+        assert_eq!(word_level("a\u{a0}b c ERROR"), Some(Level::Error));
+        assert_eq!(word_level("a\u{a0}b c d ERROR"), None);
+        assert_eq!(word_level("a\u{3000}ERROR"), Some(Level::Error));
+        assert_eq!(word_level("\u{b}[WARN]"), Some(Level::Warn));
     }
 
     #[test]
