@@ -166,8 +166,8 @@ impl Pack {
             // matches: what `extract_present` would find, decided before the line's source and next
             // line are built (most flagged lines end here).
             let mut any = false;
-            for w in 0..gated.len() {
-                let mut bits = gated[w];
+            for (w, word) in gated.iter_mut().enumerate() {
+                let mut bits = *word;
                 while bits != 0 {
                     let i = w * 64 + bits.trailing_zeros() as usize;
                     bits &= bits - 1;
@@ -177,7 +177,7 @@ impl Pack {
                     {
                         any = true;
                     } else {
-                        gated[w] &= !(1 << (i % 64));
+                        *word &= !(1 << (i % 64));
                     }
                 }
             }
