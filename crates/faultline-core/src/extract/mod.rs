@@ -27,8 +27,13 @@
 //! `group` and `plane` (unknown dotted kinds such as `widgets.example.com` are custom resources, hence
 //! management plane); a `checksum` event gets `result` from `got` and `expected`.
 //!
-//! `contains` is what makes a pack fast: one Aho-Corasick pass over each line finds every literal of
-//! every pattern, and only patterns whose literals all occurred run their regex.
+//! `contains` and the regex together make a pack fast. Over a log, each pattern has a *gate* (see
+//! `gate`): the rarest of its `contains` literals and the literal set its regex requires (` is running`,
+//! ` is pending`, … rather than `pod `). One search of a block of lines for every gate (see `scan`)
+//! flags the few lines worth a look; there, a pattern runs its regex only when its gate literal and all
+//! its `contains` literals occur. Other text (steps, JUnit failures, Robot messages) is short: one
+//! Aho-Corasick pass over it finds every `contains` literal, and only patterns whose literals all
+//! occurred run their regex.
 
 pub(crate) mod compile;
 mod gate;
