@@ -250,7 +250,7 @@ pub fn compile(file: &str, text: &str) -> Result<Pack, PackError> {
         });
     }
     let automaton = automaton(&literals);
-    let gate = super::scan::Gate::build(&patterns, &literals);
+    let gate = super::scan::Gate::build(&patterns);
     Ok(Pack {
         kinds,
         patterns,

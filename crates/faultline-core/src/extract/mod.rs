@@ -171,7 +171,7 @@ impl Pack {
             p
         }));
         self.automaton = compile::automaton(&self.literals);
-        self.gate = scan::Gate::build(&self.patterns, &self.literals);
+        self.gate = scan::Gate::build(&self.patterns);
     }
 
     /// Sets the longest field value kept ([`Limits::max_line_chars`](crate::input::Limits)); longer

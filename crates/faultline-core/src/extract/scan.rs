@@ -7,7 +7,6 @@
 //! straightforward way, since a literal may be split by an escape sequence in the raw text.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
-use memchr::memmem;
 
 use super::{Candidate, Origin, Pack, Pattern};
 use crate::event::Event;
@@ -24,8 +23,6 @@ pub(crate) struct Gate {
     patterns_of: Vec<Vec<usize>>,
     #[cfg(test)]
     pub(super) lits: Vec<String>,
-    /// For each of the pack's `contains` literals (lowercase), a finder for the per-line check.
-    finders: Vec<memmem::Finder<'static>>,
 }
 
 /// Most literals per automaton: what Teddy's narrow variant takes with the prefilters, else all in one.
@@ -33,7 +30,7 @@ const PER_SEARCH: usize = if cfg!(feature = "literal-prefilters") { 32 } else { 
 
 impl Gate {
     /// `None` when no pattern reads log lines.
-    pub(crate) fn build(patterns: &[Pattern], literals: &[String]) -> Option<Gate> {
+    pub(crate) fn build(patterns: &[Pattern]) -> Option<Gate> {
         let mut lits: Vec<&[u8]> = Vec::new();
         let mut patterns_of: Vec<Vec<usize>> = Vec::new();
         for (pi, p) in patterns.iter().enumerate() {
@@ -77,19 +74,33 @@ impl Gate {
                 builder(Some(AhoCorasickKind::DFA)).or_else(|| builder(None))
             })
             .collect::<Option<Vec<_>>>()?;
-        let finders = literals.iter().map(|l| memmem::Finder::new(l.as_bytes()).into_owned()).collect();
         Some(Gate {
             searches,
             patterns_of,
             #[cfg(test)]
             lits: lits.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect(),
-            finders,
         })
     }
 }
 
 fn holds(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `needle` occurs in `line`: memchr for one of its bytes (the first that is not a space or a common
+/// letter, as those would stop memchr on nearly every word), then a comparison. Lines and the pack's
+/// literals are short, and memchr's single-byte search is already in the wasm module (`memmem` added
+/// several KB).
+fn occurs(line: &[u8], needle: &[u8]) -> bool {
+    let at = needle.iter().position(|b| !b" etaoinsrhdl".contains(b)).unwrap_or(0);
+    let Some(&probe) = needle.get(at) else { return true };
+    // Compared byte by byte: the literals are a few bytes, and a call to memcmp per probe cost more.
+    memchr::memchr_iter(probe, line).any(|i| {
+        i >= at
+            && line
+                .get(i - at..i - at + needle.len())
+                .is_some_and(|w| w.iter().zip(needle).all(|(a, b)| a == b))
+    })
 }
 
 /// Marks a line with an escape byte rather than a gate literal.
@@ -124,29 +135,43 @@ impl Pack {
             }
             *cursor
         };
-        let mut marks: Vec<(usize, u32)> = Vec::new();
+        // One run of (line, gate literal or ESCAPE) for the escapes and one for each search, each in
+        // line order; merged below (a sort would add another copy of the standard sort to wasm).
+        let mut runs: Vec<Vec<(usize, u32)>> = Vec::with_capacity(gate.searches.len() + 1);
         let mut cursor = lines.start;
-        for e in memchr::memchr_iter(0x1b, block) {
-            marks.push((line_from(&mut cursor, e), ESCAPE));
-        }
+        runs.push(memchr::memchr_iter(0x1b, block).map(|e| (line_from(&mut cursor, e), ESCAPE)).collect());
         let mut first = 0u32;
         for search in &gate.searches {
             let mut cursor = lines.start;
+            let mut run = Vec::new();
             let mut at = 0;
             while let Some(m) = search.find(Input::new(&lower).range(at..)) {
-                marks.push((line_from(&mut cursor, m.start()), first + m.pattern().as_u32()));
+                run.push((line_from(&mut cursor, m.start()), first + m.pattern().as_u32()));
                 at = m.start() + 1;
             }
+            runs.push(run);
             first += search.patterns_len() as u32;
         }
-        marks.sort_unstable();
-        marks.dedup();
 
         let mut present = vec![0u64; self.literals.len().div_ceil(64)];
         let mut gated = vec![0u64; self.patterns.len().div_ceil(64)];
-        for group in marks.chunk_by(|a, b| a.0 == b.0) {
-            let idx = group[0].0;
-            if group.iter().any(|&(_, m)| m == ESCAPE) {
+        let mut heads = vec![0usize; runs.len()];
+        while let Some(idx) = runs.iter().zip(&heads).filter_map(|(r, &h)| r.get(h).map(|m| m.0)).min() {
+            gated.fill(0);
+            let mut escape = false;
+            for (run, head) in runs.iter().zip(heads.iter_mut()) {
+                while let Some(&(_, lit)) = run.get(*head).filter(|m| m.0 == idx) {
+                    *head += 1;
+                    if lit == ESCAPE {
+                        escape = true;
+                        continue;
+                    }
+                    for &p in &gate.patterns_of[lit as usize] {
+                        gated[p / 64] |= 1 << (p % 64);
+                    }
+                }
+            }
+            if escape {
                 // The straightforward check on the ANSI-free text.
                 let text = log.clean(idx);
                 if self.literals_in(ac, &text, &mut present)
@@ -155,12 +180,6 @@ impl Pack {
                     self.emit(log, idx, &text, &|_, p: &Pattern| p.all_in(&present), out, on_line);
                 }
                 continue;
-            }
-            gated.fill(0);
-            for &(_, lit) in group {
-                for &p in &gate.patterns_of[lit as usize] {
-                    gated[p / 64] |= 1 << (p % 64);
-                }
             }
             let l = &log.lines[idx];
             let line = &lower[l.start - base..l.end - base];
@@ -175,7 +194,7 @@ impl Pack {
                     let i = w * 64 + bits.trailing_zeros() as usize;
                     bits &= bits - 1;
                     let p = &self.patterns[i];
-                    if p.literals.iter().all(|&li| gate.finders[li].find(line).is_some())
+                    if p.literals.iter().all(|&li| occurs(line, self.literals[li].as_bytes()))
                         && (p.two_lines || p.regex.is_match(text))
                     {
                         any = true;
