@@ -167,21 +167,36 @@ fn logrus_level(line: &str) -> Option<Level> {
     level_word(v)
 }
 
+/// Level words, lowercase.
+const LEVEL_WORDS: [(&[u8], Level); 18] = [
+    (b"trace", Level::Trace),
+    (b"debug", Level::Debug),
+    (b"dbg", Level::Debug),
+    (b"info", Level::Info),
+    (b"inf", Level::Info),
+    (b"notice", Level::Info),
+    (b"warn", Level::Warn),
+    (b"warning", Level::Warn),
+    (b"wrn", Level::Warn),
+    (b"error", Level::Error),
+    (b"err", Level::Error),
+    (b"erro", Level::Error),
+    (b"crit", Level::Error),
+    (b"critical", Level::Error),
+    (b"fatal", Level::Fatal),
+    (b"panic", Level::Fatal),
+    (b"emerg", Level::Fatal),
+    (b"alert", Level::Fatal),
+];
+
 fn level_word(w: &str) -> Option<Level> {
-    // Level words are at most 8 letters: lowercase them on the stack (this runs for most lines).
+    // Level words are at most 8 letters: lowercased on the stack (this runs for most lines), then
+    // looked up in a table (a `match` on byte strings was 0.9 KB more of wasm).
     let mut buf = [0u8; 8];
     let lower = buf.get_mut(..w.len())?;
     lower.copy_from_slice(w.as_bytes());
     lower.make_ascii_lowercase();
-    Some(match &*lower {
-        b"trace" => Level::Trace,
-        b"debug" | b"dbg" => Level::Debug,
-        b"info" | b"inf" | b"notice" => Level::Info,
-        b"warn" | b"warning" | b"wrn" => Level::Warn,
-        b"error" | b"err" | b"erro" | b"crit" | b"critical" => Level::Error,
-        b"fatal" | b"panic" | b"emerg" | b"alert" => Level::Fatal,
-        _ => return None,
-    })
+    LEVEL_WORDS.iter().find(|(word, _)| *word == &*lower).map(|&(_, level)| level)
 }
 
 /// A level word (`INFO`, `[ERROR]`, `WARNING:`) among the first few words of the message.
