@@ -1,15 +1,42 @@
 //! Timestamp parsing shared by every reader. Hand-rolled byte parsing: it runs on every log line, where a
-//! regex or a general date parser would dominate the cost. chrono only turns fields into epoch ms.
-
-use chrono::NaiveDate;
+//! regex or a general date parser would dominate the cost.
 
 /// Epoch milliseconds for a UTC civil time, or `None` when the fields are out of range.
+///
+/// Arithmetic rather than chrono's checked constructors: it runs once per log line, and chrono's date
+/// validation was a visible share of reading a log. It accepts exactly what chrono's
+/// `NaiveDate::from_ymd_opt(..).and_hms_milli_opt(..)` accepts (a test compares them), including a
+/// millisecond field of 1000–1999 in the 59th second, chrono's leap second.
 pub fn civil_ms(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Option<i64> {
-    if !(1970..=2200).contains(&y) {
+    if !(1970..=2200).contains(&y) || !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) {
         return None;
     }
     let s = s.min(59); // a leap second is folded into the last second of its minute
-    Some(NaiveDate::from_ymd_opt(y, mo, d)?.and_hms_milli_opt(h, mi, s, ms)?.and_utc().timestamp_millis())
+    if h > 23 || mi > 59 || ms >= 2000 || (ms >= 1000 && s != 59) {
+        return None;
+    }
+    let secs = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
+    Some(secs * 1000 + i64::from(ms))
+}
+
+fn days_in_month(y: i32, mo: u32) -> u32 {
+    match mo {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a valid proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i32, mo: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(mo <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((mo + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
@@ -153,6 +180,38 @@ pub fn digits_at(b: &[u8], at: usize, n: usize) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn civil_ms_agrees_with_chrono() {
+        let chrono_ms = |y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32| {
+            if !(1970..=2200).contains(&y) {
+                return None;
+            }
+            chrono::NaiveDate::from_ymd_opt(y, mo, d)?
+                .and_hms_milli_opt(h, mi, s.min(59), ms)
+                .map(|t| t.and_utc().timestamp_millis())
+        };
+        let mut seed: u64 = 7;
+        let mut next = |n: u32| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as u32 % n
+        };
+        for _ in 0..200_000 {
+            let y = 1960 + next(260) as i32;
+            let (mo, d, h, mi, s) = (next(14), next(33), next(26), next(62), next(62));
+            let ms = [next(1000), 999, 1000, 1500, 1999, 2000][next(6) as usize];
+            assert_eq!(
+                civil_ms(y, mo, d, h, mi, s, ms),
+                chrono_ms(y, mo, d, h, mi, s, ms),
+                "{y}-{mo}-{d} {h}:{mi}:{s}.{ms}"
+            );
+        }
+        for y in [1970, 2000, 2024, 2100, 2200] {
+            for (mo, d) in [(2, 28), (2, 29), (12, 31), (1, 1)] {
+                assert_eq!(civil_ms(y, mo, d, 23, 59, 60, 999), chrono_ms(y, mo, d, 23, 59, 60, 999));
+            }
+        }
+    }
+
     use super::*;
 
     const T: i64 = 1_731_752_103_123; // 2024-11-16T10:15:03.123Z

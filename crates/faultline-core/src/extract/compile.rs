@@ -7,7 +7,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use toml::Spanned;
 
-use super::{ObjectKind, Origin, Pack, PackError, Pattern};
+use super::{ObjectKind, Origin, Pack, PackError, Pattern, gate};
 use crate::event::{EventKind, Plane};
 use crate::toml_read::{self as tr, Need::*, Value};
 
@@ -234,6 +234,9 @@ pub fn compile(file: &str, text: &str) -> Result<Pack, PackError> {
                 }
             })
             .collect();
+        let reads_logs = origins.as_ref().is_none_or(|o| o.contains(&Origin::Log));
+        let gate =
+            if reads_logs { choose_gate(&contains, p.regex.get_ref(), lines == 2) } else { Vec::new() };
         patterns.push(Pattern {
             id,
             event,
@@ -243,10 +246,32 @@ pub fn compile(file: &str, text: &str) -> Result<Pack, PackError> {
             regex,
             two_lines: lines == 2,
             fields,
+            gate,
         });
     }
     let automaton = automaton(&literals);
-    Ok(Pack { kinds, patterns, literals, automaton, field_chars: crate::input::Limits::DEFAULT_LINE_CHARS })
+    let gate = super::scan::Gate::build(&patterns);
+    Ok(Pack {
+        kinds,
+        patterns,
+        literals,
+        automaton,
+        gate,
+        field_chars: crate::input::Limits::DEFAULT_LINE_CHARS,
+    })
+}
+
+/// The rarest of: each `contains` literal alone (all are required), and the literal set derived from the
+/// regex. A two-line pattern's regex may match within the next line alone, so only its `contains`
+/// literals, which are looked for in the line itself, can gate it.
+fn choose_gate(contains: &[String], regex: &str, two_lines: bool) -> gate::LitSet {
+    let derived = if two_lines { None } else { gate::derive(regex) };
+    contains
+        .iter()
+        .map(|l| vec![l.to_ascii_lowercase().into_bytes()])
+        .chain(derived)
+        .max_by_key(gate::score)
+        .unwrap_or_default()
 }
 
 fn build_regex(loc: &Locator<'_>, src: &Spanned<String>) -> Result<Regex, PackError> {

@@ -27,11 +27,18 @@
 //! `group` and `plane` (unknown dotted kinds such as `widgets.example.com` are custom resources, hence
 //! management plane); a `checksum` event gets `result` from `got` and `expected`.
 //!
-//! `contains` is what makes a pack fast: one Aho-Corasick pass over each line finds every literal of
-//! every pattern, and only patterns whose literals all occurred run their regex.
+//! `contains` and the regex together make a pack fast. Over a log, each pattern has a *gate* (see
+//! `gate`): the rarest of its `contains` literals and the literal set its regex requires (` is running`,
+//! ` is pending`, … rather than `pod `). One search of a block of lines for every gate (see `scan`)
+//! flags the few lines worth a look; there, a pattern runs its regex only when its gate literal and all
+//! its `contains` literals occur. Other text (steps, JUnit failures, Robot messages) is short: one
+//! Aho-Corasick pass over it finds every `contains` literal, and only patterns whose literals all
+//! occurred run their regex.
 
 pub(crate) mod compile;
+mod gate;
 mod post;
+mod scan;
 
 pub(crate) use compile::regex_error;
 
@@ -99,6 +106,9 @@ pub(crate) struct Pattern {
     regex: Regex,
     two_lines: bool,
     fields: Vec<(String, String)>,
+    /// Lowercase literals one of which every line this pattern matches contains (see `gate`); empty
+    /// when the pattern never reads log lines.
+    gate: gate::LitSet,
 }
 
 impl Pattern {
@@ -115,6 +125,8 @@ pub struct Pack {
     patterns: Vec<Pattern>,
     literals: Vec<String>,
     automaton: Option<AhoCorasick>,
+    /// The union of the log patterns' gates, searched once over a block of log text.
+    gate: Option<scan::Gate>,
     /// Longest field value kept (characters, then `…`): a capture over a 1 GB line must not copy it.
     field_chars: usize,
 }
@@ -159,6 +171,7 @@ impl Pack {
             p
         }));
         self.automaton = compile::automaton(&self.literals);
+        self.gate = scan::Gate::build(&self.patterns);
     }
 
     /// Sets the longest field value kept ([`Limits::max_line_chars`](crate::input::Limits)); longer
@@ -195,10 +208,22 @@ impl Pack {
         out: &mut Vec<Event>,
         mut on_line: impl FnMut(usize, &mut [Event]),
     ) {
+        // One search of the block for the patterns' gate literals; only the lines it flags are checked
+        // (see `scan`). Equal, event for event, to checking every line (`extract_each_line`).
+        self.scan_log_lines(log, lines, out, &mut on_line);
+    }
+
+    /// The straightforward [`Pack::extract_log_lines`]: every line's literals found with one automaton
+    /// pass, then the patterns whose literals all occur. The gate search must give exactly this.
+    #[cfg(test)]
+    pub(crate) fn extract_each_line(
+        &self,
+        log: &crate::logline::LogFile,
+        lines: std::ops::Range<usize>,
+        out: &mut Vec<Event>,
+        mut on_line: impl FnMut(usize, &mut [Event]),
+    ) {
         let Some(ac) = &self.automaton else { return };
-        // One overlapping automaton pass a line finds every literal in it; most lines end there. Only a
-        // line where some pattern's literals all occur gets its next line and source built and its
-        // regexes run (a separate `is_match` pass first cost a second scan of nearly every line).
         let mut present = vec![0u64; self.literals.len().div_ceil(64)];
         for idx in lines.start..lines.end.min(log.lines.len()) {
             let text = log.clean(idx);
@@ -216,7 +241,7 @@ impl Pack {
                 source: &source,
                 time_ms: log.lines[idx].time_ms,
             };
-            self.extract_present(&cand, &present, out);
+            self.extract_present(&cand, &|_, p: &Pattern| p.all_in(&present), out);
             if out.len() > before {
                 on_line(idx, &mut out[before..]);
             }
@@ -237,7 +262,8 @@ impl Pack {
             &mut heap
         };
         if self.literals_in(ac, cand.text, present) {
-            self.extract_present(cand, present, out);
+            let present: &[u64] = present;
+            self.extract_present(cand, &|_, p: &Pattern| p.all_in(present), out);
         }
     }
 
@@ -254,12 +280,18 @@ impl Pack {
         any
     }
 
-    /// [`Pack::extract`] once the literals present in the candidate are known.
-    fn extract_present(&self, cand: &Candidate<'_>, present: &[u64], out: &mut Vec<Event>) {
+    /// [`Pack::extract`] once it is known which patterns may match the candidate: `allowed(index,
+    /// pattern)` is true when all its literals occur.
+    fn extract_present(
+        &self,
+        cand: &Candidate<'_>,
+        allowed: &dyn Fn(usize, &Pattern) -> bool,
+        out: &mut Vec<Event>,
+    ) {
         let mut joined: Option<String> = None;
         let mut produced: Vec<EventKind> = Vec::new();
-        for p in &self.patterns {
-            if produced.contains(&p.event) || !p.all_in(present) {
+        for (i, p) in self.patterns.iter().enumerate() {
+            if produced.contains(&p.event) || !allowed(i, p) {
                 continue;
             }
             if let Some(origins) = &p.origins
