@@ -4,16 +4,16 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use toml::Spanned;
 
+use super::lazy::LazyRegex;
 use super::{ObjectKind, Origin, Pack, PackError, Pattern, gate};
 use crate::event::{EventKind, Plane};
 use crate::toml_read::{self as tr, Need::*, Value};
 
 /// Compiled regexes from untrusted packs are bounded: the engine has no backtracking, and this caps the
 /// memory a pathological pattern can take.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 // The pack's shapes, read by `toml_read` with serde's messages (see there); `read_*` below are what
 // `#[derive(Deserialize)]` with `deny_unknown_fields` generated, field for field.
@@ -133,7 +133,20 @@ impl Locator<'_> {
     }
 }
 
+/// When a pack's pattern regexes are compiled (see `lazy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Regexes {
+    /// Now, so a mistake is reported at its place: users' packs.
+    Now,
+    /// When a line first needs each one: the built-in pack, which a test compiles whole.
+    OnFirstUse,
+}
+
 pub fn compile(file: &str, text: &str) -> Result<Pack, PackError> {
+    compile_with(file, text, Regexes::Now)
+}
+
+pub(crate) fn compile_with(file: &str, text: &str, when: Regexes) -> Result<Pack, PackError> {
     let loc = Locator { file, text };
     let raw: RawPack = tr::parse(text).and_then(read_pack).map_err(|e| loc.err(e.span, e.message))?;
 
@@ -200,17 +213,20 @@ pub fn compile(file: &str, text: &str) -> Result<Pack, PackError> {
                 ));
             }
         };
-        let regex = build_regex(&loc, &p.regex)?;
+        let regex = match when {
+            Regexes::Now => Some(build_regex(&loc, &p.regex)?),
+            Regexes::OnFirstUse => None,
+        };
         let files = p.files.as_ref().map(|f| build_regex(&loc, f)).transpose()?;
         let lines = *p.lines.get_ref();
         if !(1..=2).contains(&lines) {
             return Err(loc.err(p.lines.span(), "`lines` must be 1 or 2"));
         }
-        let names: Vec<&str> = regex.capture_names().flatten().collect();
+        let names: Option<Vec<&str>> = regex.as_ref().map(|r| r.capture_names().flatten().collect());
         let mut fields = Vec::new();
         for (k, v) in &p.fields {
             for placeholder in placeholders(v.get_ref()) {
-                if !names.contains(&placeholder) {
+                if names.as_ref().is_some_and(|n| !n.contains(&placeholder)) {
                     return Err(loc.err(
                         v.span(),
                         format!(
@@ -243,7 +259,10 @@ pub fn compile(file: &str, text: &str) -> Result<Pack, PackError> {
             origins,
             files,
             literals: lits,
-            regex,
+            regex: match regex {
+                Some(r) => LazyRegex::compiled(p.regex.get_ref(), r),
+                None => LazyRegex::deferred(p.regex.get_ref()),
+            },
             two_lines: lines == 2,
             fields,
             gate,
@@ -275,11 +294,7 @@ fn choose_gate(contains: &[String], regex: &str, two_lines: bool) -> gate::LitSe
 }
 
 fn build_regex(loc: &Locator<'_>, src: &Spanned<String>) -> Result<Regex, PackError> {
-    RegexBuilder::new(src.get_ref())
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| loc.err(src.span(), regex_error(&e)))
+    super::lazy::build(src.get_ref()).map_err(|e| loc.err(src.span(), regex_error(&e)))
 }
 
 /// One line about a regex that did not compile. A syntax error's text repeats the whole pattern with a

@@ -37,6 +37,7 @@
 
 pub(crate) mod compile;
 mod gate;
+mod lazy;
 mod post;
 mod scan;
 
@@ -103,7 +104,7 @@ pub(crate) struct Pattern {
     files: Option<Regex>,
     /// Indexes into the pack's literal table.
     literals: Vec<usize>,
-    regex: Regex,
+    regex: lazy::LazyRegex,
     two_lines: bool,
     fields: Vec<(String, String)>,
     /// Lowercase literals one of which every line this pattern matches contains (see `gate`); empty
@@ -148,11 +149,18 @@ const BUILTIN: &str = include_str!("builtin.toml");
 impl Pack {
     /// The built-in pack. It is compiled into the binary and checked by a unit test, so failing to load
     /// it is a build defect, not an input problem.
+    /// The built-in pack, read once per process; its regexes compile when lines first need them and
+    /// stay compiled for later analyses (the web app's re-runs, a test suite's thousands).
     pub fn builtin() -> Pack {
-        match Pack::from_toml("builtin.toml", BUILTIN) {
-            Ok(p) => p,
-            Err(e) => panic!("the built-in pattern pack is invalid: {e}"),
-        }
+        static BUILT: std::sync::OnceLock<Pack> = std::sync::OnceLock::new();
+        BUILT
+            .get_or_init(|| {
+                match compile::compile_with("builtin.toml", BUILTIN, compile::Regexes::OnFirstUse) {
+                    Ok(p) => p,
+                    Err(e) => panic!("the built-in pattern pack is invalid: {e}"),
+                }
+            })
+            .clone()
     }
 
     pub fn from_toml(file: &str, text: &str) -> Result<Pack, PackError> {
@@ -309,7 +317,8 @@ impl Pack {
                 Some(n) if p.two_lines => joined.get_or_insert_with(|| format!("{}\n{}", cand.text, n)),
                 _ => cand.text,
             };
-            let Some(caps) = p.regex.captures(hay) else { continue };
+            let Some(regex) = p.regex.get() else { continue };
+            let Some(caps) = regex.captures(hay) else { continue };
             let mut source = cand.source.clone();
             if p.two_lines
                 && let (Some(next), Some(m)) = (next, caps.get(0))
@@ -319,7 +328,7 @@ impl Pack {
                 source.byte_end = source.byte_end.saturating_add(1 + next.len() as u64);
             }
             let mut fields = Fields::new();
-            for name in p.regex.capture_names().flatten() {
+            for name in regex.capture_names().flatten() {
                 if let Some(m) = caps.name(name) {
                     let v = m.as_str().trim();
                     if !v.is_empty() {

@@ -24,6 +24,20 @@ fn builtin_pack_loads() {
     assert!(Pack::builtin().pattern_count() > 40);
 }
 
+/// The built-in pack's regexes compile on first use (`lazy`), where a mistake would only make a pattern
+/// silent: here every one is compiled at once, with its templates checked against its captures.
+#[test]
+fn builtin_pack_compiles_whole() {
+    let eager = match compile::compile("builtin.toml", BUILTIN) {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(eager.patterns.iter().all(|p| p.regex.is_compiled()));
+    let lazy = Pack::builtin();
+    assert_eq!(eager.pattern_count(), lazy.pattern_count());
+    assert!(lazy.patterns.iter().all(|p| p.regex.get().is_some()));
+}
+
 #[test]
 fn cr_deletion_via_api_is_management_plane() {
     let e = one(
