@@ -9,6 +9,7 @@ use crate::event::{Event, EventKind, Fields};
 use crate::extract::{Candidate, Origin, Pack};
 use crate::input::{self, ArtifactKind, Limits};
 use crate::junit;
+use crate::junit::quotes::XmlQuotes;
 use crate::logline::{self, LogFile};
 use crate::model::{TestCase, TestStatus};
 use crate::replay::Timeline;
@@ -76,8 +77,11 @@ struct Gathered {
     logs: Vec<LogFile>,
     /// Log texts waiting for the year hint (which comes from test timestamps) before they are split.
     pending_logs: Vec<(String, String)>,
-    /// Decoded XML reports, kept so evidence can quote their lines.
-    xml_texts: HashMap<String, String>,
+    /// What evidence may quote of each XML report: a JUnit file's failed cases' lines, an output.xml
+    /// whole.
+    xml_texts: HashMap<String, XmlQuotes>,
+    /// `Limits::max_line_chars`, for the quoted lines.
+    max_line_chars: usize,
     warnings: Vec<Warning>,
 }
 
@@ -92,7 +96,7 @@ pub fn analyze_with_progress(
     options: &AnalyzeOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Analysis {
-    let mut g = Gathered::default();
+    let mut g = Gathered { max_line_chars: options.limits.max_line_chars, ..Gathered::default() };
     let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
     let mut done = 0u64;
     progress(Progress { stage: ProgressStage::Reading, done, total });
@@ -174,11 +178,10 @@ pub fn analyze_with_progress(
         rule_set.merge(r.clone());
     }
     let mut diagnoses = rules::diagnose(&tests, &events, &rule_set);
-    let mut xml_lines = XmlLines::default();
     for d in &mut diagnoses {
         for ev in &mut d.evidence {
             let at = (ev.file.as_str(), ev.line, ev.line_end);
-            ev.text = line_text(&g.logs, &g.xml_texts, &mut xml_lines, at, options.limits.max_line_chars);
+            ev.text = line_text(&g.logs, &mut g.xml_texts, at, options.limits.max_line_chars);
             if let Some(text) = ev.text.as_mut() {
                 clipper.clip(text, &ev.file, ev.line, &mut g.warnings);
             }
@@ -384,8 +387,7 @@ fn timelines(tests: &[TestCase], events: &[Event]) -> Vec<Timeline> {
 /// is copied (a cited 1 GB line costs 2,000 characters, not a second gigabyte).
 fn line_text(
     logs: &[LogFile],
-    xml: &HashMap<String, String>,
-    xml_lines: &mut XmlLines,
+    xml: &mut HashMap<String, XmlQuotes>,
     (file, line, line_end): (&str, u32, Option<u32>),
     max_chars: usize,
 ) -> Option<String> {
@@ -396,35 +398,11 @@ fn line_text(
         let last = usize::try_from(last).ok()?;
         (first..last.min(log.lines.len())).map(|i| clip(&log.clean(i))).collect::<Vec<_>>().join("\n")
     } else {
-        let text = xml.get(file)?;
-        let starts = xml_lines.starts(file, text);
-        let first = usize::try_from(line).ok()?.checked_sub(1)?;
-        let last = usize::try_from(last).ok()?.min(starts.len());
-        (first..last)
-            .filter_map(|i| {
-                let end = starts.get(i + 1).map_or(text.len(), |&next| next - 1);
-                text.get(starts[i]..end)
-            })
-            .map(|l| clip(l.trim()))
-            .collect::<Vec<_>>()
-            .join("\n")
+        let quotes = xml.get_mut(file)?;
+        line.checked_sub(1)?;
+        (line..=last).filter_map(|n| quotes.line(n, max_chars)).collect::<Vec<_>>().join("\n")
     };
     Some(text)
-}
-
-/// Byte offsets where each line of an XML report starts, built once per file on first use: evidence
-/// from a 100k-case JUnit file must not rescan the file for every diagnosis.
-#[derive(Default)]
-struct XmlLines {
-    by_file: HashMap<String, Vec<usize>>,
-}
-
-impl XmlLines {
-    fn starts(&mut self, file: &str, text: &str) -> &[usize] {
-        self.by_file
-            .entry(file.to_string())
-            .or_insert_with(|| crate::junit::lines::line_starts(text.as_bytes()))
-    }
 }
 
 /// Files up to this size get an md5 (a few ms per MiB); larger ones are logs, never checksummed data.
@@ -470,8 +448,14 @@ fn read_member(member: InputFile, g: &mut Gathered) {
             let doc = junit::read_junit(&member.name, &text, &mut g.warnings);
             entry.kind = FileKind::Junit;
             entry.tests = Some(doc.cases.len() as u64);
-            g.tests.extend(doc.cases);
-            g.xml_texts.insert(member.name.clone(), text);
+            g.xml_texts.insert(member.name.clone(), XmlQuotes::cited(&text, &doc.cases, g.max_line_chars));
+            // The text is freed here; the first file's cases are moved, not copied.
+            drop(text);
+            if g.tests.is_empty() {
+                g.tests = doc.cases;
+            } else {
+                g.tests.extend(doc.cases);
+            }
         }
         ArtifactKind::RobotOutput => {
             let text = decode_owned(&member.name, member.bytes, &mut g.warnings);
@@ -479,7 +463,7 @@ fn read_member(member: InputFile, g: &mut Gathered) {
             entry.kind = FileKind::RobotOutput;
             entry.tests = Some(run.tests.len() as u64);
             g.robot.extend(run.tests);
-            g.xml_texts.insert(member.name.clone(), text);
+            g.xml_texts.insert(member.name.clone(), XmlQuotes::whole(text));
         }
         ArtifactKind::Log => {
             // Moved, not copied: a 500 MB log is never held twice.

@@ -1,0 +1,159 @@
+//! The lines of an XML report that evidence may quote, kept after the report's text is freed.
+//!
+//! A diagnosis quotes the lines its evidence cites. Evidence from a JUnit file is always one of the
+//! failed test's own events: its `<testcase>` line (test started and finished) or a line of one of its
+//! failure elements (the assertion and what the pattern pack found in the failure text, see
+//! `analyze::junit_events`). So only those lines are kept: on a 100k-case report, a few hundred
+//! kilobytes instead of the whole decoded text (40 MB) and its line index (8 MB) held until the end.
+//! output.xml evidence can cite any step or message, so a Robot report is kept whole.
+
+use crate::model::TestCase;
+
+/// Quotable lines of one XML report, trimmed as evidence shows them.
+#[derive(Debug)]
+pub enum XmlQuotes {
+    /// Only these lines, each trimmed and clipped, one after another in `text`; `lines` holds each one's
+    /// number (1-based, ascending) and end in `text` (one buffer rather than a string per line: 30k
+    /// small allocations cost more than the text they hold).
+    Cited { text: String, lines: Vec<(u32, usize)> },
+    /// The whole decoded text, with line starts computed on first use.
+    Whole { text: String, starts: Option<Vec<usize>> },
+}
+
+impl XmlQuotes {
+    /// Keeps the lines of `text` that evidence about `cases` can cite, each trimmed and clipped to
+    /// `max_chars` (a cited 1 GB line costs `max_chars` characters, not a second gigabyte).
+    pub fn cited(text: &str, cases: &[TestCase], max_chars: usize) -> XmlQuotes {
+        let mut wanted = citable_lines(cases);
+        crate::sort::sort_by(&mut wanted, Ord::cmp);
+        wanted.dedup();
+        let mut kept = String::new();
+        let mut lines = Vec::with_capacity(wanted.len());
+        let mut want = wanted.into_iter().peekable();
+        for (n, line) in Lines::new(text).enumerate() {
+            let Some(&next) = want.peek() else { break };
+            let n = u32::try_from(n + 1).unwrap_or(u32::MAX);
+            if n == next {
+                kept.push_str(&crate::export::clip(line.trim(), max_chars));
+                lines.push((n, kept.len()));
+                want.next();
+            }
+        }
+        kept.shrink_to_fit();
+        XmlQuotes::Cited { text: kept, lines }
+    }
+
+    pub fn whole(text: String) -> XmlQuotes {
+        XmlQuotes::Whole { text, starts: None }
+    }
+
+    /// Line `n` (1-based), trimmed; for a whole text, clipped to `max_chars` as well.
+    pub fn line(&mut self, n: u32, max_chars: usize) -> Option<String> {
+        let i = usize::try_from(n).ok()?.checked_sub(1)?;
+        match self {
+            XmlQuotes::Cited { text, lines } => {
+                let at = lines.binary_search_by_key(&n, |&(line, _)| line).ok()?;
+                let start = at.checked_sub(1).map_or(0, |prev| lines[prev].1);
+                text.get(start..lines[at].1).map(str::to_string)
+            }
+            XmlQuotes::Whole { text, starts } => {
+                let starts = starts.get_or_insert_with(|| super::lines::line_starts(text.as_bytes()));
+                let start = *starts.get(i)?;
+                let end = starts.get(i + 1).map_or(text.len(), |&next| next - 1);
+                text.get(start..end).map(|l| crate::export::clip(l.trim(), max_chars).into_owned())
+            }
+        }
+    }
+}
+
+/// The lines a failed test's events point at: its `<testcase>` line, and each failure element's line
+/// through as many lines as its text has (one event source per text line, see `analyze::junit_events`).
+fn citable_lines(cases: &[TestCase]) -> Vec<u32> {
+    let mut lines = Vec::new();
+    for c in cases.iter().filter(|c| c.status.is_failure() || !c.failures.is_empty()) {
+        lines.push(c.source.line);
+        for f in &c.failures {
+            let n = u32::try_from(f.text.lines().count()).unwrap_or(u32::MAX);
+            let last = f.line.saturating_add(n.saturating_sub(1));
+            lines.extend(f.line..=last);
+        }
+    }
+    lines
+}
+
+/// Lines split as [`super::lines::line_starts`] splits them (`\n`, `\r\n`, a lone `\r`), without
+/// building the index of a whole file.
+struct Lines<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines { text, at: 0 }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.at > self.text.len() {
+            return None;
+        }
+        let rest = &self.text.as_bytes()[self.at..];
+        let start = self.at;
+        match memchr::memchr2(b'\n', b'\r', rest) {
+            Some(i) => {
+                let end = start + i;
+                let crlf = rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n');
+                self.at = end + if crlf { 2 } else { 1 };
+                // As before: a line ends one byte before the next starts, so a CRLF line keeps its CR
+                // (trimmed away with the rest of the whitespace).
+                let end = if crlf { end + 1 } else { end };
+                self.text.get(start..end)
+            }
+            None => {
+                self.at = self.text.len() + 1;
+                self.text.get(start..)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept lines are exactly what the whole text gives for them, whatever the line endings.
+    #[test]
+    fn cited_lines_equal_the_whole_texts_lines() {
+        let text = "<a>\n  <b x=\"1\">\r\n\tline three  \rfour\n\nsix";
+        let starts = super::super::lines::line_starts(text.as_bytes());
+        let all: Vec<&str> = Lines::new(text).collect();
+        assert_eq!(all.len(), starts.len());
+        let mut whole = XmlQuotes::whole(text.to_string());
+        for (i, l) in all.iter().enumerate() {
+            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            assert_eq!(whole.line(n, 100), Some(l.trim().to_string()), "line {n}");
+        }
+        assert_eq!(whole.line(7, 100), None);
+        assert_eq!(whole.line(0, 100), None);
+        assert_eq!(whole.line(3, 4), Some("line…".to_string()));
+    }
+
+    #[test]
+    fn a_failed_cases_testcase_and_failure_lines_are_kept() {
+        let xml = "<testsuite name=\"s\">\n<testcase name=\"ok\"/>\n<testcase name=\"bad\">\n\
+                   <failure message=\"m\">one\ntwo\nthree</failure>\n</testcase>\n</testsuite>\n";
+        let mut w = Vec::new();
+        let doc = crate::junit::read_junit("j.xml", xml, &mut w);
+        let mut cited = XmlQuotes::cited(xml, &doc.cases, 100);
+        let mut whole = XmlQuotes::whole(xml.to_string());
+        for n in [3, 4, 5, 6] {
+            assert_eq!(cited.line(n, 100), whole.line(n, 100), "line {n}");
+            assert!(cited.line(n, 100).is_some());
+        }
+        assert_eq!(cited.line(2, 100), None, "a passing case's line is not kept");
+    }
+}
