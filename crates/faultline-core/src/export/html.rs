@@ -1295,9 +1295,40 @@ mod tests {
 
     #[test]
     fn prose_turns_backticks_into_code_and_escapes_both() {
-        let mut out = String::new();
-        prose(&mut out, "deleted `<b>` at <i>");
-        assert_eq!(out, "deleted <code>&lt;b&gt;</code> at &lt;i&gt;");
+        let mut page = String::new();
+        prose(&mut Out { sink: &mut page, failed: false }, "deleted `<b>` at <i>");
+        assert_eq!(page, "deleted <code>&lt;b&gt;</code> at &lt;i&gt;");
+    }
+
+    /// A writer that fails stops the page and its error comes back; a good one gets render's bytes.
+    #[test]
+    fn write_streams_the_rendered_page_and_reports_a_failing_writer() {
+        let a = crate::analyze(
+            vec![crate::InputFile::new(
+                "j.xml",
+                "<testsuite name=\"s\"><testcase name=\"t\"><failure message=\"&lt;x&gt;\">boom</failure></testcase></testsuite>",
+            )],
+            &crate::AnalyzeOptions::default(),
+        );
+        let mut streamed = Vec::new();
+        assert!(write(&a, &mut streamed).is_ok());
+        assert_eq!(String::from_utf8(streamed).unwrap_or_default(), render(&a));
+
+        struct Full(usize);
+        impl std::io::Write for Full {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(std::io::Error::other("disk full"));
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = write(&a, &mut Full(1000)).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("disk full"));
     }
 
     #[test]

@@ -60,7 +60,9 @@ struct State<'a> {
     case: Option<CaseBuilder>,
     sink: Sink,
     /// Element depth inside the current sink element (nested `<stackTrace>` etc. write into the same sink).
-    ids: HashMap<String, u32>,
+    /// Cases seen per `suite::name`, for the `#2` of a repeated one (foldhash: SipHash over 100k ids
+    /// was a tenth of the reader's time; the map is never iterated, so its order cannot matter).
+    ids: HashMap<String, u32, foldhash::fast::FixedState>,
     unknown_entity_reported: bool,
 }
 
@@ -79,7 +81,7 @@ pub fn read_junit(file: &str, text: &str, warnings: &mut Vec<Warning>) -> JunitD
         overflow: 0,
         case: None,
         sink: Sink::None,
-        ids: HashMap::new(),
+        ids: HashMap::default(),
         unknown_entity_reported: false,
     };
     if let Err((at, message)) = crate::xml_drive::drive(text, &mut st) {
@@ -482,9 +484,16 @@ impl State<'_> {
                     .or_else(|| f.text.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_string))
             });
         let base = format!("{}::{}", case.suite, case.name);
-        let n = self.ids.entry(base.clone()).or_insert(0);
-        *n += 1;
-        case.id = if *n == 1 { base } else { format!("{base}#{n}") };
+        case.id = match self.ids.get_mut(&base) {
+            Some(n) => {
+                *n += 1;
+                format!("{base}#{n}")
+            }
+            None => {
+                self.ids.insert(base.clone(), 1);
+                base
+            }
+        };
         if let Some(frame) = self.suites.last_mut() {
             frame.counted.tests += 1;
             match case.status {

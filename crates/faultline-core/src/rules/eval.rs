@@ -136,6 +136,10 @@ impl Matcher<'_> {
                 return false;
             }
         }
+        if c.join.is_empty() {
+            return true;
+        }
+        // Only joins need the clause names (copying them for every candidate was most of `fits`).
         let names: Vec<String> = self.rule.clauses.iter().map(|c| c.name.clone()).collect();
         c.join.iter().all(|(field, contains, t)| {
             let want = template::render(t, &|cap, f| self.lookup(caps, &names, cap, f));
