@@ -236,7 +236,8 @@ fn intent_text(test: &TestCase, events: &[Event], idx: &[usize]) -> String {
 }
 
 pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Diagnosis> {
-    let mut by_test: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Looked up only (never iterated): foldhash rather than SipHash.
+    let mut by_test: HashMap<&str, Vec<usize>, foldhash::fast::FixedState> = HashMap::default();
     for (i, e) in events.iter().enumerate() {
         if let Some(t) = &e.test {
             by_test.entry(t.as_str()).or_default().push(i);
