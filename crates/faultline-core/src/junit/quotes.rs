@@ -24,19 +24,36 @@ impl XmlQuotes {
     /// Keeps the lines of `text` that evidence about `cases` can cite, each trimmed and clipped to
     /// `max_chars` (a cited 1 GB line costs `max_chars` characters, not a second gigabyte).
     pub fn cited(text: &str, cases: &[TestCase], max_chars: usize) -> XmlQuotes {
-        let mut wanted = citable_lines(cases);
-        crate::sort::sort_by(&mut wanted, Ord::cmp);
-        wanted.dedup();
+        // (line, byte range) of every kept line. Each case's lines are found by walking from its
+        // `<testcase>` line (whose start the reader recorded), so only failed cases' text is scanned,
+        // not the whole file (a million lines on 100k cases, 60 ms).
+        let mut found: Vec<(u32, usize, usize)> = Vec::new();
+        for c in cases.iter().filter(|c| c.status.is_failure() || !c.failures.is_empty()) {
+            let mut wanted = citable_lines(c);
+            crate::sort::sort_by(&mut wanted, Ord::cmp);
+            wanted.dedup();
+            let from = usize::try_from(c.source.byte_start).unwrap_or(usize::MAX);
+            // The walk starts at the case's line; a line before it (never, from the reader) is not kept.
+            let mut want = wanted.into_iter().skip_while(|&n| n < c.source.line).peekable();
+            let Some(rest) = text.get(from..) else { continue };
+            for (i, line) in Lines::new(rest).enumerate() {
+                let Some(&next) = want.peek() else { break };
+                let n = c.source.line.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+                if n == next {
+                    let start = line.as_ptr() as usize - text.as_ptr() as usize;
+                    found.push((n, start, start + line.len()));
+                    want.next();
+                }
+            }
+        }
+        crate::sort::sort_by(&mut found, Ord::cmp);
+        found.dedup_by_key(|&mut (n, _, _)| n);
         let mut kept = String::new();
-        let mut lines = Vec::with_capacity(wanted.len());
-        let mut want = wanted.into_iter().peekable();
-        for (n, line) in Lines::new(text).enumerate() {
-            let Some(&next) = want.peek() else { break };
-            let n = u32::try_from(n + 1).unwrap_or(u32::MAX);
-            if n == next {
+        let mut lines = Vec::with_capacity(found.len());
+        for (n, start, end) in found {
+            if let Some(line) = text.get(start..end) {
                 kept.push_str(&crate::export::clip(line.trim(), max_chars));
                 lines.push((n, kept.len()));
-                want.next();
             }
         }
         kept.shrink_to_fit();
@@ -68,15 +85,12 @@ impl XmlQuotes {
 
 /// The lines a failed test's events point at: its `<testcase>` line, and each failure element's line
 /// through as many lines as its text has (one event source per text line, see `analyze::junit_events`).
-fn citable_lines(cases: &[TestCase]) -> Vec<u32> {
-    let mut lines = Vec::new();
-    for c in cases.iter().filter(|c| c.status.is_failure() || !c.failures.is_empty()) {
-        lines.push(c.source.line);
-        for f in &c.failures {
-            let n = u32::try_from(f.text.lines().count()).unwrap_or(u32::MAX);
-            let last = f.line.saturating_add(n.saturating_sub(1));
-            lines.extend(f.line..=last);
-        }
+fn citable_lines(c: &TestCase) -> Vec<u32> {
+    let mut lines = vec![c.source.line];
+    for f in &c.failures {
+        let n = u32::try_from(f.text.lines().count()).unwrap_or(u32::MAX);
+        let last = f.line.saturating_add(n.saturating_sub(1));
+        lines.extend(f.line..=last);
     }
     lines
 }
@@ -155,5 +169,30 @@ mod tests {
             assert!(cited.line(n, 100).is_some());
         }
         assert_eq!(cited.line(2, 100), None, "a passing case's line is not kept");
+    }
+
+    /// Every line a failed case can cite is kept, equal to the whole text's, whatever the layout: CRLF
+    /// files, several failures, a whole report on one line.
+    #[test]
+    fn cited_lines_match_whole_for_every_citable_line() {
+        let crlf = "<testsuites>\r\n<testsuite name=\"s\">\r\n<testcase name=\"a\"/>\r\n\
+                    <testcase name=\"b\">\r\n<failure message=\"m\">x &lt; 1\r\n  at f()\r\n</failure>\r\n\
+                    <error>e1\r\ne2</error>\r\n</testcase>\r\n<testcase name=\"c\"><failure/></testcase>\r\n\
+                    </testsuite>\r\n</testsuites>\r\n";
+        let one_line = crlf.replace("\r\n", " ");
+        for xml in [crlf.to_string(), one_line, crlf.replace("\r\n", "\r")] {
+            let mut w = Vec::new();
+            let doc = crate::junit::read_junit("j.xml", &xml, &mut w);
+            let mut cited = XmlQuotes::cited(&xml, &doc.cases, 100);
+            let mut whole = XmlQuotes::whole(xml.clone());
+            let mut checked = 0;
+            for c in doc.cases.iter().filter(|c| c.status.is_failure()) {
+                for n in citable_lines(c) {
+                    assert_eq!(cited.line(n, 100), whole.line(n, 100), "line {n} of {xml:?}");
+                    checked += 1;
+                }
+            }
+            assert!(checked >= 3, "{xml:?}");
+        }
     }
 }
