@@ -11,6 +11,14 @@ pub fn html(text: &str) -> String {
 /// [`html`] written into `out`: runs of text that need nothing are copied whole, so a renderer escapes
 /// without a string per call.
 pub fn html_into(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    // Most artifact text is printable ASCII without markup: one pass over the bytes finds that, and
+    // the text is written whole without decoding a character.
+    if text
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n') && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return out.write_str(text);
+    }
     let mut run = 0;
     for (i, c) in text.char_indices() {
         let mut buf = [0u8; 4];

@@ -407,7 +407,7 @@ fn failures(out: &mut Out<'_>, analysis: &Analysis) {
                 let _ = write!(
                     out,
                     "<tr><td class=\"num\">{}</td><td class=\"nw\"><span class=\"pill s-{}\">{}</span></td><td>",
-                    num(FULL_CARDS + i + 1),
+                    Num(FULL_CARDS + i + 1),
                     t.status.as_str(),
                     t.status.as_str()
                 );
@@ -983,7 +983,7 @@ fn other_tests(out: &mut Out<'_>, report: &Report) {
             table_head(&[("w-n", "num", "#"), ("", "", "test"), ("w-time", "num", "time")])
         };
         chunked(out, &tests, status_label(status), &head, |out, i, t| {
-            let _ = write!(out, "<tr><td class=\"num\">{}</td><td>", num(i + 1));
+            let _ = write!(out, "<tr><td class=\"num\">{}</td><td>", Num(i + 1));
             test_name(out, t);
             let _ = write!(
                 out,
@@ -1248,15 +1248,34 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// `100000` → `100,000`.
 fn num(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+    Num(n).to_string()
+}
+
+/// [`num`] written straight into the page: a 100k-test page numbers every row.
+struct Num(usize);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 20];
+        let mut at = buf.len();
+        let mut n = self.0;
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
         }
-        out.push(c);
+        let digits = &buf[at..];
+        for (i, d) in digits.iter().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                f.write_str(",")?;
+            }
+            f.write_char(char::from(*d))?;
+        }
+        Ok(())
     }
-    out
 }
 
 #[cfg(test)]
@@ -1278,6 +1297,24 @@ mod tests {
     fn clip_cuts_on_characters() {
         assert_eq!(clip("abc", 3), "abc");
         assert_eq!(clip("ééééé", 2), "éé…");
+    }
+
+    #[test]
+    fn num_groups_thousands_like_the_string_version() {
+        let by_string = |n: usize| {
+            let digits = n.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        for n in (0..5000).chain([9_999, 10_000, 99_999, 100_000, 1_234_567, usize::MAX]) {
+            assert_eq!(num(n), by_string(n), "{n}");
+        }
     }
 
     #[test]

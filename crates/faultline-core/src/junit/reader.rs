@@ -72,16 +72,17 @@ struct State<'a> {
 /// Cases without their own `timestamp` take their suite's: most dialects only stamp the suite, and
 /// line-to-test assignment lays such cases out one after another (see `assign`).
 pub fn read_junit(file: &str, text: &str, warnings: &mut Vec<Warning>) -> JunitDoc {
+    let hint = case_count_hint(text);
     let mut st = State {
         file,
         idx: LineCursor::new(text),
         warnings,
-        doc: JunitDoc { cases: Vec::with_capacity(case_count_hint(text)), suites: Vec::new() },
+        doc: JunitDoc { cases: Vec::with_capacity(hint), suites: Vec::new() },
         suites: Vec::new(),
         overflow: 0,
         case: None,
         sink: Sink::None,
-        ids: HashMap::default(),
+        ids: HashMap::with_capacity_and_hasher(hint, foldhash::fast::FixedState::default()),
         unknown_entity_reported: false,
     };
     if let Err((at, message)) = crate::xml_drive::drive(text, &mut st) {
