@@ -128,7 +128,7 @@ fn bench(c: &mut Criterion) {
         .diagnoses
         .iter()
         .map(|d| {
-            let message = messages.get(d.test.id.as_str());
+            let message = messages.get(d.test.id.as_str()).copied();
             format!("{}\n{}", d.rule, message.unwrap_or_default())
         })
         .collect();
