@@ -7,15 +7,17 @@
 //! kilobytes instead of the whole decoded text (40 MB) and its line index (8 MB) held until the end.
 //! output.xml evidence can cite any step or message, so a Robot report is kept whole.
 
+use std::collections::HashMap;
+
 use crate::model::TestCase;
 
 /// Quotable lines of one XML report, trimmed as evidence shows them.
 #[derive(Debug)]
 pub enum XmlQuotes {
-    /// Only these lines, each trimmed and clipped, one after another in `text`; `lines` holds each one's
-    /// number (1-based, ascending) and end in `text` (one buffer rather than a string per line: 30k
-    /// small allocations cost more than the text they hold).
-    Cited { text: String, lines: Vec<(u32, usize)> },
+    /// Only these lines, each trimmed and clipped, in `text`; `lines` holds each one's number (1-based,
+    /// ascending) and range in `text` (one buffer rather than a string per line: 30k small allocations
+    /// cost more than the text they hold; a line repeated in many failures is held once).
+    Cited { text: String, lines: Vec<(u32, (usize, usize))> },
     /// The whole decoded text, with line starts computed on first use.
     Whole { text: String, starts: Option<Vec<usize>> },
 }
@@ -48,13 +50,19 @@ impl XmlQuotes {
         }
         crate::sort::sort_by(&mut found, Ord::cmp);
         found.dedup_by_key(|&mut (n, _, _)| n);
+        // Stack traces repeat the same frames from failure to failure: each distinct line is kept once.
         let mut kept = String::new();
+        let mut seen: HashMap<&str, (usize, usize), foldhash::fast::FixedState> = HashMap::default();
         let mut lines = Vec::with_capacity(found.len());
         for (n, start, end) in found {
-            if let Some(line) = text.get(start..end) {
-                kept.push_str(&crate::export::clip(line.trim(), max_chars));
-                lines.push((n, kept.len()));
-            }
+            let Some(line) = text.get(start..end) else { continue };
+            let line = line.trim();
+            let at = *seen.entry(line).or_insert_with(|| {
+                let from = kept.len();
+                kept.push_str(&crate::export::clip(line, max_chars));
+                (from, kept.len())
+            });
+            lines.push((n, at));
         }
         kept.shrink_to_fit();
         XmlQuotes::Cited { text: kept, lines }
@@ -70,8 +78,8 @@ impl XmlQuotes {
         match self {
             XmlQuotes::Cited { text, lines } => {
                 let at = lines.binary_search_by_key(&n, |&(line, _)| line).ok()?;
-                let start = at.checked_sub(1).map_or(0, |prev| lines[prev].1);
-                text.get(start..lines[at].1).map(str::to_string)
+                let (start, end) = lines[at].1;
+                text.get(start..end).map(str::to_string)
             }
             XmlQuotes::Whole { text, starts } => {
                 let starts = starts.get_or_insert_with(|| super::lines::line_starts(text.as_bytes()));
