@@ -107,7 +107,11 @@ fn analyze(args: &AnalyzeArgs, plan: &[Output]) -> Result<u8, String> {
     if !args.quiet && plan.iter().all(|o| o.dest != Dest::Stdout) {
         eprintln!("{}", one_line_summary(&analysis, plan));
     }
-    Ok(if fail_on_met(&analysis, args.fail_on) { EXIT_FINDINGS } else { EXIT_OK })
+    let code = if fail_on_met(&analysis, args.fail_on) { EXIT_FINDINGS } else { EXIT_OK };
+    // The process ends next and the OS takes its memory back at once; freeing a 100k-test analysis
+    // piece by piece (millions of strings) took 0.1 s, a tenth of the whole run.
+    std::mem::forget(analysis);
+    Ok(code)
 }
 
 fn record_history(analysis: &mut Analysis, dir: &Path, args: &AnalyzeArgs) -> Result<(), String> {
@@ -180,8 +184,8 @@ fn one_line_summary(analysis: &Analysis, plan: &[Output]) -> String {
     )
 }
 
-/// Writes one report. The JSON and CTRF reports are streamed (they can be several times the input's
-/// size); the others are bounded by design and rendered whole.
+/// Writes one report. The JSON, CTRF and HTML reports are streamed (they can be several times the
+/// input's size, or tens of megabytes); the others are bounded by design and rendered whole.
 fn write_output(analysis: &Analysis, output: &Output, color: ColorChoice) -> Result<(), String> {
     let (mut sink, what): (Box<dyn Write>, String) = match &output.dest {
         Dest::Stdout => (Box::new(std::io::stdout().lock()), "standard output".into()),
@@ -207,7 +211,7 @@ fn write_output(analysis: &Analysis, output: &Output, color: ColorChoice) -> Res
         Format::Markdown => {
             sink.write_all(markdown::render(analysis, &markdown::MarkdownOptions::default()).as_bytes())
         }
-        Format::Html => sink.write_all(html::render(analysis).as_bytes()),
+        Format::Html => html::write(analysis, &mut sink),
         Format::Github => sink.write_all(github::render(analysis).as_bytes()),
     };
     match written.and_then(|()| sink.flush()) {

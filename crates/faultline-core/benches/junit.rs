@@ -106,8 +106,37 @@ fn bench(c: &mut Criterion) {
     group
         .bench_function("ctrf_100k_cases", |b| b.iter(|| faultline_core::export::ctrf::to_string(&analysis)));
     group.bench_function("html_100k_cases", |b| b.iter(|| faultline_core::export::html::render(&analysis)));
+    // What the CLI does: the page streamed into a writer, never held whole.
+    group.bench_function("html_write_100k_cases", |b| {
+        b.iter(|| faultline_core::export::html::write(&analysis, &mut std::io::sink()))
+    });
     group.bench_function("github_100k_cases", |b| {
         b.iter(|| faultline_core::export::github::render(&analysis))
+    });
+    group.finish();
+
+    // Clustering the failures' fingerprints (one text per diagnosis, as the analysis builds them):
+    // identical failures must cost O(n), not a scan of every cluster per failure.
+    let messages: std::collections::HashMap<&str, &str> = analysis
+        .report
+        .tests
+        .iter()
+        .filter_map(|t| t.message.as_deref().map(|m| (t.id.as_str(), m)))
+        .collect();
+    let texts: Vec<String> = analysis
+        .report
+        .diagnoses
+        .iter()
+        .map(|d| {
+            let message = messages.get(d.test.id.as_str()).copied();
+            format!("{}\n{}", d.rule, message.unwrap_or_default())
+        })
+        .collect();
+    let mut group = c.benchmark_group("fingerprint");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(texts.len() as u64));
+    group.bench_function("cluster_100k_case_failures", |b| {
+        b.iter(|| faultline_core::fingerprint::cluster(&texts))
     });
     group.finish();
 }

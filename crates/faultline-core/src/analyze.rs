@@ -9,6 +9,7 @@ use crate::event::{Event, EventKind, Fields};
 use crate::extract::{Candidate, Origin, Pack};
 use crate::input::{self, ArtifactKind, Limits};
 use crate::junit;
+use crate::junit::quotes::XmlQuotes;
 use crate::logline::{self, LogFile};
 use crate::model::{TestCase, TestStatus};
 use crate::replay::Timeline;
@@ -83,8 +84,11 @@ struct Gathered {
     streams: Vec<Streamed>,
     /// Every log in input order: held texts and streams interleave as the inputs did.
     log_order: Vec<LogSlot>,
-    /// Decoded XML reports, kept so evidence can quote their lines.
-    xml_texts: HashMap<String, String>,
+    /// What evidence may quote of each XML report: a JUnit file's failed cases' lines, an output.xml
+    /// whole.
+    xml_texts: HashMap<String, XmlQuotes>,
+    /// `Limits::max_line_chars`, for the quoted lines.
+    max_line_chars: usize,
     warnings: Vec<Warning>,
 }
 
@@ -129,7 +133,7 @@ pub fn analyze_inputs(
     options: &AnalyzeOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Analysis {
-    let mut g = Gathered::default();
+    let mut g = Gathered { max_line_chars: options.limits.max_line_chars, ..Gathered::default() };
     let size = |i: &Input| match i {
         Input::Bytes(f) => f.bytes.len() as u64,
         Input::Stream(s) => s.size(),
@@ -191,7 +195,7 @@ pub fn analyze_inputs(
     }
     pack.set_field_chars(options.limits.max_line_chars);
 
-    let id_index: HashMap<&str, usize> = tests.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let id_index: FastMap<&str, usize> = tests.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
     let mut events = Vec::new();
     let mut assignments = Vec::new();
 
@@ -282,12 +286,11 @@ pub fn analyze_inputs(
     }
     let mut diagnoses = rules::diagnose(&tests, &events, &rule_set);
     let kept = keep_quoted(&mut g, &diagnoses, options.limits.max_line_chars);
-    let mut xml_lines = XmlLines::default();
     for d in &mut diagnoses {
         for ev in &mut d.evidence {
             let at = (ev.file.as_str(), ev.line, ev.line_end);
-            let held = Held { logs: &g.logs, kept: &kept, xml: &g.xml_texts };
-            ev.text = line_text(&held, &mut xml_lines, at, options.limits.max_line_chars);
+            let mut held = Held { logs: &g.logs, kept: &kept, xml: &mut g.xml_texts };
+            ev.text = line_text(&mut held, at, options.limits.max_line_chars);
             if let Some(text) = ev.text.as_mut() {
                 clipper.clip(text, &ev.file, ev.line, &mut g.warnings);
             }
@@ -575,7 +578,8 @@ impl Clipper {
 
     /// A test's messages, bodies, output and documentation (not its name: that is its identity).
     fn clip_test(&mut self, t: &mut TestCase, warnings: &mut Vec<Warning>) {
-        let (file, line) = (t.source.file.clone(), t.source.line);
+        // Borrowed out and put back rather than copied: this runs for every one of 100k tests.
+        let (file, line) = (std::mem::take(&mut t.source.file), t.source.line);
         self.clip_opt(&mut t.message, &file, line, warnings);
         self.clip_opt(&mut t.system_out, &file, line, warnings);
         self.clip_opt(&mut t.system_err, &file, line, warnings);
@@ -586,12 +590,13 @@ impl Clipper {
             self.clip_opt(&mut f.system_out, &file, f.line, warnings);
             self.clip_opt(&mut f.system_err, &file, f.line, warnings);
         }
+        t.source.file = file;
     }
 }
 
 /// One replay per test that has events: failed tests to explain them, passing ones to compare with.
 fn timelines(tests: &[TestCase], events: &[Event]) -> Vec<Timeline> {
-    let mut by_test: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_test: FastMap<&str, Vec<usize>> = FastMap::default();
     for (i, e) in events.iter().enumerate() {
         if let Some(t) = &e.test {
             by_test.entry(t.as_str()).or_default().push(i);
@@ -606,8 +611,7 @@ fn timelines(tests: &[TestCase], events: &[Event]) -> Vec<Timeline> {
 /// The cited line(s) as the artifact has them, without ANSI codes, each clipped to `max_chars` before it
 /// is copied (a cited 1 GB line costs 2,000 characters, not a second gigabyte).
 fn line_text(
-    held: &Held<'_>,
-    xml_lines: &mut XmlLines,
+    held: &mut Held<'_>,
     (file, line, line_end): (&str, u32, Option<u32>),
     max_chars: usize,
 ) -> Option<String> {
@@ -624,18 +628,9 @@ fn line_text(
             .collect::<Vec<_>>()
             .join("\n")
     } else {
-        let text = held.xml.get(file)?;
-        let starts = xml_lines.starts(file, text);
-        let first = usize::try_from(line).ok()?.checked_sub(1)?;
-        let last = usize::try_from(last).ok()?.min(starts.len());
-        (first..last)
-            .filter_map(|i| {
-                let end = starts.get(i + 1).map_or(text.len(), |&next| next - 1);
-                text.get(starts[i]..end)
-            })
-            .map(|l| clip(l.trim()))
-            .collect::<Vec<_>>()
-            .join("\n")
+        let quotes = held.xml.get_mut(file)?;
+        line.checked_sub(1)?;
+        (line..=last).filter_map(|n| quotes.line(n, max_chars)).collect::<Vec<_>>().join("\n")
     };
     Some(text)
 }
@@ -644,22 +639,7 @@ fn line_text(
 struct Held<'a> {
     logs: &'a [LogFile],
     kept: &'a [KeptLines],
-    xml: &'a HashMap<String, String>,
-}
-
-/// Byte offsets where each line of an XML report starts, built once per file on first use: evidence
-/// from a 100k-case JUnit file must not rescan the file for every diagnosis.
-#[derive(Default)]
-struct XmlLines {
-    by_file: HashMap<String, Vec<usize>>,
-}
-
-impl XmlLines {
-    fn starts(&mut self, file: &str, text: &str) -> &[usize] {
-        self.by_file
-            .entry(file.to_string())
-            .or_insert_with(|| crate::junit::lines::line_starts(text.as_bytes()))
-    }
+    xml: &'a mut HashMap<String, XmlQuotes>,
 }
 
 /// Files up to this size get an md5 (a few ms per MiB); larger ones are logs, never checksummed data.
@@ -705,8 +685,14 @@ fn read_member(member: InputFile, g: &mut Gathered) {
             let doc = junit::read_junit(&member.name, &text, &mut g.warnings);
             entry.kind = FileKind::Junit;
             entry.tests = Some(doc.cases.len() as u64);
-            g.tests.extend(doc.cases);
-            g.xml_texts.insert(member.name.clone(), text);
+            g.xml_texts.insert(member.name.clone(), XmlQuotes::cited(&text, &doc.cases, g.max_line_chars));
+            // The text is freed here; the first file's cases are moved, not copied.
+            drop(text);
+            if g.tests.is_empty() {
+                g.tests = doc.cases;
+            } else {
+                g.tests.extend(doc.cases);
+            }
         }
         ArtifactKind::RobotOutput => {
             let text = decode_owned(&member.name, member.bytes, &mut g.warnings);
@@ -714,7 +700,7 @@ fn read_member(member: InputFile, g: &mut Gathered) {
             entry.kind = FileKind::RobotOutput;
             entry.tests = Some(run.tests.len() as u64);
             g.robot.extend(run.tests);
-            g.xml_texts.insert(member.name.clone(), text);
+            g.xml_texts.insert(member.name.clone(), XmlQuotes::whole(text));
         }
         ArtifactKind::Log => {
             // Moved, not copied: a 500 MB log is never held twice.
@@ -783,6 +769,10 @@ fn year_of(ms: i64) -> Option<i32> {
     use chrono::Datelike;
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.year())
 }
+
+/// Maps that are only looked up, never iterated (so their order cannot reach the report), keyed by test
+/// ids and file names: foldhash instead of SipHash, which was about 8 % of a 100k-case run.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Lines extracted between two progress reports: about 6 MB of a typical log.
 const PROGRESS_LINES: usize = 50_000;
@@ -874,13 +864,11 @@ fn junit_events(t: &TestCase, pack: &Pack, out: &mut Vec<Event>) {
 
         let before = out.len();
         let texts = std::iter::once(message.as_str()).chain(f.text.lines());
+        // One source for every line, its line number moved along: a fresh one per line copied the
+        // file name 240k times on a 100k-case report, for the few lines the pack finds anything in.
+        let mut src = source.clone();
         for (offset, line) in texts.enumerate() {
-            let src = SourceRef::new(
-                source.file.clone(),
-                f.line.saturating_add(offset.saturating_sub(1) as u32),
-                source.byte_start,
-                source.byte_end,
-            );
+            src.line = f.line.saturating_add(offset.saturating_sub(1) as u32);
             let cand =
                 Candidate { text: line, next: None, origin: Origin::Junit, source: &src, time_ms: time };
             pack.extract(&cand, out);
@@ -894,13 +882,19 @@ fn junit_events(t: &TestCase, pack: &Pack, out: &mut Vec<Event>) {
 /// Start and end of each test that has anything to show, so a timeline has its frame. Passing tests with
 /// no events get none: a 100k-case suite would otherwise double its report with noise.
 fn test_boundary_events(tests: &[TestCase], robot: &[RobotTest], out: &mut Vec<Event>) {
-    let with_events: std::collections::HashSet<String> = out.iter().filter_map(|e| e.test.clone()).collect();
+    let shown: Vec<bool> = {
+        let with_events: std::collections::HashSet<&str, foldhash::fast::FixedState> =
+            out.iter().filter_map(|e| e.test.as_deref()).collect();
+        tests
+            .iter()
+            .map(|t| {
+                t.status.is_failure() || t.status == TestStatus::Flaky || with_events.contains(t.id.as_str())
+            })
+            .collect()
+    };
     let robot_end: HashMap<&str, Option<i64>> =
         robot.iter().map(|r| (r.case.id.as_str(), r.end_ms)).collect();
-    for t in tests {
-        if !(t.status.is_failure() || t.status == TestStatus::Flaky || with_events.contains(&t.id)) {
-            continue;
-        }
+    for (t, _) in tests.iter().zip(shown).filter(|(_, shown)| *shown) {
         let mut fields = Fields::new();
         fields.insert("name".into(), t.name.clone());
         push(out, EventKind::TestStarted, t.start_ms, &t.id, &t.source, "test", fields.clone());
@@ -933,7 +927,7 @@ fn push(
 /// Time order; ties and untimed events fall back to input file order, then line, so the order is total
 /// and the report deterministic. Untimed events go last.
 fn order_events(events: &mut [Event], files: &[FileEntry]) {
-    let file_rank: HashMap<&str, usize> =
+    let file_rank: FastMap<&str, usize> =
         files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
     events.sort_by_cached_key(|e| {
         (

@@ -129,14 +129,20 @@ pub struct Cluster {
 /// Texts longer than this are compared on their first part only: distance is quadratic.
 const COMPARE_CHARS: usize = 500;
 
+/// Each text joins the first cluster with its fingerprint, else the first whose head is within a
+/// tenth of its length in edit distance, else starts one. Each text is normalised once (its fingerprint
+/// is the md5 of the same text) and clusters are found by fingerprint through a map; only a text with a
+/// new fingerprint is compared with the heads, so identical failures cost O(n), and near-duplicates
+/// O(n × clusters).
 pub fn cluster(texts: &[String]) -> Vec<Cluster> {
-    let normalised: Vec<Vec<char>> =
-        texts.iter().map(|t| normalise(t).chars().take(COMPARE_CHARS).collect()).collect();
+    let full: Vec<String> = texts.iter().map(|t| normalise(t)).collect();
+    let normalised: Vec<Vec<char>> = full.iter().map(|n| n.chars().take(COMPARE_CHARS).collect()).collect();
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut heads: Vec<usize> = Vec::new();
+    let mut by_fingerprint: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, n) in normalised.iter().enumerate() {
-        let fp = fingerprint(&texts[i]);
-        let found = clusters.iter().position(|c| c.fingerprint == fp).or_else(|| {
+        let fp = format!("{:x}", md5::compute(full[i].as_bytes()));
+        let found = by_fingerprint.get(&fp).copied().or_else(|| {
             heads.iter().position(|&h| {
                 let a = &normalised[h];
                 let bound = a.len().max(n.len()) / 10;
@@ -146,6 +152,7 @@ pub fn cluster(texts: &[String]) -> Vec<Cluster> {
         match found {
             Some(c) => clusters[c].members.push(i),
             None => {
+                by_fingerprint.insert(fp.clone(), clusters.len());
                 clusters.push(Cluster { fingerprint: fp, members: vec![i], sample: texts[i].clone() });
                 heads.push(i);
             }
@@ -247,5 +254,52 @@ mod tests {
         assert_eq!(bounded_distance(&v("kitten"), &v("sitting"), 2), None);
         assert_eq!(bounded_distance(&v(""), &v("ab"), 2), Some(2));
         assert_eq!(bounded_distance(&v("same"), &v("same"), 0), Some(0));
+    }
+
+    /// The clustering as it was (a linear scan of the clusters for the fingerprint, the text normalised
+    /// twice): the indexed one must group exactly the same way.
+    fn cluster_by_scan(texts: &[String]) -> Vec<Cluster> {
+        let normalised: Vec<Vec<char>> =
+            texts.iter().map(|t| normalise(t).chars().take(COMPARE_CHARS).collect()).collect();
+        let mut clusters: Vec<Cluster> = Vec::new();
+        let mut heads: Vec<usize> = Vec::new();
+        for (i, n) in normalised.iter().enumerate() {
+            let fp = fingerprint(&texts[i]);
+            let found = clusters.iter().position(|c| c.fingerprint == fp).or_else(|| {
+                heads.iter().position(|&h| {
+                    let a = &normalised[h];
+                    bounded_distance(a, n, a.len().max(n.len()) / 10).is_some()
+                })
+            });
+            match found {
+                Some(c) => clusters[c].members.push(i),
+                None => {
+                    clusters.push(Cluster { fingerprint: fp, members: vec![i], sample: texts[i].clone() });
+                    heads.push(i);
+                }
+            }
+        }
+        clusters
+    }
+
+    #[test]
+    fn indexed_clustering_equals_the_scan() {
+        let mut texts = Vec::new();
+        for i in 0..400u32 {
+            let rule = ["unclassified", "data-unreadable", "deleted-cr-instead-of-pod"][(i % 3) as usize];
+            let message = match i % 7 {
+                0 => format!("AssertionError: assert '' == '{:08x}'", i.wrapping_mul(2_654_435_761)),
+                1 => format!(
+                    "Failed to wait for volume pvc-{i:08}-1111-2222-3333-444444444444 robustness=healthy"
+                ),
+                2 => format!("timeout after {i} s waiting for node-{}", i % 5),
+                3 => format!("unique failure number {i} in module {}", i * 31 % 17),
+                4 => "md5sum: can't open '/data/data.txt': Connection timed out".to_string(),
+                5 => format!("expected {} replicas, found {}", i % 4, i % 3),
+                _ => String::new(),
+            };
+            texts.push(format!("{rule}\n{message}"));
+        }
+        assert_eq!(cluster(&texts), cluster_by_scan(&texts));
     }
 }

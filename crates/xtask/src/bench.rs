@@ -1007,12 +1007,22 @@ const GAPS: &str = "## Where the gaps are (profiles)
   and assignments need them), the input mapped instead of copied, and gates that stay rare on logs that
   use the pack's words (a second, exact stage over flagged lines, or gates scored by byte frequencies
   measured on real logs). Beating `grep -E` (1.0 s CPU a GB) needs the first two.
-- **HTML report on 100k cases.** The time is spread out: allocation and freeing (malloc, free, page
-  faults: about a third), SipHash in per-test maps (~9 %), building the pattern pack's regexes at
-  start-up (~4 %), JUnit reading, extraction over failure texts, rules, clusters and the renderer. No
-  single stage holds enough to give 4× more; junit2html and xunit-viewer are 5× slower, not 20×.
-  Peak memory is nearly 6× the input because the whole report (tests with their texts, events,
-  timelines) is held while rendering.
+- **HTML report on 100k cases.** Per stage (CPU, release CLI, before → after issue 8's JUnit work):
+  reading and parsing the 40 MB file 0.45 → 0.23 s (attributes went into a `HashMap<String, String>`
+  per element; lines were found through a million-entry index; case ids hashed with SipHash), the
+  file's md5 for `files[].md5` 0.07 s (unchanged: MD5 itself), keeping the lines evidence may quote
+  0.06 s (was the whole decoded text and its line index, held to the end), extraction over failure
+  texts 0.13 → 0.09 s, the pattern pack's regexes 0.05–0.08 s, rules 0.06 s, event ordering and
+  boundaries 0.07 → 0.04 s, timelines 0.04 → 0.02 s, clustering 0.02 s (identical failures O(n): found by
+  fingerprint through a map; near-duplicates are still compared with every cluster's head), writing
+  the page 0.10 → 0.08 s (streamed, not a 20 MB string), freeing the analysis at exit 0.10 s → 0 (the
+  CLI leaves it to the OS). What is left is spread over every stage, a third of it allocation; 20× the
+  peers means about 0.3 s, which needs the cases themselves to be built with far fewer allocations.
+  Peak memory is now the analysis itself, not copies of it: 100k `TestCase`s of 408 bytes (41 MB) and
+  their strings (a file name, id, suite, classname, name per case: ~25 MB), the failure and output
+  texts (22 MB), the quoted lines (each distinct line once), the pack's compiled regexes
+  (14 MB) and the events; reaching 3× the input needs a more compact `TestCase` (shared file names,
+  rarely set fields boxed), a change to a public type.
 - **Web app, 50 MB + 10 MB.** The worker's analysis in wasm is about 1.6× native (see the wasm section),
   so the analysis alone of these inputs takes over a second; the rest is streaming the files into the
   worker and the report's JSON crossing to the page. Making it faster is the same work as the log scan.

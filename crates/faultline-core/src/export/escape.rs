@@ -4,20 +4,48 @@
 /// Text for HTML element content and double- or single-quoted attribute values.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline have no business in a page; show them.
-            c if c.is_control() && c != '\t' && c != '\n' => out.push(visible(c)),
-            c if is_bidi_control(c) => out.push_str(&bidi_visible(c)),
-            c => out.push(c),
-        }
-    }
+    let _ = html_into(&mut out, text);
     out
+}
+
+/// [`html`] written into `out`: runs of text that need nothing are copied whole, so a renderer escapes
+/// without a string per call.
+pub fn html_into(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    // Most artifact text is printable ASCII without markup: one pass over the bytes finds that, and
+    // the text is written whole without decoding a character.
+    if text
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n') && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return out.write_str(text);
+    }
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
+        let mut buf = [0u8; 4];
+        let replacement: &str = match c {
+            // Printable ASCII other than markup: the common case, kept in the run.
+            ' '..='~' if !matches!(c, '&' | '<' | '>' | '"' | '\'') => continue,
+            '\t' | '\n' => continue,
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            // Control characters other than tab and newline have no business in a page; show them.
+            c if c.is_control() => visible(c).encode_utf8(&mut buf),
+            c if is_bidi_control(c) => {
+                out.write_str(&text[run..i])?;
+                out.write_str(&bidi_visible(c))?;
+                run = i + c.len_utf8();
+                continue;
+            }
+            _ => continue,
+        };
+        out.write_str(&text[run..i])?;
+        out.write_str(replacement)?;
+        run = i + c.len_utf8();
+    }
+    out.write_str(&text[run..])
 }
 
 /// Text for one line of a terminal or a Markdown cell: control characters (ESC, CR, BEL…) become visible
@@ -84,6 +112,41 @@ mod tests {
         assert_eq!(bidi(trojan), shown);
         assert_eq!(bidi("plain → text"), "plain → text");
         assert!(!is_bidi_control('\u{200B}'), "zero-width space reorders nothing");
+    }
+
+    /// The streaming escape is the per-character one, on every kind of character.
+    #[test]
+    fn html_into_equals_the_character_map() {
+        let reference = |text: &str| {
+            let mut out = String::new();
+            for c in text.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&#39;"),
+                    c if c.is_control() && c != '\t' && c != '\n' => out.push(visible(c)),
+                    c if is_bidi_control(c) => out.push_str(&bidi_visible(c)),
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        let samples = [
+            "",
+            "plain",
+            "<a href='x'>\"&\"</a>",
+            "tab\tnl\ncr\r esc\u{1b}[0m del\u{7f} c1\u{85}\u{9b}",
+            "é → 日本 \u{202E}evil\u{202C} \u{2066}x\u{2069} \u{061C}\u{200E}\u{200F}",
+            "&&<<>>",
+            "ends with <",
+        ];
+        for s in samples {
+            assert_eq!(html(s), reference(s), "{s:?}");
+        }
+        let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
+        assert_eq!(html(&all), reference(&all));
     }
 
     #[test]

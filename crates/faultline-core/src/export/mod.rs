@@ -17,6 +17,10 @@ use std::borrow::Cow;
 /// `text` cut to `max_chars` characters with an ellipsis: one artifact line (a 1 GB single-line log
 /// included) must never become a report's whole size.
 pub fn clip(text: &str, max_chars: usize) -> Cow<'_, str> {
+    // A character is at least a byte: a text no longer in bytes needs no count.
+    if text.len() <= max_chars {
+        return Cow::Borrowed(text);
+    }
     match text.char_indices().nth(max_chars) {
         Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
         None => Cow::Borrowed(text),

@@ -12,9 +12,6 @@ use super::{ObjectKind, Origin, Pack, PackError, Pattern, gate};
 use crate::event::{EventKind, Plane};
 use crate::toml_read::{self as tr, Need::*, Value};
 
-/// Compiled regexes from untrusted packs are bounded: the engine has no backtracking, and this caps the
-/// memory a pathological pattern can take.
-
 // The pack's shapes, read by `toml_read` with serde's messages (see there); `read_*` below are what
 // `#[derive(Deserialize)]` with `deny_unknown_fields` generated, field for field.
 #[cfg_attr(test, derive(Debug))]

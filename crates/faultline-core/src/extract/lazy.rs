@@ -10,7 +10,8 @@ use std::sync::{Arc, OnceLock};
 
 use regex::{Regex, RegexBuilder};
 
-/// Largest compiled program of one pattern or file filter (NFA and lazy DFA cache), to bound memory.
+/// Compiled regexes from untrusted packs are bounded: the engine has no backtracking, and this caps the
+/// memory a pathological pattern can take (its program and its lazy DFA's cache).
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 pub(crate) fn build(src: &str) -> Result<Regex, regex::Error> {

@@ -39,6 +39,76 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// [`LineIndex`] for a reader whose offsets only move forward: it keeps the current line and scans on
+/// from there, so a whole document costs one pass and no index (a 40 MB report has a million lines:
+/// 8 MB of starts). An offset behind the current line starts the scan again from the top (only error
+/// positions can be).
+pub struct LineCursor<'a> {
+    text: &'a str,
+    /// Bytes before this have been scanned for line ends.
+    scanned: usize,
+    /// 0-based index and start of the line holding `scanned`.
+    line: usize,
+    start: usize,
+}
+
+impl<'a> LineCursor<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self { text, scanned: 0, line: 0, start: 0 }
+    }
+
+    /// Moves to the line holding `offset` (already clamped to the text).
+    fn seek(&mut self, offset: usize) {
+        if offset < self.start {
+            *self = Self::new(self.text);
+        }
+        if offset <= self.scanned {
+            return;
+        }
+        let bytes = self.text.as_bytes();
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[self.scanned..offset]) {
+            let i = self.scanned + i;
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            self.line += 1;
+            self.start = i + 1;
+        }
+        self.scanned = offset;
+    }
+
+    /// 1-based line and column (in characters), as [`LineIndex::line_col`].
+    pub fn line_col(&mut self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        self.seek(offset);
+        let col =
+            self.text.get(self.start..offset).map(|s| s.chars().count()).unwrap_or(offset - self.start) + 1;
+        (u32::try_from(self.line + 1).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+    }
+
+    /// The line holding `offset`, as [`LineIndex::source`].
+    pub fn source(&mut self, file: &str, offset: usize) -> SourceRef {
+        let offset = offset.min(self.text.len());
+        self.seek(offset);
+        let bytes = self.text.as_bytes();
+        // The line ends where the next one starts, less its terminator (a CR before LF is not one).
+        let mut end = bytes.len();
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[offset..]) {
+            let i = offset + i;
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            end = i;
+            break;
+        }
+        let start = self.start;
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        SourceRef::new(file, u32::try_from(self.line + 1).unwrap_or(u32::MAX), start as u64, end as u64)
+    }
+}
+
 /// Byte offsets where lines start. `\n`, `\r\n` and a lone `\r` all end a line, as in logs (XML itself
 /// treats a lone CR as a line end too), so a CR-only file is not one line with huge columns.
 pub fn line_starts(bytes: &[u8]) -> Vec<usize> {
@@ -55,6 +125,19 @@ pub fn line_starts(bytes: &[u8]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cursor gives what the index gives, for offsets in order and for one that goes back.
+    #[test]
+    fn cursor_agrees_with_the_index() {
+        let text = "ab\ncd\r\nef\rg\r\r\n\nhé\n";
+        let idx = LineIndex::new(text);
+        let mut cur = LineCursor::new(text);
+        let offsets: Vec<usize> = (0..=text.len() + 2).chain([3, 0, 9, 1]).collect();
+        for o in offsets {
+            assert_eq!(cur.line_col(o), idx.line_col(o), "line_col({o})");
+            assert_eq!(cur.source("f", o), idx.source("f", o), "source({o})");
+        }
+    }
 
     #[test]
     fn every_line_ending_counts() {

@@ -9,6 +9,7 @@
 
 pub(crate) mod entities;
 pub(crate) mod lines;
+pub(crate) mod quotes;
 mod reader;
 mod time_value;
 

@@ -136,6 +136,10 @@ impl Matcher<'_> {
                 return false;
             }
         }
+        if c.join.is_empty() {
+            return true;
+        }
+        // Only joins need the clause names (copying them for every candidate was most of `fits`).
         let names: Vec<String> = self.rule.clauses.iter().map(|c| c.name.clone()).collect();
         c.join.iter().all(|(field, contains, t)| {
             let want = template::render(t, &|cap, f| self.lookup(caps, &names, cap, f));
@@ -232,7 +236,8 @@ fn intent_text(test: &TestCase, events: &[Event], idx: &[usize]) -> String {
 }
 
 pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Diagnosis> {
-    let mut by_test: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Looked up only (never iterated): foldhash rather than SipHash.
+    let mut by_test: HashMap<&str, Vec<usize>, foldhash::fast::FixedState> = HashMap::default();
     for (i, e) in events.iter().enumerate() {
         if let Some(t) = &e.test {
             by_test.entry(t.as_str()).or_default().push(i);
