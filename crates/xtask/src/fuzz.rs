@@ -15,7 +15,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 /// Every target in `fuzz/Cargo.toml`, with the fixtures that seed it.
-pub const TARGETS: [&str; 5] = ["junit", "robot_output", "log_lines", "archive", "rule_file"];
+pub const TARGETS: [&str; 6] = ["junit", "robot_output", "log_lines", "stream_log", "archive", "rule_file"];
 
 /// Seeds above this size are left out: libFuzzer mutates small inputs far faster.
 const MAX_SEED_BYTES: u64 = 256 * 1024;
@@ -26,13 +26,13 @@ const MAX_SEED_BYTES: u64 = 256 * 1024;
 fn max_len(target: &str) -> usize {
     match target {
         "rule_file" => 16 * 1024,
-        "log_lines" | "archive" => 64 * 1024,
+        "log_lines" | "stream_log" | "archive" => 64 * 1024,
         _ => 256 * 1024,
     }
 }
 
 const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--toolchain nightly|stable] [TARGET…]
-  targets: junit robot_output log_lines archive rule_file (default: all, one after another)";
+  targets: junit robot_output log_lines stream_log archive rule_file (default: all, one after another)";
 
 /// How the fuzz targets get built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,7 +224,7 @@ pub fn seeds(target: &str) -> Result<Vec<PathBuf>> {
         match target {
             "junit" => ext(".xml") && !name.starts_with("robot-") && name != "output.xml",
             "robot_output" => name == "output.xml" || (name.starts_with("robot-") && ext(".xml")),
-            "log_lines" => ext(".log") || ext(".txt"),
+            "log_lines" | "stream_log" => ext(".log") || ext(".txt"),
             "archive" => ext(".zip") || ext(".tgz") || ext(".gz") || ext(".tar"),
             "rule_file" => ext(".toml") && name != "expected.toml",
             _ => false,

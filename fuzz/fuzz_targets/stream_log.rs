@@ -1,0 +1,44 @@
+//! Streamed logs against held ones: any bytes, read as a log in chunks of a size the input picks (its
+//! first byte), must give exactly the report the same bytes give held whole. The split points land
+//! inside UTF-8 sequences, UTF-16 code units, CRLF pairs and over-long lines.
+#![no_main]
+
+use std::ops::ControlFlow;
+
+use faultline_core::{AnalyzeOptions, Input, InputFile, LogSource, analyze, analyze_inputs};
+use libfuzzer_sys::fuzz_target;
+
+struct Chunked {
+    bytes: Vec<u8>,
+    chunk: usize,
+}
+
+impl LogSource for Chunked {
+    fn name(&self) -> &str {
+        "console.log"
+    }
+    fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        for piece in self.bytes.chunks(self.chunk) {
+            if sink(piece).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, bytes)) = data.split_first() else { return };
+    let chunk = usize::from(first % 64) + 1;
+    // Small limits, so clipping and the event cap are exercised by short inputs too.
+    let mut options = AnalyzeOptions::default();
+    options.limits.max_line_chars = 40;
+    options.limits.max_events_per_test = 8;
+    let held = analyze(vec![InputFile::new("console.log", bytes.to_vec())], &options);
+    let source = Chunked { bytes: bytes.to_vec(), chunk };
+    let streamed = analyze_inputs(vec![Input::Stream(Box::new(source))], &options, &mut |_| {});
+    assert_eq!(held.report.to_json_pretty(), streamed.report.to_json_pretty(), "chunks of {chunk}");
+});
