@@ -3,10 +3,11 @@
 //!
 //! The core still does no I/O: the source pushes chunks into it. A streamed log is read in passes, each
 //! line by line with bounded state, and nothing per line is kept:
-//! 1. `survey`: encoding warnings, the year (for year-less formats), bad timestamps, console framing,
-//!    the first over-long line, line count and md5 — what a whole log learns from all of its lines;
+//! 1. `survey`: what needs look-ahead — the year (for year-less formats, read until a line reveals it)
+//!    and console framing (only in a log with a console's mark, found by substring search);
 //! 2. `events`: the time of the first timestamped line (lines above it inherit it), then times,
-//!    assignment to tests and events, line by line;
+//!    assignment to tests and events, line by line, counting on the way (`tally`) the line count, md5,
+//!    bad timestamps, the first over-long line and where decoding failed;
 //! 3. `kept`: after diagnosis, only the lines the report quotes (evidence and excerpt context).
 //!
 //! The report is byte-for-byte the one the in-memory path gives (a test runs every fixture both ways).
@@ -17,6 +18,7 @@ pub(crate) mod kept;
 mod lines;
 mod prune;
 pub(crate) mod survey;
+pub(crate) mod tally;
 
 use std::ops::ControlFlow;
 
