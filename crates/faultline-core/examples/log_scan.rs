@@ -2,7 +2,7 @@
 //! `perf` or `/usr/bin/time` (the CLI always streams): `cargo run --release -p faultline-core --example
 //! log_scan -- held|streamed FILE...`. Prints the report's size and a hash of it, which must agree.
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
 
 use faultline_core::{AnalyzeOptions, Input, InputFile, LogSource, analyze, analyze_inputs};
@@ -21,7 +21,15 @@ impl LogSource for Disk {
         self.size
     }
     fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        self.read_from(0, sink)
+    }
+    fn read_from(
+        &mut self,
+        offset: u64,
+        sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+    ) -> Result<(), String> {
         let mut file = std::fs::File::open(&self.path).map_err(|e| e.to_string())?;
+        file.seek(SeekFrom::Start(offset)).map_err(|e| e.to_string())?;
         let mut buf = vec![0u8; 1 << 20];
         loop {
             let n = file.read(&mut buf).map_err(|e| e.to_string())?;

@@ -454,7 +454,8 @@ fn keep_quoted(
             kept.push(KeptLines { name: s.name.clone(), total, lines: Default::default() });
             continue;
         }
-        let (lines, problem) = stream::kept::read(&mut *s.source, total, wanted, max_line_chars);
+        let (lines, problem) =
+            stream::kept::read(&mut *s.source, total, wanted, &counted.marks, max_line_chars);
         g.warnings.extend(problem);
         kept.push(lines);
     }

@@ -17,7 +17,22 @@ pub(crate) struct Tally {
     /// The first replaced sequence's (line, column).
     located: Option<(u32, u32)>,
     bad_stamps: BadStamps,
+    /// Places the quoted lines may be read from: (line number, its offset in the text).
+    marks: Vec<(u32, usize)>,
 }
+
+/// A line start the quoted-lines pass may read from instead of the file's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mark {
+    /// 1-based line number.
+    pub line: u32,
+    /// The file's byte where it starts.
+    pub offset: u64,
+}
+
+/// Text between marks: a few hundred for a 2 GB log. Small in unit tests, so their small logs get
+/// marks and the quoted lines are read from them.
+const MARK_BYTES: usize = if cfg!(test) { 64 } else { 8 << 20 };
 
 /// The counts, once the pass is done.
 pub(crate) struct Counted {
@@ -30,11 +45,20 @@ pub(crate) struct Counted {
     pub decode_warnings: Vec<Warning>,
     /// The bad-timestamp warning: it belongs where `read_log` would have given it.
     pub bad_stamps: Vec<Warning>,
+    /// Where lines start, every few MiB (none unless the file is UTF-8).
+    pub marks: Vec<Mark>,
 }
 
 impl Tally {
     pub(crate) fn new(max_line_chars: usize) -> Tally {
-        Tally { max_line_chars, lines: 0, long_line: None, located: None, bad_stamps: BadStamps::default() }
+        Tally {
+            max_line_chars,
+            lines: 0,
+            long_line: None,
+            located: None,
+            bad_stamps: BadStamps::default(),
+            marks: Vec::new(),
+        }
     }
 
     /// The next line (`clean` is it without ANSI); `bad` is the offset of the first replaced sequence
@@ -56,6 +80,12 @@ impl Tally {
             self.long_line = Some(n);
         }
         self.bad_stamps.line(n, clean, untimed);
+        // Up to the first replaced sequence, text offsets map to file offsets (see `finish`).
+        if line.start >= self.marks.last().map_or(MARK_BYTES, |m| m.1 + MARK_BYTES)
+            && bad.is_none_or(|at| at >= line.start)
+        {
+            self.marks.push((n, line.start));
+        }
     }
 
     pub(crate) fn finish(self, name: &str, pass: Pass, digest: Digest) -> Counted {
@@ -68,7 +98,21 @@ impl Tally {
         self.bad_stamps.finish(name, &mut bad_stamps);
         let bytes = pass.bytes;
         let md5 = digest.0.filter(|_| bytes <= MD5_MAX_BYTES).map(|m| format!("{:x}", m.finalize()));
-        Counted { bytes, lines: self.lines, md5, long_line: self.long_line, decode_warnings, bad_stamps }
+        let marks = match pass.utf8_skip {
+            Some(skip) => {
+                self.marks.iter().map(|&(line, at)| Mark { line, offset: (at + skip) as u64 }).collect()
+            }
+            None => Vec::new(),
+        };
+        Counted {
+            bytes,
+            lines: self.lines,
+            md5,
+            long_line: self.long_line,
+            decode_warnings,
+            bad_stamps,
+            marks,
+        }
     }
 }
 

@@ -239,3 +239,91 @@ fn counted_warnings_keep_their_place_among_several_logs() {
         assert_eq!(got.report.to_json_pretty(), expected.to_json_pretty(), "streamed mask {mask:03b}");
     }
 }
+
+/// A log whose seeks are recorded: from where the quoted lines were read.
+struct Seeking {
+    bytes: Vec<u8>,
+    from: std::rc::Rc<std::cell::RefCell<Vec<u64>>>,
+}
+
+impl LogSource for Seeking {
+    fn name(&self) -> &str {
+        "x.log"
+    }
+    fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        self.read_from(0, sink)
+    }
+    fn read_from(
+        &mut self,
+        offset: u64,
+        sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+    ) -> Result<(), String> {
+        self.from.borrow_mut().push(offset);
+        let rest = self.bytes.get(usize::try_from(offset).unwrap_or(usize::MAX)..).unwrap_or_default();
+        for piece in rest.chunks(50) {
+            if sink(piece).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The quoted lines read from a mark the events pass left (not from the start) are the lines a log
+/// held whole quotes: with a BOM, CRLF, lone CRs, and an undecodable byte (marks stop before it).
+#[test]
+fn quoted_lines_read_from_a_mark_are_the_same() {
+    use crate::{AnalyzeOptions, Input, InputFile, analyze, analyze_inputs};
+    let junit = "<testsuite name=\"s\" timestamp=\"2024-11-16T10:15:00Z\"><testcase classname=\"s\" name=\"t\" time=\"60\">\
+                 <failure message=\"boom\"/></testcase></testsuite>";
+    let body = |eol: &str| {
+        let mut s = String::new();
+        for i in 0..60 {
+            s.push_str(&format!("2024-11-16T10:15:{:02}Z INFO filler é {i}{eol}", i % 60));
+        }
+        s.push_str(&format!(
+            "2024-11-16T10:16:00Z ERROR md5sum: can't open '/data/x': Connection timed out{eol}"
+        ));
+        s.push_str(&format!(
+            "2024-11-16T10:16:01Z ERROR dial tcp 10.0.0.1:443: connect: connection refused{eol}tail"
+        ));
+        s.into_bytes()
+    };
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(body("\n"));
+    let mut invalid = body("\n");
+    invalid.insert(2000, 0xFF);
+    for (what, bytes, seeks) in [
+        ("lf", body("\n"), true),
+        ("crlf", body("\r\n"), true),
+        ("cr", body("\r"), true),
+        ("bom", bom, true),
+        ("invalid", invalid, true),
+    ] {
+        let files = vec![InputFile::new("junit.xml", junit), InputFile::new("x.log", bytes.clone())];
+        let held = analyze(files, &AnalyzeOptions::default());
+        let expected = held.report;
+        assert!(
+            expected.diagnoses.iter().flat_map(|d| &d.evidence).any(|e| e.line > 50),
+            "{what}: nothing quoted late"
+        );
+        let from = std::rc::Rc::default();
+        let inputs = vec![
+            Input::Bytes(InputFile::new("junit.xml", junit)),
+            Input::Stream(Box::new(Seeking { bytes, from: std::rc::Rc::clone(&from) })),
+        ];
+        let got = analyze_inputs(inputs, &AnalyzeOptions::default(), &mut |_| {});
+        assert_eq!(got.report.to_json_pretty(), expected.to_json_pretty(), "{what}");
+        assert_eq!(from.borrow().iter().any(|&o| o > 0), seeks, "{what}: {:?}", from.borrow());
+        // Every kept line is the held log's line of that number.
+        let kept = got.kept.first().map(|k| k.lines.clone()).unwrap_or_default();
+        assert!(!kept.is_empty(), "{what}");
+        for (n, text) in kept {
+            let i = n as usize - 1;
+            assert_eq!(held.logs.first().map(|l| l.clean(i).into_owned()), Some(text), "{what}, line {n}");
+        }
+    }
+}
