@@ -2,7 +2,7 @@
 //! analysis gets each file as a [`LogSource`] it reads (from the start, in chunks) as often as it needs:
 //! once for a report or an archive, in passes for a plain log, which is thus never held whole.
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,19 @@ impl LogSource for DiskFile {
     }
 
     fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        self.read_from(0, sink)
+    }
+
+    /// Seeks: the quoted lines of a big log are read from a line start near them.
+    fn read_from(
+        &mut self,
+        offset: u64,
+        sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+    ) -> Result<(), String> {
         let mut file = std::fs::File::open(&self.path).map_err(|e| e.to_string())?;
+        if offset > 0 {
+            file.seek(SeekFrom::Start(offset)).map_err(|e| e.to_string())?;
+        }
         let mut buf = vec![0u8; CHUNK_BYTES];
         loop {
             let n = match file.read(&mut buf) {

@@ -100,7 +100,11 @@ struct Streamed {
     file: usize,
     /// Where its decoding warnings go: among the warnings of the files read before and after it.
     warn_at: usize,
+    /// Where its bad-timestamp warning goes: where `read_log` gives it, among the other logs' warnings.
+    stamps_at: usize,
     survey: Option<stream::survey::Survey>,
+    /// What its events pass counted.
+    counted: Option<stream::tally::Counted>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -167,27 +171,13 @@ pub fn analyze_inputs(
                 }
                 g.logs.push(log);
             }
-            LogSlot::Stream(i) => survey_stream(&mut g, i, year_hint, options.limits.max_line_chars),
+            LogSlot::Stream(i) => survey_stream(&mut g, i, year_hint),
         }
     }
-    splice_decode_warnings(&mut g);
+    // The over-long-line warnings go here, but a streamed log's first long line is known only once its
+    // events pass has counted it: they are found after that pass and put back here.
+    let clip_at = g.warnings.len();
     let mut clipper = Clipper::new(options.limits.max_line_chars);
-    let mut held = g.logs.iter();
-    for slot in &g.log_order {
-        match *slot {
-            LogSlot::Held => {
-                if let Some(log) = held.next() {
-                    clipper.scan_log(log, &mut g.warnings);
-                }
-            }
-            LogSlot::Stream(i) => {
-                let s = &g.streams[i];
-                if let Some(line) = s.survey.as_ref().and_then(|v| v.long_line) {
-                    clipper.long_line(&s.name, line, &mut g.warnings);
-                }
-            }
-        }
-    }
 
     let mut pack = Pack::builtin();
     for p in &options.packs {
@@ -201,7 +191,7 @@ pub fn analyze_inputs(
 
     let windows = assign::windows(&tests, &exact);
     let log_total: u64 = g.logs.iter().map(|l| l.text.len() as u64).sum::<u64>()
-        + g.streams.iter().map(|s| s.survey.as_ref().map_or(0, |v| v.bytes)).sum::<u64>();
+        + g.streams.iter().map(|s| s.source.size()).sum::<u64>();
     let mut log_done = 0u64;
     // Events of streamed logs the per-test cap was sure to drop, dropped while reading.
     let mut dropped: HashMap<Option<String>, usize> = HashMap::new();
@@ -232,13 +222,20 @@ pub fn analyze_inputs(
                     &ctx,
                     &mut events,
                     &mut assignments,
+                    options.limits.max_line_chars,
                     &mut report,
                 );
                 for (test, n) in read.dropped {
                     *dropped.entry(test).or_default() += n;
                 }
                 g.warnings.extend(read.problem);
-                log_done += survey.bytes;
+                log_done += read.counted.bytes;
+                if let Some(entry) = g.files.get_mut(s.file) {
+                    entry.bytes = read.counted.bytes;
+                    entry.lines = Some(read.counted.lines);
+                    entry.md5 = read.counted.md5.clone();
+                }
+                s.counted = Some(read.counted);
                 None
             }
         };
@@ -256,6 +253,7 @@ pub fn analyze_inputs(
         log_done += log.text.len() as u64;
         assignments.extend(assign::runs(log, &per_line, &tests));
     }
+    place_counted_warnings(&mut g, &mut clipper, clip_at);
     for rt in &g.robot {
         if let Some(&i) = id_index.get(rt.case.id.as_str()) {
             robot_events(rt, &tests[i].id, &pack, &mut events);
@@ -368,32 +366,69 @@ fn read_source(mut source: Box<dyn LogSource>, options: &AnalyzeOptions, g: &mut
         name,
         file: g.files.len() - 1,
         warn_at: g.warnings.len(),
+        stamps_at: 0,
         survey: None,
+        counted: None,
     });
 }
 
-/// The first pass over a streamed log ([`stream::survey`]); its bad-timestamp warning goes where
-/// `read_log`'s would.
-fn survey_stream(g: &mut Gathered, i: usize, year_hint: Option<i32>, max_line_chars: usize) {
+/// The first pass over a streamed log ([`stream::survey`]); its bad-timestamp warning, counted later,
+/// goes where `read_log`'s would.
+fn survey_stream(g: &mut Gathered, i: usize, year_hint: Option<i32>) {
     let s = &mut g.streams[i];
-    let mut survey = stream::survey::survey(&mut *s.source, year_hint, max_line_chars);
+    let mut survey = stream::survey::survey(&mut *s.source, year_hint);
+    s.stamps_at = g.warnings.len();
     g.warnings.append(&mut survey.warnings);
-    if let Some(entry) = g.files.get_mut(s.file) {
-        entry.bytes = survey.bytes;
-        entry.lines = Some(survey.lines);
-        entry.md5 = survey.md5.clone();
-    }
     s.survey = Some(survey);
 }
 
-/// Puts each streamed log's decoding warnings where they would be had its bytes been decoded when it was
-/// read: after the warnings of the files before it.
-fn splice_decode_warnings(g: &mut Gathered) {
-    for s in g.streams.iter_mut().rev() {
-        let Some(survey) = s.survey.as_mut() else { continue };
-        let at = s.warn_at.min(g.warnings.len());
-        g.warnings.splice(at..at, survey.decode_warnings.drain(..));
+/// Puts the warnings the events passes counted where a log held whole gives them: each streamed log's
+/// decoding warnings after the warnings of the files read before it, its bad-timestamp warning where its
+/// survey was, and every log's over-long-line warning at `clip_at`, in log order (`clipper` warns once
+/// per file, so it sees the logs in the order it would have).
+fn place_counted_warnings(g: &mut Gathered, clipper: &mut Clipper, clip_at: usize) {
+    let mut placed: Vec<(usize, Vec<Warning>)> = Vec::new();
+    for s in &mut g.streams {
+        let Some(counted) = s.counted.as_mut() else { continue };
+        placed.push((s.warn_at, std::mem::take(&mut counted.decode_warnings)));
     }
+    for s in &mut g.streams {
+        let Some(counted) = s.counted.as_mut() else { continue };
+        placed.push((s.stamps_at, std::mem::take(&mut counted.bad_stamps)));
+    }
+    let mut long = Vec::new();
+    let mut held = g.logs.iter();
+    for slot in &g.log_order {
+        match *slot {
+            LogSlot::Held => {
+                if let Some(log) = held.next() {
+                    clipper.scan_log(log, &mut long);
+                }
+            }
+            LogSlot::Stream(i) => {
+                let s = &g.streams[i];
+                if let Some(line) = s.counted.as_ref().and_then(|c| c.long_line) {
+                    clipper.long_line(&s.name, line, &mut long);
+                }
+            }
+        }
+    }
+    placed.push((clip_at, long));
+    placed.retain(|(_, w)| !w.is_empty());
+    if placed.is_empty() {
+        return;
+    }
+    // Stable: warnings placed at the same index keep the order they were made in.
+    placed.sort_by_key(|(at, _)| *at);
+    let before = std::mem::take(&mut g.warnings);
+    let mut placed = placed.into_iter().peekable();
+    for (i, w) in before.into_iter().enumerate() {
+        while let Some((_, ws)) = placed.next_if(|(at, _)| *at <= i) {
+            g.warnings.extend(ws);
+        }
+        g.warnings.push(w);
+    }
+    g.warnings.extend(placed.flat_map(|(_, ws)| ws));
 }
 
 /// Reads back, from each streamed log the diagnoses cite, the cited lines and their excerpt context.
@@ -404,7 +439,7 @@ fn keep_quoted(
 ) -> Vec<KeptLines> {
     let mut kept = Vec::new();
     for s in &mut g.streams {
-        let Some(survey) = s.survey.as_ref() else { continue };
+        let Some(counted) = s.counted.as_ref() else { continue };
         let wanted: Vec<(u32, u32)> = diagnoses
             .iter()
             .flat_map(|d| &d.evidence)
@@ -417,12 +452,13 @@ fn keep_quoted(
                 )
             })
             .collect();
-        let total = u32::try_from(survey.lines).unwrap_or(u32::MAX);
+        let total = u32::try_from(counted.lines).unwrap_or(u32::MAX);
         if wanted.is_empty() {
             kept.push(KeptLines { name: s.name.clone(), total, lines: Default::default() });
             continue;
         }
-        let (lines, problem) = stream::kept::read(&mut *s.source, total, wanted, max_line_chars);
+        let (lines, problem) =
+            stream::kept::read(&mut *s.source, total, wanted, &counted.marks, max_line_chars);
         g.warnings.extend(problem);
         kept.push(lines);
     }

@@ -39,11 +39,34 @@ pub(crate) struct ChunkDecoder {
     /// Bytes of text produced so far.
     produced: usize,
     first_bad: Option<usize>,
+    /// Bytes skipped before the text (a BOM).
+    skip: usize,
+    /// The text is decoded as UTF-8, piecewise.
+    utf8: bool,
 }
 
 impl ChunkDecoder {
     pub(crate) fn new() -> ChunkDecoder {
-        ChunkDecoder { head: Vec::new(), mode: None, produced: 0, first_bad: None }
+        ChunkDecoder { head: Vec::new(), mode: None, produced: 0, first_bad: None, skip: 0, utf8: false }
+    }
+
+    /// A decoder for UTF-8 picked up at the start of a line, in the middle of a file already known to be
+    /// UTF-8 (nothing is sniffed: that line may look like a BOM or a prolog).
+    pub(crate) fn utf8() -> ChunkDecoder {
+        ChunkDecoder {
+            head: Vec::new(),
+            mode: Some(Mode::Utf8 { carry: Vec::new(), replaced: 0 }),
+            produced: 0,
+            first_bad: None,
+            skip: 0,
+            utf8: true,
+        }
+    }
+
+    /// When the file is decoded as UTF-8: the bytes skipped before its text (a BOM). Then, up to the
+    /// first replaced sequence, a byte of text at offset `o` is the file's byte at `o + skip`.
+    pub(crate) fn utf8_skip(&self) -> Option<usize> {
+        self.utf8.then_some(self.skip)
     }
 
     /// Where the first replaced sequence landed in the text decoded so far.
@@ -113,7 +136,9 @@ impl ChunkDecoder {
         };
         // Gathered bytes are decoded whole at the end, BOM and all, exactly as a file held in memory.
         let skip = if matches!(mode, Mode::Whole(_)) { 0 } else { skip };
+        self.utf8 = matches!(mode, Mode::Utf8 { .. });
         self.mode = Some(mode);
+        self.skip = skip;
         self.decode(head.get(skip..).unwrap_or_default(), last, out);
     }
 

@@ -8,6 +8,7 @@ use std::ops::ControlFlow;
 use super::LogSource;
 use super::prune::Pruner;
 use super::survey::Survey;
+use super::tally::{Counted, Digest, Tally};
 use crate::assign::{self, AssignReason, Assignment, RunBuilder, Window};
 use crate::event::Event;
 use crate::extract::Pack;
@@ -35,9 +36,8 @@ pub(crate) fn first_time(source: &mut dyn LogSource, policy: TimePolicy) -> Opti
     let mut idx = 0usize;
     let mut found = None;
     let _ = super::each_line(source, &mut |_| {}, &mut |line, _| {
-        let (time, ..) = policy.parse(idx, &incremental::clean(line.text));
+        found = policy.parse(idx, &incremental::clean(line.text)).time_ms;
         idx += 1;
-        found = time;
         if found.is_some() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     });
     found
@@ -48,6 +48,8 @@ pub(crate) struct Read {
     /// Events the cap would drop, dropped already, counted per test ([`super::prune`]).
     pub dropped: HashMap<Option<String>, usize>,
     pub problem: Option<Warning>,
+    /// What the pass counted on the way ([`super::tally`]).
+    pub counted: Counted,
 }
 
 /// Reads the log again, appending its events (in line order, without those the per-test cap is sure to
@@ -58,9 +60,12 @@ pub(crate) fn read(
     ctx: &Context<'_>,
     events: &mut Vec<Event>,
     assignments: &mut Vec<Assignment>,
+    max_line_chars: usize,
     progress: &mut dyn FnMut(u64),
 ) -> Read {
     let name = source.name().to_string();
+    let mut tally = Tally::new(max_line_chars);
+    let mut digest = Digest::new(source.size());
     let head_time = first_time(source, survey.policy);
     let frame_tests = assign::frame_tests(&survey.frames, ctx.tests);
     let mut block = Block::new(&name);
@@ -70,9 +75,11 @@ pub(crate) fn read(
     let mut frame = 0usize;
     let mut pruner = Pruner::new(ctx.max_events_per_test);
     let mut found = Vec::new();
-    let (_, result) = super::each_line(source, &mut |_| {}, &mut |line, _| {
+    let (pass, result) = super::each_line(source, &mut |chunk| digest.chunk(chunk), &mut |line, bad| {
         let clean = incremental::clean(line.text);
-        let (own, format, level) = survey.policy.parse(idx, &clean);
+        let parsed = survey.policy.parse(idx, &clean);
+        tally.line(&line, &clean, bad, parsed.untimed);
+        let (own, format, level) = (parsed.time_ms, parsed.format, parsed.level);
         let time = match own {
             Some(t) => {
                 last_time = Some(t);
@@ -115,7 +122,11 @@ pub(crate) fn read(
     let (kept, dropped) = pruner.finish();
     events.extend(kept);
     assignments.extend(runs.finish(&name, ctx.tests));
-    Read { dropped, problem: result.err().map(|e| super::survey::read_error(&name, &e)) }
+    Read {
+        dropped,
+        problem: result.err().map(|e| super::survey::read_error(&name, &e)),
+        counted: tally.finish(&name, pass, digest),
+    }
 }
 
 /// A few thousand consecutive lines as a small [`LogFile`] (their own offsets, absolute line numbers).

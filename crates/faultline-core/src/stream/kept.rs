@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 use super::LogSource;
+use super::tally::Mark;
 use crate::logline::incremental;
 
 /// The quoted lines of a log read as a stream: without ANSI codes, clipped to the line limit (what
@@ -29,19 +30,24 @@ impl KeptLines {
 pub(crate) const RADIUS: u32 = crate::export::html::EXCERPT_RADIUS;
 
 /// Reads the lines in `wanted` (inclusive 1-based ranges) back from `source`.
+/// Reads from the last of `marks` before the first wanted line, if any.
 pub(crate) fn read(
     source: &mut dyn LogSource,
     total: u32,
     mut wanted: Vec<(u32, u32)>,
+    marks: &[Mark],
     max_line_chars: usize,
 ) -> (KeptLines, Option<crate::warning::Warning>) {
     let name = source.name().to_string();
     wanted.sort_unstable();
     let mut kept = KeptLines { name: name.clone(), total, lines: BTreeMap::new() };
     let last_wanted = wanted.iter().map(|w| w.1).max().unwrap_or(0);
-    let mut n = 0u32;
+    let first_wanted = wanted.first().map_or(0, |w| w.0);
+    let mark = marks.iter().take_while(|m| m.line <= first_wanted).last();
+    let mut n = mark.map_or(0, |m| m.line.saturating_sub(1));
     let mut next = 0usize;
-    let (_, result) = super::each_line(source, &mut |_| {}, &mut |line, _| {
+    let from = mark.map(|m| m.offset);
+    let (_, result) = super::lines_from(source, from, &mut |_| {}, &mut |line, _| {
         n = n.saturating_add(1);
         while wanted.get(next).is_some_and(|w| w.1 < n) {
             next += 1;

@@ -3,11 +3,14 @@
 //!
 //! The core still does no I/O: the source pushes chunks into it. A streamed log is read in passes, each
 //! line by line with bounded state, and nothing per line is kept:
-//! 1. `survey`: encoding warnings, the year (for year-less formats), bad timestamps, console framing,
-//!    the first over-long line, line count and md5 — what a whole log learns from all of its lines;
+//! 1. `survey`: what needs look-ahead — the year (for year-less formats, read until a line reveals it)
+//!    and console framing (only in a log with a console's mark, found by substring search);
 //! 2. `events`: the time of the first timestamped line (lines above it inherit it), then times,
-//!    assignment to tests and events, line by line;
-//! 3. `kept`: after diagnosis, only the lines the report quotes (evidence and excerpt context).
+//!    assignment to tests and events, line by line, counting on the way (`tally`) the line count, md5,
+//!    bad timestamps, the first over-long line and where decoding failed;
+//! 3. `kept`: after diagnosis, only the lines the report quotes (evidence and excerpt context), read
+//!    from the last line start before them the events pass marked (every 8 MiB of a UTF-8 log, up to
+//!    its first undecodable byte) with [`LogSource::read_from`], not from the file's start.
 //!
 //! The report is byte-for-byte the one the in-memory path gives (a test runs every fixture both ways).
 
@@ -17,6 +20,7 @@ pub(crate) mod kept;
 mod lines;
 mod prune;
 pub(crate) mod survey;
+pub(crate) mod tally;
 
 use std::ops::ControlFlow;
 
@@ -36,6 +40,27 @@ pub trait LogSource {
     /// Hands the file's bytes from the start to `sink`, chunk after chunk, until the end or until `sink`
     /// breaks. An error (the file vanished) ends the pass; what was read counts.
     fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String>;
+
+    /// [`LogSource::read`] from byte `offset` on: the quoted lines of a big log are read from a point
+    /// the events pass marked near them, not from the start. The default reads from the start and
+    /// drops the first `offset` bytes; a source that can seek should.
+    fn read_from(
+        &mut self,
+        offset: u64,
+        sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+    ) -> Result<(), String> {
+        let mut skip = offset;
+        self.read(&mut |chunk| {
+            let len = chunk.len() as u64;
+            if skip >= len {
+                skip -= len;
+                return ControlFlow::Continue(());
+            }
+            let rest = chunk.get(usize::try_from(skip).unwrap_or(0)..).unwrap_or_default();
+            skip = 0;
+            sink(rest)
+        })
+    }
 }
 
 /// An artifact given to the analysis: bytes, or a log it reads from its source in passes.
@@ -91,6 +116,8 @@ pub(crate) struct Pass {
     pub bad: Option<BadBytes>,
     /// Warnings of a file decoded whole (see `decoder`).
     pub decode_warnings: Vec<Warning>,
+    /// [`ChunkDecoder::utf8_skip`]: the file was decoded as UTF-8 after this many bytes.
+    pub utf8_skip: Option<usize>,
 }
 
 /// Reads `source` once, handing each line to `on_line` (which may stop the pass early) with the offset of
@@ -101,8 +128,18 @@ pub(crate) fn each_line(
     on_chunk: &mut dyn FnMut(&[u8]),
     on_line: &mut dyn FnMut(Line<'_>, Option<usize>) -> ControlFlow<()>,
 ) -> (Pass, Result<(), String>) {
+    lines_from(source, None, on_chunk, on_line)
+}
+
+/// [`each_line`] from byte `from` of a UTF-8 file, where a line starts (offsets are then relative to it).
+pub(crate) fn lines_from(
+    source: &mut dyn LogSource,
+    from: Option<u64>,
+    on_chunk: &mut dyn FnMut(&[u8]),
+    on_line: &mut dyn FnMut(Line<'_>, Option<usize>) -> ControlFlow<()>,
+) -> (Pass, Result<(), String>) {
     let name = source.name().to_string();
-    let mut decoder = ChunkDecoder::new();
+    let mut decoder = if from.is_some() { ChunkDecoder::utf8() } else { ChunkDecoder::new() };
     let mut splitter = LineSplitter::default();
     let mut text = String::new();
     let mut bytes = 0u64;
@@ -114,18 +151,23 @@ pub(crate) fn each_line(
             }
         });
     };
-    let result = source.read(&mut |chunk| {
+    let mut sink = |chunk: &[u8]| {
         bytes += chunk.len() as u64;
         on_chunk(chunk);
         text.clear();
         decoder.feed(chunk, &mut text);
         split(&mut splitter, &text, decoder.first_bad(), &mut stopped);
         if stopped { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-    });
-    let mut pass = Pass { bytes, bad: None, decode_warnings: Vec::new() };
+    };
+    let result = match from {
+        Some(offset) => source.read_from(offset, &mut sink),
+        None => source.read(&mut sink),
+    };
+    let mut pass = Pass { bytes, bad: None, decode_warnings: Vec::new(), utf8_skip: None };
     if !stopped {
         text.clear();
         pass.bad = decoder.finish(&name, &mut text, &mut pass.decode_warnings);
+        pass.utf8_skip = decoder.utf8_skip();
         let bad = pass.bad.as_ref().map(|b| b.at);
         split(&mut splitter, &text, bad, &mut stopped);
         splitter.finish(&mut |line| {

@@ -1,87 +1,157 @@
-//! The first pass over a streamed log: what a log held whole learns from all of its lines before any
-//! line is tied to a test or matched by a pattern.
+//! The first pass over a streamed log: only what the events pass needs before it starts, because it
+//! needs look-ahead — the year of a year-less format (from the first line that reveals it) and the
+//! console frames (a frame's lines belong to a test named at its end). Everything a line-by-line count
+//! can give (line count, md5, bad timestamps, the first over-long line, decoding warnings) is counted
+//! by the events pass instead ([`super::tally`]), so this pass is usually a decode and two substring
+//! searches: lines are split only while the year is unknown, and framed only in a log that carries a
+//! console's mark (then in a pass of their own).
 
 use std::ops::ControlFlow;
 
 use super::LogSource;
+use super::decoder::ChunkDecoder;
+use super::lines::LineSplitter;
 use crate::logline::Frame;
-use crate::logline::incremental::{self, StreamFramer, TimePolicy, YearScan};
-use crate::warning::{Warning, WarningKind};
-
-/// Files up to this size get an md5, as in the in-memory path.
-const MD5_MAX_BYTES: u64 = 64 << 20;
+use crate::logline::incremental::{self, PYTEST_MARK, ROBOT_MARK, StreamFramer, TimePolicy, YearScan};
+use crate::warning::Warning;
 
 pub(crate) struct Survey {
-    pub bytes: u64,
-    pub lines: u64,
-    pub md5: Option<String>,
     pub frames: Vec<Frame>,
     pub policy: TimePolicy,
-    /// The first line longer than the clipping limit.
-    pub long_line: Option<u32>,
-    /// Decoding warnings: they belong where the file was read, among the other files' warnings.
-    pub decode_warnings: Vec<Warning>,
-    /// The bad-timestamp warning and a read error, if any.
+    /// A read error, if any.
     pub warnings: Vec<Warning>,
 }
 
-pub(crate) fn survey(source: &mut dyn LogSource, year_hint: Option<i32>, max_line_chars: usize) -> Survey {
+pub(crate) fn survey(source: &mut dyn LogSource, year_hint: Option<i32>) -> Survey {
     let name = source.name().to_string();
-    let mut md5 = (source.size() <= MD5_MAX_BYTES).then(md5::Context::new);
     let mut years = YearScan::new(year_hint);
-    let mut framer = StreamFramer::default();
-    let mut lines = 0u64;
-    let mut long_line = None;
-    let mut located: Option<(u32, u32)> = None;
-    let (pass, result) = super::each_line(
-        source,
-        &mut |chunk| {
-            if let Some(m) = md5.as_mut() {
-                m.consume(chunk);
-            }
-        },
-        &mut |line, bad| {
-            lines += 1;
-            let n = u32::try_from(lines).unwrap_or(u32::MAX);
-            if located.is_none()
-                && let Some(at) = bad
-                && (line.start..=line.end).contains(&at)
-            {
-                let col = line.text.get(..at - line.start).map_or(0, |t| t.chars().count()) + 1;
-                located = Some((n, u32::try_from(col).unwrap_or(u32::MAX)));
-            }
-            if long_line.is_none()
-                && line.text.len() > max_line_chars
-                && line.text.chars().nth(max_line_chars).is_some()
-            {
-                long_line = Some(n);
-            }
-            let clean = incremental::clean(line.text);
-            years.line(&clean);
-            framer.line(line.text, &clean);
-            ControlFlow::Continue(())
-        },
-    );
-    let mut decode_warnings = pass.decode_warnings;
-    if let Some(bad) = pass.bad {
-        let (line, col) = located.unwrap_or((1, 1));
-        decode_warnings.push(Warning::new(WarningKind::InvalidEncoding, &name, bad.message).at(line, col));
+    let mut marks = Marks::default();
+    let mut decoder = ChunkDecoder::new();
+    let mut splitter = LineSplitter::default();
+    let mut text = String::new();
+    let on_text = |text: &str, years: &mut YearScan, marks: &mut Marks, splitter: &mut LineSplitter| {
+        marks.search(text);
+        if !years.known() {
+            splitter.feed(text, &mut |line| years.line(&incremental::clean(line.text)));
+        }
+    };
+    let result = source.read(&mut |chunk| {
+        text.clear();
+        decoder.feed(chunk, &mut text);
+        on_text(&text, &mut years, &mut marks, &mut splitter);
+        if years.known() && marks.both() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    });
+    if !(years.known() && marks.both()) {
+        text.clear();
+        let _ = decoder.finish(&name, &mut text, &mut Vec::new());
+        on_text(&text, &mut years, &mut marks, &mut splitter);
+        if !years.known() {
+            splitter.finish(&mut |line| years.line(&incremental::clean(line.text)));
+        }
     }
     let mut warnings = Vec::new();
-    let policy = years.finish(&name, &mut warnings);
+    let policy = years.finish();
+    let mut frames = Vec::new();
+    if marks.any() {
+        frames = frame(source);
+    }
     if let Err(e) = result {
         warnings.push(read_error(&name, &e));
     }
-    let bytes = pass.bytes;
-    let md5 = md5.filter(|_| bytes <= MD5_MAX_BYTES).map(|m| format!("{:x}", m.finalize()));
-    Survey { bytes, lines, md5, frames: framer.finish(), policy, long_line, decode_warnings, warnings }
+    Survey { frames, policy, warnings }
+}
+
+/// The console frames of a log that carries a console's mark: a pass of its own over every line.
+fn frame(source: &mut dyn LogSource) -> Vec<Frame> {
+    let mut framer = StreamFramer::default();
+    let _ = super::each_line(source, &mut |_| {}, &mut |line, _| {
+        framer.line(line.text, &incremental::clean(line.text));
+        ControlFlow::Continue(())
+    });
+    framer.finish()
+}
+
+/// Whether the decoded text holds either console's mark anywhere (neither holds a line break, so
+/// searching the text is searching its lines). A mark cut by a chunk boundary is found in the tail of
+/// one piece joined to the head of the next.
+#[derive(Default)]
+struct Marks {
+    robot: bool,
+    pytest: bool,
+    /// The last bytes of the text so far, fewer than the longest mark.
+    tail: Vec<u8>,
+}
+
+impl Marks {
+    const KEEP: usize =
+        if ROBOT_MARK.len() > PYTEST_MARK.len() { ROBOT_MARK.len() } else { PYTEST_MARK.len() } - 1;
+
+    fn search(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        if bytes.is_empty() || self.both() {
+            return;
+        }
+        let head = &bytes[..bytes.len().min(Self::KEEP)];
+        let mut joined = std::mem::take(&mut self.tail);
+        joined.extend_from_slice(head);
+        for hay in [joined.as_slice(), bytes] {
+            self.robot = self.robot || memchr::memmem::find(hay, ROBOT_MARK).is_some();
+            self.pytest = self.pytest || memchr::memmem::find(hay, PYTEST_MARK).is_some();
+        }
+        let keep = joined.len().saturating_sub(head.len()).min(Self::KEEP);
+        // The new tail: the last KEEP bytes of (old tail + this text).
+        self.tail = if bytes.len() >= Self::KEEP {
+            bytes[bytes.len() - Self::KEEP..].to_vec()
+        } else {
+            let mut t = joined[..keep].to_vec();
+            t.extend_from_slice(bytes);
+            t[t.len().saturating_sub(Self::KEEP)..].to_vec()
+        };
+    }
+
+    fn any(&self) -> bool {
+        self.robot || self.pytest
+    }
+
+    fn both(&self) -> bool {
+        self.robot && self.pytest
+    }
 }
 
 /// A source that failed part way: what was read counts, and the report says so.
 pub(crate) fn read_error(name: &str, error: &str) -> Warning {
     Warning::new(
-        WarningKind::Unrecognised,
+        crate::warning::WarningKind::Unrecognised,
         name,
         format!("could not be read to the end ({error}); what was read is kept"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Marks;
+
+    /// Each mark is found whatever pieces the text arrives in, and only where it is.
+    #[test]
+    fn marks_are_found_across_every_cut() {
+        let robot = format!("a\nb{}c\n", "=".repeat(20));
+        let texts = [
+            ("x tests/t.py::t ok\n", false, true),
+            (robot.as_str(), true, false),
+            ("=== .py: ::", false, false),
+        ];
+        for (text, r, p) in texts {
+            for cut in 0..=text.len() {
+                for step in [1, 2, 3, 7] {
+                    let mut m = Marks::default();
+                    m.search(&text[..cut]);
+                    let rest = &text.as_bytes()[cut..];
+                    for piece in rest.chunks(step) {
+                        m.search(std::str::from_utf8(piece).unwrap_or_default());
+                    }
+                    assert_eq!((m.robot, m.pytest), (r, p), "{text:?} cut at {cut}, steps of {step}");
+                }
+            }
+        }
+    }
 }

@@ -3,8 +3,10 @@
 
 use std::ops::ControlFlow;
 
+use super::tally::{Digest, Tally};
 use super::{LogSource, each_line, survey};
 use crate::decode::decode_owned;
+use crate::logline::incremental;
 use crate::logline::read_log;
 use crate::warning::Warning;
 
@@ -77,10 +79,21 @@ fn streamed(source: &mut Cut<'_>) -> (Vec<(String, usize, usize)>, Vec<Warning>)
         lines.push((l.text.to_string(), l.start, l.end));
         ControlFlow::Continue(())
     });
-    let mut s = survey::survey(source, None, 2000);
-    let mut warnings = s.decode_warnings;
-    warnings.append(&mut s.warnings);
-    assert_eq!(s.lines as usize, lines.len());
+    // The survey, then the counting the events pass does.
+    let s = survey::survey(source, None);
+    let mut tally = Tally::new(2000);
+    let mut idx = 0;
+    let (pass, _) = each_line(source, &mut |_| {}, &mut |l, bad| {
+        let clean = incremental::clean(l.text);
+        tally.line(&l, &clean, bad, s.policy.parse(idx, &clean).untimed);
+        idx += 1;
+        ControlFlow::Continue(())
+    });
+    let counted = tally.finish("x.log", pass, Digest::new(u64::MAX));
+    let mut warnings = counted.decode_warnings;
+    warnings.extend(counted.bad_stamps);
+    warnings.extend(s.warnings);
+    assert_eq!(counted.lines as usize, lines.len());
     (lines, warnings)
 }
 
@@ -132,5 +145,185 @@ impl LogSource for OwnedCut {
     }
     fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
         Cut { bytes: &self.bytes, cuts: vec![self.at] }.read(sink)
+    }
+}
+
+/// The console marks (searched in the decoded text, not in lines) are found wherever a chunk boundary
+/// cuts them, so a console log is framed as when held: the pytest fixture cut through each mark.
+#[test]
+fn every_cut_frames_a_console_log_the_same() {
+    use crate::{AnalyzeOptions, Input, InputFile, analyze, analyze_inputs};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/rwx-recovery-pytest/");
+    let read = |f: &str| std::fs::read(format!("{dir}{f}")).unwrap_or_default();
+    let (junit, console) = (read("longhorn-test-junit-report.xml"), read("console.log"));
+    assert!(!console.is_empty() && !junit.is_empty());
+    let files =
+        vec![InputFile::new("junit.xml", junit.clone()), InputFile::new("console.log", console.clone())];
+    let expected = analyze(files, &AnalyzeOptions::default()).report;
+    assert!(expected.assignments.iter().any(|a| a.reason == crate::assign::AssignReason::ConsoleFrame));
+    let expected = expected.to_json_pretty();
+    // Every cut through the first line (a run of `=`) and through each `.py::`.
+    let mut cuts: Vec<usize> = (0..=100).collect();
+    for (i, _) in String::from_utf8_lossy(&console).match_indices(".py::") {
+        cuts.extend(i.saturating_sub(1)..i + 6);
+    }
+    for at in cuts {
+        let inputs = vec![
+            Input::Bytes(InputFile::new("junit.xml", junit.clone())),
+            Input::Stream(Box::new(Named {
+                name: "console.log",
+                inner: OwnedCut { bytes: console.clone(), at },
+            })),
+        ];
+        let got = analyze_inputs(inputs, &AnalyzeOptions::default(), &mut |_| {});
+        assert_eq!(got.report.to_json_pretty(), expected, "cut at {at}");
+    }
+}
+
+struct Named {
+    name: &'static str,
+    inner: OwnedCut,
+}
+
+impl LogSource for Named {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn size(&self) -> u64 {
+        self.inner.size()
+    }
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        self.inner.read(sink)
+    }
+}
+
+/// The warnings the events pass counts (decoding, bad timestamps, over-long lines) land where the
+/// whole-log path gives them, among those of other files, streamed or held.
+#[test]
+fn counted_warnings_keep_their_place_among_several_logs() {
+    use crate::{AnalyzeOptions, Input, InputFile, analyze, analyze_inputs};
+    let junit = "<testsuite name=\"s\" timestamp=\"2024-11-16T10:15:00Z\"><testcase classname=\"s\" name=\"t\" time=\"60\">\
+                 <failure message=\"boom\"/></testcase></testsuite>";
+    let log = |tag: &str| {
+        let mut b = format!("2024-11-16T10:15:01Z {tag} start\n2024-13-45T99:00:00Z bad\n").into_bytes();
+        b.extend([0xFF, b'\n']);
+        b.extend(format!("2024-11-16T10:15:02Z {}\nconnection refused\n", "x".repeat(5000)).into_bytes());
+        b
+    };
+    let files = vec![
+        InputFile::new("a.log", log("a")),
+        InputFile::new("junit.xml", junit),
+        InputFile::new("b.log", log("b")),
+        InputFile::new("c.log", log("c")),
+    ];
+    let expected = analyze(files.clone(), &AnalyzeOptions::default()).report;
+    assert!(expected.warnings.len() >= 9, "{:?}", expected.warnings);
+    // Each log streamed or held, in every combination.
+    for mask in 0..8u32 {
+        let inputs = files
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, f)| {
+                let bit = [Some(0), None, Some(1), Some(2)][i];
+                match bit {
+                    Some(b) if mask & (1 << b) != 0 => {
+                        let name = ["a.log", "", "b.log", "c.log"][i];
+                        Input::Stream(Box::new(Named { name, inner: OwnedCut { bytes: f.bytes, at: 7 } }))
+                    }
+                    _ => Input::Bytes(f),
+                }
+            })
+            .collect();
+        let got = analyze_inputs(inputs, &AnalyzeOptions::default(), &mut |_| {});
+        assert_eq!(got.report.to_json_pretty(), expected.to_json_pretty(), "streamed mask {mask:03b}");
+    }
+}
+
+/// A log whose seeks are recorded: from where the quoted lines were read.
+struct Seeking {
+    bytes: Vec<u8>,
+    from: std::rc::Rc<std::cell::RefCell<Vec<u64>>>,
+}
+
+impl LogSource for Seeking {
+    fn name(&self) -> &str {
+        "x.log"
+    }
+    fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        self.read_from(0, sink)
+    }
+    fn read_from(
+        &mut self,
+        offset: u64,
+        sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+    ) -> Result<(), String> {
+        self.from.borrow_mut().push(offset);
+        let rest = self.bytes.get(usize::try_from(offset).unwrap_or(usize::MAX)..).unwrap_or_default();
+        for piece in rest.chunks(50) {
+            if sink(piece).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The quoted lines read from a mark the events pass left (not from the start) are the lines a log
+/// held whole quotes: with a BOM, CRLF, lone CRs, and an undecodable byte (marks stop before it).
+#[test]
+fn quoted_lines_read_from_a_mark_are_the_same() {
+    use crate::{AnalyzeOptions, Input, InputFile, analyze, analyze_inputs};
+    let junit = "<testsuite name=\"s\" timestamp=\"2024-11-16T10:15:00Z\"><testcase classname=\"s\" name=\"t\" time=\"60\">\
+                 <failure message=\"boom\"/></testcase></testsuite>";
+    let body = |eol: &str| {
+        let mut s = String::new();
+        for i in 0..60 {
+            s.push_str(&format!("2024-11-16T10:15:{:02}Z INFO filler é {i}{eol}", i % 60));
+        }
+        s.push_str(&format!(
+            "2024-11-16T10:16:00Z ERROR md5sum: can't open '/data/x': Connection timed out{eol}"
+        ));
+        s.push_str(&format!(
+            "2024-11-16T10:16:01Z ERROR dial tcp 10.0.0.1:443: connect: connection refused{eol}tail"
+        ));
+        s.into_bytes()
+    };
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(body("\n"));
+    let mut invalid = body("\n");
+    invalid.insert(2000, 0xFF);
+    for (what, bytes, seeks) in [
+        ("lf", body("\n"), true),
+        ("crlf", body("\r\n"), true),
+        ("cr", body("\r"), true),
+        ("bom", bom, true),
+        ("invalid", invalid, true),
+    ] {
+        let files = vec![InputFile::new("junit.xml", junit), InputFile::new("x.log", bytes.clone())];
+        let held = analyze(files, &AnalyzeOptions::default());
+        let expected = held.report;
+        assert!(
+            expected.diagnoses.iter().flat_map(|d| &d.evidence).any(|e| e.line > 50),
+            "{what}: nothing quoted late"
+        );
+        let from = std::rc::Rc::default();
+        let inputs = vec![
+            Input::Bytes(InputFile::new("junit.xml", junit)),
+            Input::Stream(Box::new(Seeking { bytes, from: std::rc::Rc::clone(&from) })),
+        ];
+        let got = analyze_inputs(inputs, &AnalyzeOptions::default(), &mut |_| {});
+        assert_eq!(got.report.to_json_pretty(), expected.to_json_pretty(), "{what}");
+        assert_eq!(from.borrow().iter().any(|&o| o > 0), seeks, "{what}: {:?}", from.borrow());
+        // Every kept line is the held log's line of that number.
+        let kept = got.kept.first().map(|k| k.lines.clone()).unwrap_or_default();
+        assert!(!kept.is_empty(), "{what}");
+        for (n, text) in kept {
+            let i = n as usize - 1;
+            assert_eq!(held.logs.first().map(|l| l.clean(i).into_owned()), Some(text), "{what}, line {n}");
+        }
     }
 }

@@ -1,0 +1,132 @@
+//! What a log held whole learns by counting its lines — line count, md5, impossible timestamps, the
+//! first over-long line, where the first undecodable bytes are — counted by the events pass as it
+//! reads each line, so no pass of its own decodes, splits and parses the log for them.
+
+use super::Pass;
+use super::lines::Line;
+use crate::logline::incremental::BadStamps;
+use crate::warning::{Warning, WarningKind};
+
+/// Files up to this size get an md5, as in the in-memory path.
+const MD5_MAX_BYTES: u64 = 64 << 20;
+
+pub(crate) struct Tally {
+    max_line_chars: usize,
+    lines: u64,
+    long_line: Option<u32>,
+    /// The first replaced sequence's (line, column).
+    located: Option<(u32, u32)>,
+    bad_stamps: BadStamps,
+    /// Places the quoted lines may be read from: (line number, its offset in the text).
+    marks: Vec<(u32, usize)>,
+}
+
+/// A line start the quoted-lines pass may read from instead of the file's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mark {
+    /// 1-based line number.
+    pub line: u32,
+    /// The file's byte where it starts.
+    pub offset: u64,
+}
+
+/// Text between marks: a few hundred for a 2 GB log. Small in unit tests, so their small logs get
+/// marks and the quoted lines are read from them.
+const MARK_BYTES: usize = if cfg!(test) { 64 } else { 8 << 20 };
+
+/// The counts, once the pass is done.
+pub(crate) struct Counted {
+    pub bytes: u64,
+    pub lines: u64,
+    pub md5: Option<String>,
+    /// The first line longer than the clipping limit.
+    pub long_line: Option<u32>,
+    /// Decoding warnings: they belong where the file was read, among the other files' warnings.
+    pub decode_warnings: Vec<Warning>,
+    /// The bad-timestamp warning: it belongs where `read_log` would have given it.
+    pub bad_stamps: Vec<Warning>,
+    /// Where lines start, every few MiB (none unless the file is UTF-8).
+    pub marks: Vec<Mark>,
+}
+
+impl Tally {
+    pub(crate) fn new(max_line_chars: usize) -> Tally {
+        Tally {
+            max_line_chars,
+            lines: 0,
+            long_line: None,
+            located: None,
+            bad_stamps: BadStamps::default(),
+            marks: Vec::new(),
+        }
+    }
+
+    /// The next line (`clean` is it without ANSI); `bad` is the offset of the first replaced sequence
+    /// decoded so far; `untimed` as [`crate::logline::incremental::Parsed::untimed`].
+    pub(crate) fn line(&mut self, line: &Line<'_>, clean: &str, bad: Option<usize>, untimed: bool) {
+        self.lines += 1;
+        let n = u32::try_from(self.lines).unwrap_or(u32::MAX);
+        if self.located.is_none()
+            && let Some(at) = bad
+            && (line.start..=line.end).contains(&at)
+        {
+            let col = line.text.get(..at - line.start).map_or(0, |t| t.chars().count()) + 1;
+            self.located = Some((n, u32::try_from(col).unwrap_or(u32::MAX)));
+        }
+        if self.long_line.is_none()
+            && line.text.len() > self.max_line_chars
+            && line.text.chars().nth(self.max_line_chars).is_some()
+        {
+            self.long_line = Some(n);
+        }
+        self.bad_stamps.line(n, clean, untimed);
+        // Up to the first replaced sequence, text offsets map to file offsets (see `finish`).
+        if line.start >= self.marks.last().map_or(MARK_BYTES, |m| m.1 + MARK_BYTES)
+            && bad.is_none_or(|at| at >= line.start)
+        {
+            self.marks.push((n, line.start));
+        }
+    }
+
+    pub(crate) fn finish(self, name: &str, pass: Pass, digest: Digest) -> Counted {
+        let mut decode_warnings = pass.decode_warnings;
+        if let Some(bad) = pass.bad {
+            let (line, col) = self.located.unwrap_or((1, 1));
+            decode_warnings.push(Warning::new(WarningKind::InvalidEncoding, name, bad.message).at(line, col));
+        }
+        let mut bad_stamps = Vec::new();
+        self.bad_stamps.finish(name, &mut bad_stamps);
+        let bytes = pass.bytes;
+        let md5 = digest.0.filter(|_| bytes <= MD5_MAX_BYTES).map(|m| format!("{:x}", m.finalize()));
+        let marks = match pass.utf8_skip {
+            Some(skip) => {
+                self.marks.iter().map(|&(line, at)| Mark { line, offset: (at + skip) as u64 }).collect()
+            }
+            None => Vec::new(),
+        };
+        Counted {
+            bytes,
+            lines: self.lines,
+            md5,
+            long_line: self.long_line,
+            decode_warnings,
+            bad_stamps,
+            marks,
+        }
+    }
+}
+
+/// The md5 of a file's raw bytes, fed chunk by chunk (for files up to [`MD5_MAX_BYTES`]).
+pub(crate) struct Digest(Option<md5::Context>);
+
+impl Digest {
+    pub(crate) fn new(size: u64) -> Digest {
+        Digest((size <= MD5_MAX_BYTES).then(md5::Context::new))
+    }
+
+    pub(crate) fn chunk(&mut self, chunk: &[u8]) {
+        if let Some(m) = self.0.as_mut() {
+            m.consume(chunk);
+        }
+    }
+}
