@@ -35,8 +35,7 @@ pub fn ensure_npm_packages() -> Result<()> {
 
 /// Builds the CLI the tests call (`faultline analyze --format html`), then runs every test under `e2e/`.
 pub fn run_node_tests(tally: &mut Tally) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(&cargo, &["build", "--quiet", "-p", "faultline-cli"])?;
+    crate::cargo(&["build", "--quiet", "-p", "faultline-cli"])?;
     let mut node = Command::new("node");
     // TAP on a pipe too, so the footer can be counted.
     node.args(["--test", "--test-reporter=tap", "e2e/", "crates/faultline-wasm/js/test/"]);
@@ -109,8 +108,7 @@ pub fn target_dir() -> std::path::PathBuf {
 /// `crates/faultline-wasm/webdriver.json`.
 pub fn run_wasm_tests(tally: &mut Tally) -> Result<()> {
     crate::pkg::ensure_wasm_bindgen_cli()?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = Command::new(crate::cargo_program());
     cmd.args(["test", "-p", "faultline-wasm", "--target", crate::WASM_TARGET])
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600");

@@ -130,12 +130,8 @@ fn parse_args(args: &[String]) -> Result<(u64, Option<Toolchain>, Vec<String>)> 
     Ok((seconds, toolchain, targets))
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
 fn ensure_cargo_fuzz() -> Result<()> {
-    let have = Command::new(cargo())
+    let have = Command::new(crate::cargo_program())
         .args(["fuzz", "--version"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -147,7 +143,7 @@ fn ensure_cargo_fuzz() -> Result<()> {
     eprintln!(
         "xtask fuzz: cargo-fuzz is missing; installing it from crates.io (cargo install --locked cargo-fuzz)"
     );
-    let status = Command::new(cargo())
+    let status = Command::new(crate::cargo_program())
         .args(["install", "--locked", "cargo-fuzz"])
         .status()
         .context("running cargo install")?;
@@ -276,7 +272,7 @@ fn run_target(
         // `cargo +nightly` needs rustup's proxy, which `$CARGO` (the toolchain's own cargo) is not.
         cmd.args(["rustup", "run", "nightly", "cargo"]);
     } else {
-        cmd.arg(cargo()).env("RUSTC_BOOTSTRAP", "1");
+        cmd.arg(crate::cargo_program()).env("RUSTC_BOOTSTRAP", "1");
     }
     let corpus = corpus.canonicalize().with_context(|| format!("resolving {}", corpus.display()))?;
     cmd.current_dir("fuzz")

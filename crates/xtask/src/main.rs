@@ -130,8 +130,7 @@ pub(crate) fn scenario_artifacts(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Runs `cargo test --workspace`, passing its output through and adding up every `test result:` line.
 fn cargo_test(tally: &mut Tally) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = Command::new(cargo_program());
     cmd.args(["test", "--workspace"]);
     tally.stream(cmd, Tally::add_cargo_line)
 }
@@ -146,13 +145,30 @@ pub(crate) fn ensure_wasm_target() -> Result<()> {
     }
 }
 
+/// The cargo that runs xtask (`CARGO`, set by `cargo run`), so every step uses the same toolchain.
+pub(crate) fn cargo_program() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
 pub(crate) fn cargo(args: &[&str]) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(&cargo, args)
+    run(&cargo_program(), args)
+}
+
+/// [`cargo`] with extra environment variables for this one command.
+pub(crate) fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+    run_command(&cargo_program(), args, env)
 }
 
 pub(crate) fn run(program: &str, args: &[&str]) -> Result<()> {
-    let status = Command::new(program).args(args).status().with_context(|| format!("starting {program}"))?;
+    run_command(program, args, &[])
+}
+
+fn run_command(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .status()
+        .with_context(|| format!("starting {program}"))?;
     if !status.success() {
         bail!("`{program} {}` failed with {status}", args.join(" "));
     }

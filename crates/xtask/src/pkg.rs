@@ -8,7 +8,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{WASM_TARGET, cargo, ensure_wasm_target, run, step};
+use crate::{WASM_TARGET, cargo, cargo_with_env, ensure_wasm_target, run, step};
 
 pub const PKG_DIR: &str = "crates/faultline-wasm/pkg";
 const JS_DIR: &str = "crates/faultline-wasm/js";
@@ -25,16 +25,10 @@ const PROFILE: &str = "wasm-release";
 const MODULE_RUSTFLAGS: &str = "-C target-feature=+simd128";
 
 fn build_module() -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
-        .args(["build", "-p", "faultline-wasm", "--target", WASM_TARGET, "--profile", PROFILE])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", MODULE_RUSTFLAGS)
-        .status()
-        .with_context(|| format!("starting {cargo}"))?;
-    if !status.success() {
-        bail!("the wasm32 release build of faultline-wasm failed with {status}");
-    }
-    Ok(())
+    cargo_with_env(
+        &["build", "-p", "faultline-wasm", "--target", WASM_TARGET, "--profile", PROFILE],
+        &[("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", MODULE_RUSTFLAGS)],
+    )
 }
 
 pub fn pkg() -> Result<()> {
