@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use faultline_core::export::{ctrf, github, html, markdown};
 use faultline_core::history::{self, RunRecord};
+use faultline_core::parallel::{Executor, Inline};
 use faultline_core::rules::{RuleSet, UNCLASSIFIED};
 use faultline_core::select::TestFilter;
 use faultline_core::{Analysis, AnalyzeOptions, Input};
@@ -76,7 +77,12 @@ fn analyze(args: &AnalyzeArgs, plan: &[Output]) -> Result<u8, String> {
     // Plain logs are streamed from disk (in bounded memory); with a baseline the core reads them whole.
     let inputs = collected.files.into_iter().map(|f| Input::Stream(Box::new(f))).collect();
     let mut bar = Bar::new(total, args.quiet);
-    let mut analysis = faultline_core::analyze_inputs(inputs, &options, &mut |p| bar.update(p));
+    let pool = crate::pool::Pool::new(args.jobs);
+    let executor: &dyn Executor = match &pool {
+        Some(pool) => pool,
+        None => &Inline,
+    };
+    let mut analysis = faultline_core::analyze_inputs_on(inputs, &options, &mut |p| bar.update(p), executor);
     bar.finish();
     if !analysis.read_anything() {
         // No report is written, so each input's problem goes to stderr: one line per path.

@@ -144,6 +144,12 @@ pub struct AnalyzeArgs {
     /// Events kept per test (the earliest and latest half); a test with more gets a warning naming it.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_EVENTS_PER_TEST, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_events_per_test: u64,
+
+    /// Threads the analysis uses: several logs are read at once, and a big log's lines are matched on
+    /// other threads while it is read on. 0 (the default) is one per core; 1 is single-threaded. The
+    /// report is the same whatever the number.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
 }
 
 const DEFAULT_LINE_CHARS: u64 = faultline_core::input::Limits::DEFAULT_LINE_CHARS as u64;

@@ -5,6 +5,7 @@ mod cli;
 mod collect;
 mod history_dir;
 mod outputs;
+mod pool;
 mod progress;
 mod text;
 

@@ -33,13 +33,19 @@ fn load(dir: &Path) -> Vec<InputFile> {
 fn streamed_reports_equal_the_in_memory_ones() {
     let tmp = std::env::temp_dir().join(format!("faultline-cli-stream-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("temp dir");
-    for scenario in ["rwx-recovery-pytest", "noisy-founding", "odd-inputs", "two-failures-no-bleed"] {
+    // On one thread, and on a pool of three (more than this machine may have cores: the pool is real).
+    let runs = ["rwx-recovery-pytest", "noisy-founding", "odd-inputs", "two-failures-no-bleed"]
+        .into_iter()
+        .flat_map(|scenario| [(scenario, "1"), (scenario, "3")]);
+    for (scenario, jobs) in runs {
         let dir = repo().join("fixtures").join(scenario);
         let (json, page) = (tmp.join(format!("{scenario}.json")), tmp.join(format!("{scenario}.html")));
         let out = faultline(&[
             "analyze",
             &dir.display().to_string(),
             "--quiet",
+            "--jobs",
+            jobs,
             "--format",
             "json",
             "--out",
@@ -58,9 +64,9 @@ fn streamed_reports_equal_the_in_memory_ones() {
         let written: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&json).expect("json written")).expect("json report");
         let expected: serde_json::Value = serde_json::from_str(&held.report.to_json_pretty()).expect("json");
-        assert_eq!(written, expected, "{scenario}: JSON differs");
+        assert_eq!(written, expected, "{scenario}, --jobs {jobs}: JSON differs");
         let written = std::fs::read_to_string(&page).expect("html written");
-        assert!(written == html::render(&held), "{scenario}: HTML differs");
+        assert!(written == html::render(&held), "{scenario}, --jobs {jobs}: HTML differs");
     }
     let _ = std::fs::remove_dir_all(&tmp);
 }

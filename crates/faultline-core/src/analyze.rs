@@ -1,5 +1,7 @@
 //! Drives ingestion end to end: archives → files → tests, lines and events → one [`Report`].
 
+mod logs;
+
 use std::collections::HashMap;
 
 use crate::assign::{self, AssignReason};
@@ -12,6 +14,7 @@ use crate::junit;
 use crate::junit::quotes::XmlQuotes;
 use crate::logline::{self, LogFile};
 use crate::model::{TestCase, TestStatus};
+use crate::parallel::{Executor, Inline};
 use crate::replay::Timeline;
 use crate::report::{FileEntry, FileKind, REPORT_SCHEMA, Report, Summary};
 use crate::robot::{self, RobotTest};
@@ -137,6 +140,17 @@ pub fn analyze_inputs(
     options: &AnalyzeOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Analysis {
+    analyze_inputs_on(inputs, options, progress, &Inline)
+}
+
+/// [`analyze_inputs`] with the logs' events passes, and the pattern pack over a big log's blocks, run by
+/// `executor` ([`crate::parallel`]): at once, with a thread pool. The report is the same.
+pub fn analyze_inputs_on(
+    inputs: Vec<Input>,
+    options: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+    executor: &dyn Executor,
+) -> Analysis {
     let mut g = Gathered { max_line_chars: options.limits.max_line_chars, ..Gathered::default() };
     let size = |i: &Input| match i {
         Input::Bytes(f) => f.bytes.len() as u64,
@@ -186,73 +200,16 @@ pub fn analyze_inputs(
     pack.set_field_chars(options.limits.max_line_chars);
 
     let id_index: FastMap<&str, usize> = tests.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
-    let mut events = Vec::new();
-    let mut assignments = Vec::new();
-
     let windows = assign::windows(&tests, &exact);
-    let log_total: u64 = g.logs.iter().map(|l| l.text.len() as u64).sum::<u64>()
-        + g.streams.iter().map(|s| s.source.size()).sum::<u64>();
-    let mut log_done = 0u64;
-    // Events of streamed logs the per-test cap was sure to drop, dropped while reading.
-    let mut dropped: HashMap<Option<String>, usize> = HashMap::new();
-    let mut held = g.logs.iter();
-    for slot in &g.log_order {
-        let log = match *slot {
-            LogSlot::Held => held.next(),
-            LogSlot::Stream(i) => {
-                progress(Progress { stage: ProgressStage::Logs, done: log_done, total: log_total });
-                let s = &mut g.streams[i];
-                let Some(survey) = s.survey.as_ref() else { continue };
-                let ctx = stream::events::Context {
-                    tests: &tests,
-                    windows: &windows,
-                    pack: &pack,
-                    max_events_per_test: options.limits.max_events_per_test,
-                };
-                let mut report = |bytes: u64| {
-                    progress(Progress {
-                        stage: ProgressStage::Logs,
-                        done: log_done + bytes,
-                        total: log_total,
-                    })
-                };
-                let read = stream::events::read(
-                    &mut *s.source,
-                    survey,
-                    &ctx,
-                    &mut events,
-                    &mut assignments,
-                    options.limits.max_line_chars,
-                    &mut report,
-                );
-                for (test, n) in read.dropped {
-                    *dropped.entry(test).or_default() += n;
-                }
-                g.warnings.extend(read.problem);
-                log_done += read.counted.bytes;
-                if let Some(entry) = g.files.get_mut(s.file) {
-                    entry.bytes = read.counted.bytes;
-                    entry.lines = Some(read.counted.lines);
-                    entry.md5 = read.counted.md5.clone();
-                }
-                s.counted = Some(read.counted);
-                None
-            }
-        };
-        let Some(log) = log else { continue };
-        progress(Progress { stage: ProgressStage::Logs, done: log_done, total: log_total });
-        let frames = logline::detect_frames(log);
-        let per_line = assign::assign_lines(log, &frames, &tests, &windows);
-        // Extraction is the slow part; a big log reports its way through it in chunks of lines.
-        for first in (0..log.lines.len()).step_by(PROGRESS_LINES) {
-            let lines = first..(first + PROGRESS_LINES).min(log.lines.len());
-            log_events(log, lines.clone(), &per_line, &tests, &pack, &mut events);
-            let through = log.lines.get(lines.end - 1).map_or(0, |l| l.end as u64);
-            progress(Progress { stage: ProgressStage::Logs, done: log_done + through, total: log_total });
-        }
-        log_done += log.text.len() as u64;
-        assignments.extend(assign::runs(log, &per_line, &tests));
-    }
+    let shared = logs::Shared {
+        tests: &tests,
+        windows: &windows,
+        pack: &pack,
+        max_events_per_test: options.limits.max_events_per_test,
+        max_line_chars: options.limits.max_line_chars,
+    };
+    let logs::Merged { mut events, mut assignments, dropped } =
+        logs::events_pass(&mut g, &shared, executor, progress);
     place_counted_warnings(&mut g, &mut clipper, clip_at);
     for rt in &g.robot {
         if let Some(&i) = id_index.get(rt.case.id.as_str()) {

@@ -25,6 +25,7 @@ pub mod junit;
 pub mod logline;
 pub mod logview;
 pub mod model;
+pub mod parallel;
 pub mod replay;
 pub mod report;
 pub mod robot;
@@ -39,7 +40,8 @@ pub mod warning;
 pub(crate) mod xml_drive;
 
 pub use analyze::{
-    Analysis, AnalyzeOptions, Progress, ProgressStage, analyze, analyze_inputs, analyze_with_progress,
+    Analysis, AnalyzeOptions, Progress, ProgressStage, analyze, analyze_inputs, analyze_inputs_on,
+    analyze_with_progress,
 };
 pub use event::{Event, EventKind, Plane};
 pub use model::{TestCase, TestStatus};

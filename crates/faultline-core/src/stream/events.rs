@@ -2,8 +2,9 @@
 //! Lines are gathered in small blocks so the pattern pack runs over them exactly as over a whole log
 //! (a two-line pattern sees the next line: the last line of a block waits for the next block).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::LogSource;
 use super::prune::Pruner;
@@ -15,6 +16,7 @@ use crate::extract::Pack;
 use crate::logline::incremental::{self, TimePolicy};
 use crate::logline::{LogFile, LogLine};
 use crate::model::TestCase;
+use crate::parallel::Executor;
 use crate::warning::Warning;
 
 /// What the events of a log are tied to.
@@ -53,11 +55,15 @@ pub(crate) struct Read {
 }
 
 /// Reads the log again, appending its events (in line order, without those the per-test cap is sure to
-/// drop) and its assignment runs. `progress` gets the decoded bytes done now and then.
+/// drop) and its assignment runs. `progress` gets the decoded bytes done now and then. The pattern pack
+/// runs over each block of lines as a task of `executor`'s pipeline, so with a pool it runs on other
+/// threads while this one reads on; blocks' events are taken back in line order.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn read(
     source: &mut dyn LogSource,
     survey: &Survey,
     ctx: &Context<'_>,
+    executor: &dyn Executor,
     events: &mut Vec<Event>,
     assignments: &mut Vec<Assignment>,
     max_line_chars: usize,
@@ -74,51 +80,73 @@ pub(crate) fn read(
     let mut last_time: Option<i64> = None;
     let mut frame = 0usize;
     let mut pruner = Pruner::new(ctx.max_events_per_test);
-    let mut found = Vec::new();
-    let (pass, result) = super::each_line(source, &mut |chunk| digest.chunk(chunk), &mut |line, bad| {
-        let clean = incremental::clean(line.text);
-        let parsed = survey.policy.parse(idx, &clean);
-        tally.line(&line, &clean, bad, parsed.untimed);
-        let (own, format, level) = (parsed.time_ms, parsed.format, parsed.level);
-        let time = match own {
-            Some(t) => {
-                last_time = Some(t);
-                own
-            }
-            None => last_time.or(head_time),
-        };
-        let inherited = own.is_none() && time.is_some();
-        while survey.frames.get(frame).is_some_and(|f| f.last < idx) {
-            frame += 1;
-        }
-        let framed = survey
-            .frames
-            .get(frame)
-            .filter(|f| f.first <= idx)
-            .and_then(|_| frame_tests.get(frame).copied().flatten())
-            .map(|t| (t, AssignReason::ConsoleFrame));
-        let slot = framed.or_else(|| {
-            let t = time.filter(|_| !ctx.windows.is_empty())?;
-            assign::window_at(ctx.windows, t).map(|w| (w.test, w.reason))
-        });
-        let n = u32::try_from(idx + 1).unwrap_or(u32::MAX);
-        runs.push(slot, n, &name, ctx.tests);
-        block.push(
-            line.text,
-            line.start,
-            LogLine { line: n, start: 0, end: 0, time_ms: time, time_inherited: inherited, format, level },
-            slot,
-        );
-        idx += 1;
-        if block.full() {
-            block.extract(ctx, false, &mut found);
-            found.drain(..).for_each(|e| pruner.push(e));
-            progress(line.end as u64);
-        }
-        ControlFlow::Continue(())
+    let mut pending: VecDeque<Slot> = VecDeque::new();
+    let mut pass_result = None;
+    executor.pipeline(&mut |hand| {
+        pass_result =
+            Some(super::each_line(&mut *source, &mut |chunk| digest.chunk(chunk), &mut |line, bad| {
+                let clean = incremental::clean(line.text);
+                let parsed = survey.policy.parse(idx, &clean);
+                tally.line(&line, &clean, bad, parsed.untimed);
+                let (own, format, level) = (parsed.time_ms, parsed.format, parsed.level);
+                let time = match own {
+                    Some(t) => {
+                        last_time = Some(t);
+                        own
+                    }
+                    None => last_time.or(head_time),
+                };
+                let inherited = own.is_none() && time.is_some();
+                while survey.frames.get(frame).is_some_and(|f| f.last < idx) {
+                    frame += 1;
+                }
+                let framed = survey
+                    .frames
+                    .get(frame)
+                    .filter(|f| f.first <= idx)
+                    .and_then(|_| frame_tests.get(frame).copied().flatten())
+                    .map(|t| (t, AssignReason::ConsoleFrame));
+                let slot = framed.or_else(|| {
+                    let t = time.filter(|_| !ctx.windows.is_empty())?;
+                    assign::window_at(ctx.windows, t).map(|w| (w.test, w.reason))
+                });
+                let n = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+                runs.push(slot, n, &name, ctx.tests);
+                block.push(
+                    line.text,
+                    line.start,
+                    LogLine {
+                        line: n,
+                        start: 0,
+                        end: 0,
+                        time_ms: time,
+                        time_inherited: inherited,
+                        format,
+                        level,
+                    },
+                    slot,
+                );
+                idx += 1;
+                if block.full() {
+                    let full = block.split_last();
+                    let slot = Slot::default();
+                    pending.push_back(Arc::clone(&slot));
+                    hand(Box::new(move || {
+                        let mut found = Vec::new();
+                        full.extract(ctx, false, &mut found);
+                        *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(found);
+                    }));
+                    take_done(&mut pending, &mut pruner, false);
+                    progress(line.end as u64);
+                }
+                ControlFlow::Continue(())
+            }));
     });
+    take_done(&mut pending, &mut pruner, true);
+    let (pass, result) = pass_result.unwrap_or_else(|| (Default::default(), Ok(())));
+    let mut found = Vec::new();
     block.extract(ctx, true, &mut found);
-    found.drain(..).for_each(|e| pruner.push(e));
+    found.into_iter().for_each(|e| pruner.push(e));
     let (kept, dropped) = pruner.finish();
     events.extend(kept);
     assignments.extend(runs.finish(&name, ctx.tests));
@@ -126,6 +154,23 @@ pub(crate) fn read(
         dropped,
         problem: result.err().map(|e| super::survey::read_error(&name, &e)),
         counted: tally.finish(&name, pass, digest),
+    }
+}
+
+/// A block's events once its task has run.
+type Slot = Arc<Mutex<Option<Vec<Event>>>>;
+
+/// Hands the pruner, in line order, the events of the blocks at the front whose tasks are done (`all`:
+/// every block; the pipeline has returned, so every task is done).
+fn take_done(pending: &mut VecDeque<Slot>, pruner: &mut Pruner, all: bool) {
+    while let Some(front) = pending.front() {
+        let found = front.lock().unwrap_or_else(PoisonError::into_inner).take();
+        match found {
+            Some(found) => found.into_iter().for_each(|e| pruner.push(e)),
+            None if all => {}
+            None => return,
+        }
+        pending.pop_front();
     }
 }
 
@@ -163,8 +208,8 @@ impl Block {
     }
 
     /// Runs the pack over the block's lines; all of them at the end of the file, else all but the last,
-    /// which waits to see its next line and stays as the start of the next block.
-    fn extract(&mut self, ctx: &Context<'_>, last: bool, events: &mut Vec<Event>) {
+    /// which is there for two-line patterns to see and starts the next block ([`Block::split_last`]).
+    fn extract(&self, ctx: &Context<'_>, last: bool, events: &mut Vec<Event>) {
         let n = self.log.lines.len();
         let upto = if last { n } else { n.saturating_sub(1) };
         let (starts, slots) = (&self.starts, &self.slots);
@@ -179,17 +224,17 @@ impl Block {
                 e.source.byte_end = e.source.byte_end.saturating_sub(rel).saturating_add(abs);
             }
         });
-        if last || n == 0 {
-            return;
+    }
+
+    /// Returns the block as it is and keeps in `self` only its last line, the start of the next block.
+    fn split_last(&mut self) -> Block {
+        let mut next = Block::new(&self.log.name);
+        if let (Some(line), Some(&start), Some(&slot)) =
+            (self.log.lines.last(), self.starts.last(), self.slots.last())
+        {
+            let text = self.log.text.get(line.start..line.end).unwrap_or_default();
+            next.push(text, start, line.clone(), slot);
         }
-        let keep = n - 1;
-        let line = self.log.lines[keep].clone();
-        let text = self.log.text[line.start..line.end].to_string();
-        let (start, slot) = (self.starts[keep], self.slots[keep]);
-        self.log.text.clear();
-        self.log.lines.clear();
-        self.starts.clear();
-        self.slots.clear();
-        self.push(&text, start, line, slot);
+        std::mem::replace(self, next)
     }
 }

@@ -32,7 +32,8 @@ use decoder::{BadBytes, ChunkDecoder};
 use lines::{Line, LineSplitter};
 
 /// A log file the front end can read from the start as often as the analysis asks (three or four times).
-pub trait LogSource {
+/// `Send`: with a thread pool ([`crate::parallel`]) each log's events pass may run on another thread.
+pub trait LogSource: Send {
     /// The file's label in the report, as [`crate::InputFile::name`].
     fn name(&self) -> &str;
     /// Its size in bytes, for progress.
@@ -110,6 +111,7 @@ pub(crate) fn streamable(name: &str, head: &[u8], size: u64) -> bool {
 }
 
 /// What one pass over a source read: its byte count, and how decoding went.
+#[derive(Default)]
 pub(crate) struct Pass {
     pub bytes: u64,
     /// The first replaced sequence, to be located by the pass's lines.

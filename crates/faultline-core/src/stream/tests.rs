@@ -243,7 +243,7 @@ fn counted_warnings_keep_their_place_among_several_logs() {
 /// A log whose seeks are recorded: from where the quoted lines were read.
 struct Seeking {
     bytes: Vec<u8>,
-    from: std::rc::Rc<std::cell::RefCell<Vec<u64>>>,
+    from: std::sync::Arc<std::sync::Mutex<Vec<u64>>>,
 }
 
 impl LogSource for Seeking {
@@ -261,7 +261,7 @@ impl LogSource for Seeking {
         offset: u64,
         sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
     ) -> Result<(), String> {
-        self.from.borrow_mut().push(offset);
+        self.from.lock().unwrap().push(offset);
         let rest = self.bytes.get(usize::try_from(offset).unwrap_or(usize::MAX)..).unwrap_or_default();
         for piece in rest.chunks(50) {
             if sink(piece).is_break() {
@@ -310,14 +310,15 @@ fn quoted_lines_read_from_a_mark_are_the_same() {
             expected.diagnoses.iter().flat_map(|d| &d.evidence).any(|e| e.line > 50),
             "{what}: nothing quoted late"
         );
-        let from = std::rc::Rc::default();
+        let from = std::sync::Arc::<std::sync::Mutex<Vec<u64>>>::default();
         let inputs = vec![
             Input::Bytes(InputFile::new("junit.xml", junit)),
-            Input::Stream(Box::new(Seeking { bytes, from: std::rc::Rc::clone(&from) })),
+            Input::Stream(Box::new(Seeking { bytes, from: std::sync::Arc::clone(&from) })),
         ];
         let got = analyze_inputs(inputs, &AnalyzeOptions::default(), &mut |_| {});
         assert_eq!(got.report.to_json_pretty(), expected.to_json_pretty(), "{what}");
-        assert_eq!(from.borrow().iter().any(|&o| o > 0), seeks, "{what}: {:?}", from.borrow());
+        let from = from.lock().unwrap();
+        assert_eq!(from.iter().any(|&o| o > 0), seeks, "{what}: {from:?}");
         // Every kept line is the held log's line of that number.
         let kept = got.kept.first().map(|k| k.lines.clone()).unwrap_or_default();
         assert!(!kept.is_empty(), "{what}");
