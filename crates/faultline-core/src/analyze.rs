@@ -3,6 +3,7 @@
 mod logs;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::assign::{self, AssignReason};
 use crate::baseline::Baseline;
@@ -14,7 +15,7 @@ use crate::junit;
 use crate::junit::quotes::XmlQuotes;
 use crate::logline::{self, LogFile};
 use crate::model::{TestCase, TestStatus};
-use crate::parallel::{Executor, Inline};
+use crate::parallel::{Executor, Inline, Job};
 use crate::replay::Timeline;
 use crate::report::{FileEntry, FileKind, REPORT_SCHEMA, Report, Summary};
 use crate::robot::{self, RobotTest};
@@ -151,26 +152,7 @@ pub fn analyze_inputs_on(
     progress: &mut dyn FnMut(Progress),
     executor: &dyn Executor,
 ) -> Analysis {
-    let mut g = Gathered { max_line_chars: options.limits.max_line_chars, ..Gathered::default() };
-    let size = |i: &Input| match i {
-        Input::Bytes(f) => f.bytes.len() as u64,
-        Input::Stream(s) => s.size(),
-    };
-    let total: u64 = inputs.iter().map(size).sum();
-    let mut done = 0u64;
-    progress(Progress { stage: ProgressStage::Reading, done, total });
-    for input in inputs {
-        done += size(&input);
-        match input {
-            Input::Bytes(file) => {
-                for member in input::expand(file, &options.limits, &mut g.warnings) {
-                    read_member(member, &mut g);
-                }
-            }
-            Input::Stream(source) => read_source(source, options, &mut g),
-        }
-        progress(Progress { stage: ProgressStage::Reading, done, total });
-    }
+    let mut g = read_inputs(inputs, options, progress, executor);
 
     let (tests, exact) = merge_tests(std::mem::take(&mut g.tests), &g.robot);
     let year_hint = tests.iter().filter_map(|t| t.start_ms).min().and_then(year_of);
@@ -289,6 +271,81 @@ pub fn analyze_inputs_on(
     }
     progress(Progress { stage: ProgressStage::Diagnosing, done: 1, total: 1 });
     Analysis { report, logs: g.logs, kept, limits: options.limits }
+}
+
+/// Reads every input, each into a [`Gathered`] of its own as a job of `executor` (archives expand, test
+/// reports parse and logs decode at once, with a pool), merged in input order.
+fn read_inputs(
+    inputs: Vec<Input>,
+    options: &AnalyzeOptions,
+    progress: &mut dyn FnMut(Progress),
+    executor: &dyn Executor,
+) -> Gathered {
+    let size = |i: &Input| match i {
+        Input::Bytes(f) => f.bytes.len() as u64,
+        Input::Stream(s) => s.size(),
+    };
+    let total: u64 = inputs.iter().map(size).sum();
+    let done = AtomicU64::new(0);
+    let empty = || Gathered { max_line_chars: options.limits.max_line_chars, ..Gathered::default() };
+    let mut pieces: Vec<Gathered> = inputs.iter().map(|_| empty()).collect();
+    let jobs: Vec<Job<'_>> = inputs
+        .into_iter()
+        .zip(pieces.iter_mut())
+        .map(|(input, g)| {
+            let done = &done;
+            Box::new(move |poke: &mut dyn FnMut()| {
+                let bytes = size(&input);
+                match input {
+                    Input::Bytes(file) => {
+                        for member in input::expand(file, &options.limits, &mut g.warnings) {
+                            read_member(member, g);
+                        }
+                    }
+                    Input::Stream(source) => read_source(source, options, g),
+                }
+                done.fetch_add(bytes, Ordering::Relaxed);
+                poke();
+            }) as Job<'_>
+        })
+        .collect();
+    progress(Progress { stage: ProgressStage::Reading, done: 0, total });
+    executor.run_all(jobs, &mut || {
+        progress(Progress { stage: ProgressStage::Reading, done: done.load(Ordering::Relaxed), total })
+    });
+    let mut g = empty();
+    for piece in pieces {
+        g.append(piece);
+    }
+    g
+}
+
+impl Gathered {
+    /// Appends what a later input gave, its indexes into files, streams and warnings moved past ours.
+    fn append(&mut self, mut piece: Gathered) {
+        for s in &mut piece.streams {
+            s.file += self.files.len();
+            s.warn_at += self.warnings.len();
+        }
+        let streams = self.streams.len();
+        self.log_order.extend(piece.log_order.into_iter().map(|slot| match slot {
+            LogSlot::Held => LogSlot::Held,
+            LogSlot::Stream(i) => LogSlot::Stream(i + streams),
+        }));
+        self.streams.append(&mut piece.streams);
+        self.files.append(&mut piece.files);
+        // The first report's cases are moved, not copied (a 100k-case file is one input).
+        if self.tests.is_empty() {
+            self.tests = piece.tests;
+        } else {
+            self.tests.append(&mut piece.tests);
+        }
+        self.robot.append(&mut piece.robot);
+        self.logs.append(&mut piece.logs);
+        self.pending_logs.append(&mut piece.pending_logs);
+        self.xml_texts.extend(piece.xml_texts);
+        self.warnings.append(&mut piece.warnings);
+    }
 }
 
 /// A source given to the analysis: a plain log is read later, as a stream; anything else is read whole
