@@ -4,7 +4,7 @@
 //! between runs.
 //!
 //! `cargo xtask bench --criterion [ARGS]` runs the core's criterion benchmarks instead (per stage).
-//! `--only junit,log,wasm,web,memory` runs some sections and writes `target/bench/BENCHMARKS.partial.md`.
+//! `--only junit,log,wasm,web,memory,cores` runs some sections and writes `target/bench/BENCHMARKS.partial.md`.
 
 mod generate;
 
@@ -31,7 +31,9 @@ const MB: u64 = 1_000_000;
 /// literals are): the I/O timeouts and the deletions the founding case turns on.
 const MAIN_PATTERN: &str =
     "timed out|deleting share manager pod|delete pod |deleting pod |deleting sharemanager ";
-const SECTIONS: [&str; 5] = ["junit", "log", "wasm", "web", "memory"];
+const SECTIONS: [&str; 6] = ["junit", "log", "wasm", "web", "memory", "cores"];
+/// The many-logs case of the cores section: this many copies of the 100 MB log in one folder.
+const CORES_LOGS: usize = 4;
 /// The streaming target: the CLI analyses a log this big …
 const MEMORY_LOG_BYTES: u64 = 2000 * MB;
 /// … with a peak resident set under this (bytes).
@@ -61,6 +63,8 @@ struct Results {
     web: Vec<WebCase>,
     /// The CLI's peak memory and wall time on logs streamed from disk.
     memory: Vec<MemoryRun>,
+    /// One thread against all cores: (what, input bytes, [one thread, all cores]) per case.
+    cores: Vec<(String, u64, Vec<Timed>)>,
     sizes: Vec<(String, u64, u64)>,
     versions: Vec<(String, String)>,
 }
@@ -94,7 +98,7 @@ pub fn run(args: Vec<String>) -> Result<()> {
                 partial = true;
             }
             other => {
-                bail!("unknown option `{other}`; use --criterion [ARGS] or --only junit,log,wasm,web,memory")
+                bail!("unknown option `{other}`; use --criterion [ARGS] or --only {}", SECTIONS.join(","))
             }
         }
     }
@@ -139,6 +143,11 @@ pub fn run(args: Vec<String>) -> Result<()> {
             let run = step(&format!("peak memory, {name}"), || bench_memory(name, *stats))?;
             res.memory.push(run);
         }
+    }
+    if wants("cores") {
+        let one = inputs.log_100m.context("the 100 MB log was not generated")?;
+        let big = inputs.log_1g.context("the 1 GB log was not generated")?;
+        res.cores = step("one thread against all cores", || bench_cores(one, big))?;
     }
     if wants("web") {
         res.web = step("web app, drop to diagnosis", bench_web)?;
@@ -333,10 +342,10 @@ fn generate(only: &[String]) -> Result<Inputs> {
             inputs.junit.push(junit_input(cases, &format!("junit_{cases}.xml"))?);
         }
     }
-    if wants("log") {
+    if wants("log") || wants("cores") {
         inputs.log_1g = Some(log_input(1000 * MB, "k8s_1GB.log")?);
     }
-    if wants("wasm") {
+    if wants("wasm") || wants("cores") {
         inputs.log_100m = Some(log_input(100 * MB, "k8s_100MB.log")?);
     }
     if wants("memory") {
@@ -576,7 +585,18 @@ fn bench_log() -> Result<Vec<Timed>> {
         &[
             Cmd::new(
                 "faultline (built-in pack)",
-                &[&fl, "analyze", &file, "--quiet", "--format", "json", "--out", &out("fl_log_1GB.json")],
+                &[
+                    &fl,
+                    "analyze",
+                    &file,
+                    "--quiet",
+                    "--jobs",
+                    "1",
+                    "--format",
+                    "json",
+                    "--out",
+                    &out("fl_log_1GB.json"),
+                ],
             ),
             Cmd::new("grep -E -i -c", &["grep", "-E", "-i", "-c", MAIN_PATTERN, &file]),
             Cmd::new("rg -j1 -i -c", &["rg", "-j1", "-i", "-c", MAIN_PATTERN, &file]),
@@ -596,6 +616,48 @@ fn bench_memory(name: &str, log: generate::LogStats) -> Result<MemoryRun> {
     Ok(MemoryRun { log, command: cmd.line(), rss_kb, secs: started.elapsed().as_secs_f64() })
 }
 
+/// The CLI on one thread (`--jobs 1`) and on every core (the default): several logs in one folder (hard
+/// links to the 100 MB log, so each is read from disk as its own file) and the 1 GB log alone.
+fn bench_cores(one: generate::LogStats, big: generate::LogStats) -> Result<Vec<(String, u64, Vec<Timed>)>> {
+    let dir = bench_dir("inputs").join("many_logs");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    for i in 1..=CORES_LOGS {
+        let link = dir.join(format!("k8s_100MB_{i}.log"));
+        if !link.exists() {
+            std::fs::hard_link(input("k8s_100MB.log"), &link)
+                .with_context(|| format!("linking {}", link.display()))?;
+        }
+    }
+    let fl = faultline_bin();
+    let dir = dir.to_string_lossy().into_owned();
+    let mut cases = Vec::new();
+    for (id, what, path, bytes) in [
+        ("cores_many", format!("{CORES_LOGS} logs of 100 MB"), dir, one.bytes * CORES_LOGS as u64),
+        ("cores_1GB", "1 GB log".to_string(), input("k8s_1GB.log"), big.bytes),
+    ] {
+        let json = out(&format!("fl_{id}.json"));
+        let run = |jobs: &str| {
+            let mut args = vec![fl.as_str(), "analyze", &path, "--quiet"];
+            if jobs != "0" {
+                args.extend(["--jobs", jobs]);
+            }
+            args.extend(["--format", "json", "--out", &json]);
+            args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+        };
+        let (single, all) = (run("1"), run("0"));
+        let single: Vec<&str> = single.iter().map(String::as_str).collect();
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let rows = hyperfine(
+            id,
+            3,
+            false,
+            &[Cmd::new("faultline --jobs 1", &single), Cmd::new("faultline (all cores)", &all)],
+        )?;
+        cases.push((what, bytes, rows));
+    }
+    Ok(cases)
+}
+
 fn bench_wasm() -> Result<(Timed, Timed)> {
     let file = input("k8s_100MB.log");
     let fl = faultline_bin();
@@ -605,7 +667,18 @@ fn bench_wasm() -> Result<(Timed, Timed)> {
         false,
         &[Cmd::new(
             "faultline (native CLI)",
-            &[&fl, "analyze", &file, "--quiet", "--format", "json", "--out", &out("fl_log_100MB.json")],
+            &[
+                &fl,
+                "analyze",
+                &file,
+                "--quiet",
+                "--jobs",
+                "1",
+                "--format",
+                "json",
+                "--out",
+                &out("fl_log_100MB.json"),
+            ],
         )],
     )?
     .remove(0);
@@ -825,7 +898,7 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
     if let Some((s, rows)) = &r.log {
         let _ = writeln!(
             md,
-            "## Log scan: 1 GB Kubernetes-style log\n\n{:.0} MB, {} lines (seed 7): 70 % INFO, 25 % DEBUG, 3 % WARN, 2 % ERROR `Connection timed out`,\n0.8 % deleting a share manager or a pod. faultline runs its whole analysis with the built-in pack\n(every pattern, timestamps, levels, events, the JSON report); grep and ripgrep count the lines matching\nthe pack's main patterns, `{MAIN_PATTERN}` (case-insensitive, as the pack's literals are), with\n`LC_ALL=C` and output to a pipe. ripgrep gets `-j1`; faultline is single-threaded.\n",
+            "## Log scan: 1 GB Kubernetes-style log\n\n{:.0} MB, {} lines (seed 7): 70 % INFO, 25 % DEBUG, 3 % WARN, 2 % ERROR `Connection timed out`,\n0.8 % deleting a share manager or a pod. faultline runs its whole analysis with the built-in pack\n(every pattern, timestamps, levels, events, the JSON report); grep and ripgrep count the lines matching\nthe pack's main patterns, `{MAIN_PATTERN}` (case-insensitive, as the pack's literals are), with\n`LC_ALL=C` and output to a pipe. ripgrep gets `-j1`, faultline `--jobs 1`: one thread each.\n",
             s.bytes as f64 / 1e6,
             s.lines
         );
@@ -891,10 +964,24 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
             });
         }
     }
+    if !r.cores.is_empty() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let _ = writeln!(
+            md,
+            "## One thread against all cores\n\nThe release CLI writing the JSON report with `--jobs 1` and with its default, a thread per core\n({cores} here): several logs are read at once, and a big log's blocks of lines go through the pattern\npack on other threads while it is read on. The reports are the same (a test compares them).\n"
+        );
+        for (what, bytes, rows) in &r.cores {
+            let _ = writeln!(md, "### {what}\n");
+            timing_table(&mut md, rows, *bytes);
+            if let [one, all] = rows.as_slice() {
+                let _ = writeln!(md, "\nSpeed-up: {:.2}× on {cores} cores.\n", one.median / all.median);
+            }
+        }
+    }
     if let Some((s, native, wasm)) = &r.wasm {
         let _ = writeln!(
             md,
-            "## wasm in Chromium against native: 100 MB log\n\n{:.0} MB, {} lines. Native: the release CLI writing the JSON report. wasm: the npm package's `analyze()`\nin headless Chromium on the log's bytes (fetched before the clock starts), returning the same report.\n",
+            "## wasm in Chromium against native: 100 MB log\n\n{:.0} MB, {} lines. Native: the release CLI writing the JSON report on one thread (`--jobs 1`). wasm: the npm package's `analyze()`\nin headless Chromium on the log's bytes (fetched before the clock starts), returning the same report.\n",
             s.bytes as f64 / 1e6,
             s.lines
         );
@@ -955,6 +1042,9 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
     }
     if let Some((_, native, wasm)) = &r.wasm {
         all.extend([native, wasm]);
+    }
+    for (_, _, rows) in &r.cores {
+        all.extend(rows);
     }
     if !all.is_empty() {
         let cwd = std::env::current_dir().map(|d| format!("{}/", d.display())).unwrap_or_default();
