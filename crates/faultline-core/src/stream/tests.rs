@@ -328,3 +328,13 @@ fn quoted_lines_read_from_a_mark_are_the_same() {
         }
     }
 }
+
+#[test]
+fn a_source_read_whole_fills_a_buffer_of_its_size() {
+    // Grown chunk by chunk, the buffer of a 40 MB report reached 64 MiB (and 96 MiB while moving).
+    let bytes = vec![b'x'; 1_000_003];
+    let cuts = (4096..bytes.len()).step_by(4096).collect();
+    let all = super::whole(&mut Cut { bytes: &bytes, cuts }).unwrap();
+    assert_eq!(all, bytes);
+    assert_eq!(all.capacity(), bytes.len());
+}
