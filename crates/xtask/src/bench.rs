@@ -1108,11 +1108,14 @@ const GAPS: &str = "## Where the gaps are (profiles)
   the page 0.10 → 0.08 s (streamed, not a 20 MB string), freeing the analysis at exit 0.10 s → 0 (the
   CLI leaves it to the OS). What is left is spread over every stage, a third of it allocation; 20× the
   peers means about 0.3 s, which needs the cases themselves to be built with far fewer allocations.
-  Peak memory is now the analysis itself, not copies of it: 100k `TestCase`s of 408 bytes (41 MB) and
-  their strings (a file name, id, suite, classname, name per case: ~25 MB), the failure and output
-  texts (22 MB), the quoted lines (each distinct line once), the pack's compiled regexes
-  (14 MB) and the events; reaching 3× the input needs a more compact `TestCase` (shared file names,
-  rarely set fields boxed), a change to a public type.
+  Peak memory (heaptrack, heap at its peak, 158 MB; it was 175 MB until the file's buffer was sized
+  from the file at once instead of doubling to 64 MiB): the JUnit reader's output 83 MB (100k
+  `TestCase`s of 408 bytes, 41 MB, their ids, names, suites and file names, the failure and output
+  texts), the events and what the analysis builds from them 58 MB (200k test start and finish events of
+  176 bytes, each with its own test id, file name and time strings), the lines evidence may quote 10 MB.
+  The 40 MB text itself is freed before the peak. Reaching 3× the input (121 MB) needs more compact
+  `TestCase` and `Event` types (shared ids and file names, rarely set fields boxed): a change to public
+  types, left for a release that may break the library's API.
 - **wasm against native.** Native gained more than wasm from the gate search: Aho-Corasick's Teddy
   search is SIMD code for x86-64 and ARM only, so in wasm the same gate search runs as a DFA over every
   byte (`scan_log_lines` 28 % of the wasm profile, Aho-Corasick 13 %, against 16–19 % Teddy natively).
@@ -1125,10 +1128,10 @@ const GAPS: &str = "## Where the gaps are (profiles)
   0.15 s (24.5 MB), and on the page about 0.35 s busy (copying the JSON into the app's module 0.08 s,
   reading it into the report's types and drawing the views). The analysis in wasm is the gap; it is the
   same work as the log scan and the JUnit reader, at half native speed.
-- **Many cores.** The CLI streams files into the core's single-threaded `analyze`; extraction, which is
-  most of the time, runs inside it. A front-end-supplied executor running each streamed log's events
-  pass in parallel (the pack is `Sync`; sources would need `Send`) would help runs with several big logs;
-  it is not built, so the CLI has no rayon step yet. A single log stays one thread.
+- **Many cores.** Built (see \"One thread against all cores\"): the core hands each input's reading, each
+  log's events pass and a big log's blocks of lines to the CLI's rayon pool. On one big log the reader
+  (decoding, timestamps, assignment; about half the single-threaded time) stays one thread and becomes
+  the limit, so two cores give about 1.5×, several logs about 2×.
 
 ";
 
