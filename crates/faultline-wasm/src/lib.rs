@@ -26,6 +26,14 @@ pub use rules::{builtin_rules, check_rules};
 
 use wasm_bindgen::prelude::*;
 
+/// The module's allocator. The standard library's default on wasm32 is dlmalloc, whose malloc, free
+/// and realloc were 6–7 % of a 10 MB JUnit analysis's profile (a report is many small strings built,
+/// moved and freed); with talc that analysis is about 12 % faster in Chromium (median of 7 runs) and
+/// the module 3 KB smaller. The module is single-threaded (no `atomics`), as talc's cell requires.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Installs the panic hook once, when the module is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {

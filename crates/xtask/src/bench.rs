@@ -1118,16 +1118,24 @@ const GAPS: &str = "## Where the gaps are (profiles)
   types, left for a release that may break the library's API.
 - **wasm against native.** Native gained more than wasm from the gate search: Aho-Corasick's Teddy
   search is SIMD code for x86-64 and ARM only, so in wasm the same gate search runs as a DFA over every
-  byte (`scan_log_lines` 28 % of the wasm profile, Aho-Corasick 13 %, against 16–19 % Teddy natively).
-  The package is now built with wasm SIMD (memchr's wasm path; 926–958 → 859–878 ms), which brings it
-  back to 50 %; a wasm SIMD Teddy, or gates searched with memchr's SIMD, is what would widen the margin.
-  `opt-level = 3` instead of `\"z\"` would make the module about 18 % faster and 100 KB (gzipped) bigger.
+  byte (Aho-Corasick a quarter of the wasm profile, against 16–19 % Teddy natively; a wasm SIMD Teddy
+  is what would close that). The package is built with wasm SIMD (memchr's wasm path; 926–958 →
+  859–878 ms). The larger wasm-only cost was `opt-level = \"z\"`: it barely inlines, so slice indexing,
+  iterators and the JSON writer's appends stayed calls in every hot loop. The module is now built with
+  `\"s\"` (a 100 MB log 25 % faster in Chromium, the 10 MB JUnit 20 %, for 41 KB gzipped; `3` is faster
+  still, 1041 → 686 ms and the JUnit as fast as native, for 129 KB) and allocates with talc instead of
+  dlmalloc (malloc and free were 6–7 % of a JUnit analysis; 12 % faster on it).
 - **Web app, 50 MB + 10 MB.** Profiled in Chromium (worker timings and the page's CPU profile): reading
-  the files into the worker 0.2 s, the analysis in wasm about 1.5 s (the 10 MB JUnit ~0.8 s, the 50 MB log
-  ~0.7 s; the pattern pack's compile used to add 0.2–0.4 s and is now lazy), the report's compact JSON
-  0.15 s (24.5 MB), and on the page about 0.35 s busy (copying the JSON into the app's module 0.08 s,
-  reading it into the report's types and drawing the views). The analysis in wasm is the gap; it is the
-  same work as the log scan and the JUnit reader, at half native speed.
+  the files into the worker 0.2 s, the analysis in wasm about 1.5 s, the report's compact JSON 0.15 s
+  (24.5 MB), and on the page about 0.35 s busy (copying the JSON into the app's module 0.08 s, reading it
+  into the report's types and drawing the views). The analysis runs on a module compiled a moment
+  before: V8 runs new wasm code with its baseline compiler (Liftoff) and optimises a function only on a
+  later call once it is hot, so a long first analysis runs much of its time unoptimised. The same
+  50+10 MB analysis took 1.41 s on a fresh module built with `\"z\"` and 0.94 s on one that had run
+  once (the bench's wasm section measures the latter), 1.15 s fresh with `\"s\"`; the 10 MB JUnit alone
+  is 0.37–0.47 s in wasm against 0.29 s natively once optimised (its ~0.8 s was the fresh module).
+  Warming the worker up on the demo's files before the user drops anything took its analysis from
+  ~1.45 s to ~0.9 s, but in this bench the files arrive while it is still warming up.
 - **Many cores.** Built (see \"One thread against all cores\"): the core hands each input's reading, each
   log's events pass and a big log's blocks of lines to the CLI's rayon pool. On one big log the reader
   (decoding, timestamps, assignment; about half the single-threaded time) stays one thread and becomes
