@@ -1108,14 +1108,14 @@ const GAPS: &str = "## Where the gaps are (profiles)
   the page 0.10 → 0.08 s (streamed, not a 20 MB string), freeing the analysis at exit 0.10 s → 0 (the
   CLI leaves it to the OS). What is left is spread over every stage, a third of it allocation; 20× the
   peers means about 0.3 s, which needs the cases themselves to be built with far fewer allocations.
-  Peak memory (heaptrack, heap at its peak, 158 MB; it was 175 MB until the file's buffer was sized
-  from the file at once instead of doubling to 64 MiB): the JUnit reader's output 83 MB (100k
-  `TestCase`s of 408 bytes, 41 MB, their ids, names, suites and file names, the failure and output
-  texts), the events and what the analysis builds from them 58 MB (200k test start and finish events of
-  176 bytes, each with its own test id, file name and time strings), the lines evidence may quote 10 MB.
-  The 40 MB text itself is freed before the peak. Reaching 3× the input (121 MB) needs more compact
-  `TestCase` and `Event` types (shared ids and file names, rarely set fields boxed): a change to public
-  types, left for a release that may break the library's API.
+  Peak memory (heaptrack, heap at its peak: 158 MB; it was 175 MB until the file's buffer was sized
+  from the file at once instead of doubling to 64 MiB): the JUnit reader's output 93 MB (100k
+  `TestCase`s of 408 bytes, 41 MB, and their strings: id, suite, name, classname, file name per case,
+  failure and output texts, the lines evidence may quote), the 33k events 12 MB (a vector grown by
+  doubling) and their fields 8 MB, the rest small (time windows 4 MB, diagnoses 5 MB). The 40 MB text
+  itself is freed before the peak. Reaching 3× the input (121 MB) needs a more compact `TestCase` (ids
+  and file names shared, rarely set fields boxed): a change to a public type, left for a release that
+  may break the library's API.
 - **wasm against native.** Native gained more than wasm from the gate search: Aho-Corasick's Teddy
   search is SIMD code for x86-64 and ARM only, so in wasm the same gate search runs as a DFA over every
   byte (Aho-Corasick a quarter of the wasm profile, against 16–19 % Teddy natively; a wasm SIMD Teddy
