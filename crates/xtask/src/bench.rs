@@ -1108,8 +1108,8 @@ const GAPS: &str = "## Where the gaps are (profiles)
   the page 0.10 → 0.08 s (streamed, not a 20 MB string), freeing the analysis at exit 0.10 s → 0 (the
   CLI leaves it to the OS). What is left is spread over every stage, a third of it allocation; 20× the
   peers means about 0.3 s, which needs the cases themselves to be built with far fewer allocations.
-  Peak memory (heaptrack, heap at its peak: 158 MB; it was 175 MB until the file's buffer was sized
-  from the file at once instead of doubling to 64 MiB): the JUnit reader's output 93 MB (100k
+  Peak memory (heaptrack: the heap at its peak is 158 MB; sizing the file's buffer at once instead of
+  doubling it to 64 MiB took 17 MB off the heap's peak, not off the peak RSS): the JUnit reader's output 93 MB (100k
   `TestCase`s of 408 bytes, 41 MB, and their strings: id, suite, name, classname, file name per case,
   failure and output texts, the lines evidence may quote), the 33k events 12 MB (a vector grown by
   doubling) and their fields 8 MB, the rest small (time windows 4 MB, diagnoses 5 MB). The 40 MB text
