@@ -449,6 +449,17 @@ impl Cmd {
         Cmd { name: name.to_string(), argv: argv.iter().map(|s| s.to_string()).collect() }
     }
 
+    /// The release CLI analysing `path` into `target/bench/out/OUT` in `format`, on `jobs` threads
+    /// (`None`: its default, one per core).
+    fn faultline(name: &str, path: &str, jobs: Option<&str>, format: &str, out_name: &str) -> Cmd {
+        let mut argv = vec![faultline_bin(), "analyze".into(), path.into(), "--quiet".into()];
+        if let Some(n) = jobs {
+            argv.extend(["--jobs".into(), n.into()]);
+        }
+        argv.extend(["--format".into(), format.into(), "--out".into(), out(out_name)]);
+        Cmd { name: name.to_string(), argv }
+    }
+
     fn line(&self) -> String {
         self.argv.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ")
     }
@@ -524,7 +535,6 @@ fn peak_rss(id: &str, cmd: &Cmd) -> Result<Option<u64>> {
 
 fn bench_junit(cases: usize, runs: u32) -> Result<(Vec<Timed>, Vec<Timed>)> {
     let file = input(&format!("junit_{cases}.xml"));
-    let fl = faultline_bin();
     let j2h = venv().join("bin/junit2html").to_string_lossy().into_owned();
     let xv = xunit_viewer_bin().to_string_lossy().into_owned();
     let py = venv().join("bin/python").to_string_lossy().into_owned();
@@ -534,19 +544,7 @@ fn bench_junit(cases: usize, runs: u32) -> Result<(Vec<Timed>, Vec<Timed>)> {
         runs,
         false,
         &[
-            Cmd::new(
-                "faultline --format html",
-                &[
-                    &fl,
-                    "analyze",
-                    &file,
-                    "--quiet",
-                    "--format",
-                    "html",
-                    "--out",
-                    &out(&format!("fl_{cases}.html")),
-                ],
-            ),
+            Cmd::faultline("faultline --format html", &file, None, "html", &format!("fl_{cases}.html")),
             Cmd::new("junit2html", &[&j2h, &file, &out(&format!("j2h_{cases}.html"))]),
             Cmd::new("xunit-viewer", &[&xv, "-r", &file, "-o", &out(&format!("xv_{cases}.html"))]),
         ],
@@ -556,19 +554,7 @@ fn bench_junit(cases: usize, runs: u32) -> Result<(Vec<Timed>, Vec<Timed>)> {
         runs,
         false,
         &[
-            Cmd::new(
-                "faultline --format json",
-                &[
-                    &fl,
-                    "analyze",
-                    &file,
-                    "--quiet",
-                    "--format",
-                    "json",
-                    "--out",
-                    &out(&format!("fl_{cases}.json")),
-                ],
-            ),
+            Cmd::faultline("faultline --format json", &file, None, "json", &format!("fl_{cases}.json")),
             Cmd::new("junitparser (python)", &[&py, &jparse, &file]),
         ],
     )?;
@@ -577,27 +563,12 @@ fn bench_junit(cases: usize, runs: u32) -> Result<(Vec<Timed>, Vec<Timed>)> {
 
 fn bench_log() -> Result<Vec<Timed>> {
     let file = input("k8s_1GB.log");
-    let fl = faultline_bin();
     hyperfine(
         "log_1GB",
         3,
         true,
         &[
-            Cmd::new(
-                "faultline (built-in pack)",
-                &[
-                    &fl,
-                    "analyze",
-                    &file,
-                    "--quiet",
-                    "--jobs",
-                    "1",
-                    "--format",
-                    "json",
-                    "--out",
-                    &out("fl_log_1GB.json"),
-                ],
-            ),
+            Cmd::faultline("faultline (built-in pack)", &file, Some("1"), "json", "fl_log_1GB.json"),
             Cmd::new("grep -E -i -c", &["grep", "-E", "-i", "-c", MAIN_PATTERN, &file]),
             Cmd::new("rg -j1 -i -c", &["rg", "-j1", "-i", "-c", MAIN_PATTERN, &file]),
         ],
@@ -608,9 +579,7 @@ fn bench_log() -> Result<Vec<Timed>> {
 /// the log is streamed from disk, so the peak should not grow with the log.
 fn bench_memory(name: &str, log: generate::LogStats) -> Result<MemoryRun> {
     let file = input(name);
-    let fl = faultline_bin();
-    let json = out(&format!("fl_memory_{name}.json"));
-    let cmd = Cmd::new("faultline", &[&fl, "analyze", &file, "--quiet", "--format", "json", "--out", &json]);
+    let cmd = Cmd::faultline("faultline", &file, None, "json", &format!("fl_memory_{name}.json"));
     let started = Instant::now();
     let rss_kb = peak_rss(&format!("memory_{name}"), &cmd)?;
     Ok(MemoryRun { log, command: cmd.line(), rss_kb, secs: started.elapsed().as_secs_f64() })
@@ -628,30 +597,21 @@ fn bench_cores(one: generate::LogStats, big: generate::LogStats) -> Result<Vec<(
                 .with_context(|| format!("linking {}", link.display()))?;
         }
     }
-    let fl = faultline_bin();
     let dir = dir.to_string_lossy().into_owned();
     let mut cases = Vec::new();
     for (id, what, path, bytes) in [
         ("cores_many", format!("{CORES_LOGS} logs of 100 MB"), dir, one.bytes * CORES_LOGS as u64),
         ("cores_1GB", "1 GB log".to_string(), input("k8s_1GB.log"), big.bytes),
     ] {
-        let json = out(&format!("fl_{id}.json"));
-        let run = |jobs: &str| {
-            let mut args = vec![fl.as_str(), "analyze", &path, "--quiet"];
-            if jobs != "0" {
-                args.extend(["--jobs", jobs]);
-            }
-            args.extend(["--format", "json", "--out", &json]);
-            args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
-        };
-        let (single, all) = (run("1"), run("0"));
-        let single: Vec<&str> = single.iter().map(String::as_str).collect();
-        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let json = format!("fl_{id}.json");
         let rows = hyperfine(
             id,
             3,
             false,
-            &[Cmd::new("faultline --jobs 1", &single), Cmd::new("faultline (all cores)", &all)],
+            &[
+                Cmd::faultline("faultline --jobs 1", &path, Some("1"), "json", &json),
+                Cmd::faultline("faultline (all cores)", &path, None, "json", &json),
+            ],
         )?;
         cases.push((what, bytes, rows));
     }
@@ -660,26 +620,11 @@ fn bench_cores(one: generate::LogStats, big: generate::LogStats) -> Result<Vec<(
 
 fn bench_wasm() -> Result<(Timed, Timed)> {
     let file = input("k8s_100MB.log");
-    let fl = faultline_bin();
     let native = hyperfine(
         "log_100MB_native",
         5,
         false,
-        &[Cmd::new(
-            "faultline (native CLI)",
-            &[
-                &fl,
-                "analyze",
-                &file,
-                "--quiet",
-                "--jobs",
-                "1",
-                "--format",
-                "json",
-                "--out",
-                &out("fl_log_100MB.json"),
-            ],
-        )],
+        &[Cmd::faultline("faultline (native CLI)", &file, Some("1"), "json", "fl_log_100MB.json")],
     )?
     .remove(0);
     let json = bench_dir("results").join("wasm.json");
