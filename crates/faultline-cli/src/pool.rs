@@ -81,10 +81,6 @@ impl InFlight {
 }
 
 impl Executor for Pool {
-    fn width(&self) -> usize {
-        self.width
-    }
-
     fn run_all<'a>(&self, jobs: Vec<Job<'a>>, tick: &mut dyn FnMut()) {
         // One job gains nothing from another thread, and allocating there costs memory: glibc gives each
         // thread its own arena, so a 40 MB report read on a pool thread peaked 8 MB higher.

@@ -21,9 +21,6 @@ pub type Producer<'p, 'a> = dyn FnMut(&mut dyn FnMut(Task<'a>)) + 'p;
 /// Runs the analysis's independent work, at once where it can. Implementations decide nothing about the
 /// output: jobs and tasks write into their own slots.
 pub trait Executor: Sync {
-    /// How many jobs it runs at once (1: one after another, on the calling thread).
-    fn width(&self) -> usize;
-
     /// Runs every job and returns once all have finished. `tick` is called on the calling thread now
     /// and then, and once at the end, to report the progress the jobs counted.
     fn run_all<'a>(&self, jobs: Vec<Job<'a>>, tick: &mut dyn FnMut());
@@ -39,10 +36,6 @@ pub trait Executor: Sync {
 pub struct Inline;
 
 impl Executor for Inline {
-    fn width(&self) -> usize {
-        1
-    }
-
     fn run_all<'a>(&self, jobs: Vec<Job<'a>>, tick: &mut dyn FnMut()) {
         for job in jobs {
             job(tick);

@@ -15,9 +15,6 @@ use faultline_core::{Analysis, AnalyzeOptions, Input, InputFile, LogSource, anal
 struct Threads;
 
 impl Executor for Threads {
-    fn width(&self) -> usize {
-        4
-    }
     fn run_all<'a>(&self, jobs: Vec<Job<'a>>, tick: &mut dyn FnMut()) {
         std::thread::scope(|s| {
             for job in jobs {
@@ -40,9 +37,6 @@ impl Executor for Threads {
 struct Backwards;
 
 impl Executor for Backwards {
-    fn width(&self) -> usize {
-        2
-    }
     fn run_all<'a>(&self, jobs: Vec<Job<'a>>, tick: &mut dyn FnMut()) {
         for job in jobs.into_iter().rev() {
             job(&mut || {});

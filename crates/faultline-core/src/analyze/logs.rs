@@ -75,13 +75,11 @@ pub(super) fn events_pass(
         });
     }
     let mut merged = Merged::default();
-    let mut streams = g.streams.iter_mut();
     for (slot, out) in g.log_order.iter().zip(outs) {
         merged.events.extend(out.events);
         merged.assignments.extend(out.assignments);
-        let LogSlot::Stream(_) = slot else { continue };
-        let Some(s) = streams.next() else { continue };
-        let Some(read) = out.read else { continue };
+        let LogSlot::Stream(i) = *slot else { continue };
+        let (Some(s), Some(read)) = (g.streams.get_mut(i), out.read) else { continue };
         for (test, n) in read.dropped {
             *merged.dropped.entry(test).or_default() += n;
         }
