@@ -9,6 +9,9 @@ use faultline_core::parallel::{Executor, Inline, Job, Producer};
 /// How often the calling thread reports progress while jobs run elsewhere.
 const TICK: Duration = Duration::from_millis(100);
 
+/// How long a log's reader waits for a block in flight before it looks for queued work again.
+const BLOCK_WAIT: Duration = Duration::from_millis(5);
+
 /// Blocks in flight per thread in a log's pipeline: enough to keep every thread busy while the reader
 /// hands on the next, few enough that a big log holds only a few blocks (4 MiB each at most).
 const IN_FLIGHT_PER_THREAD: usize = 2;
@@ -66,16 +69,18 @@ impl InFlight {
         *count
     }
 
-    /// Waits until at most `max` are in flight. A pool thread runs queued work meanwhile instead of
-    /// sleeping: a job waiting on its own log's blocks must not hold a thread those blocks need.
-    fn drain_to(&self, max: usize) {
+    /// Waits until at most `max` are in flight, calling `idle` after each `timeout` spent waiting. A pool
+    /// thread runs queued work meanwhile instead of sleeping: a job waiting on its own log's blocks (or
+    /// a nested `run_all`) must not hold a thread that work needs.
+    fn drain_to(&self, max: usize, timeout: Duration, idle: &mut dyn FnMut()) {
         loop {
             if matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
                 continue;
             }
-            if self.wait_below(max, Duration::from_millis(5)) <= max {
+            if self.wait_below(max, timeout) <= max {
                 return;
             }
+            idle();
         }
     }
 }
@@ -97,16 +102,7 @@ impl Executor for Pool {
                     flight.done();
                 });
             }
-            loop {
-                // On a pool thread (run_all nested in a job), help instead of holding a thread.
-                if matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
-                    continue;
-                }
-                if flight.wait_below(0, TICK) == 0 {
-                    break;
-                }
-                tick();
-            }
+            flight.drain_to(0, TICK, tick);
         });
         tick();
     }
@@ -117,14 +113,14 @@ impl Executor for Pool {
         self.pool.in_place_scope(|scope| {
             let flight = &flight;
             produce(&mut |task| {
-                flight.drain_to(max.saturating_sub(1));
+                flight.drain_to(max.saturating_sub(1), BLOCK_WAIT, &mut || {});
                 flight.add();
                 scope.spawn(move |_| {
                     task();
                     flight.done();
                 });
             });
-            flight.drain_to(0);
+            flight.drain_to(0, BLOCK_WAIT, &mut || {});
         });
     }
 }
