@@ -162,9 +162,19 @@ fn member_label(archive: &str, raw: &str, ctx: &mut Ctx<'_>) -> String {
     format!("{archive}!/{}", clean.replace('\0', "\u{FFFD}"))
 }
 
+/// One central-directory record. The whole directory is read before any member is, so that a
+/// directory that cannot be read to its end counts as missing and the local headers are walked
+/// instead, as for a truncated upload.
+struct Record {
+    raw: String,
+    wayfinder: rawzip::ZipArchiveEntryWayfinder,
+    method: u16,
+    encrypted: bool,
+}
+
 fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
-    let mut archive = match zip::ZipArchive::new(Cursor::new(&file.bytes[..])) {
-        Ok(a) => a,
+    let (archive, records) = match zip_directory(&file.bytes, ctx.limits.max_entries) {
+        Ok(read) => read,
         Err(e) => {
             ctx.warnings.push(Warning::new(
                 WarningKind::BadArchive,
@@ -174,61 +184,57 @@ fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
             return zip_stream_members(file, 0, depth, ctx);
         }
     };
-    if archive.has_duplicate_names() || eocd_entries(&file.bytes).is_some_and(|n| n > archive.len()) {
-        // The zip reader keys members by name, so a second `console.log` would silently hide the first.
-        // The local headers still hold every member, in order.
-        let start = memchr::memmem::find(&file.bytes, b"PK\x03\x04").unwrap_or(0);
+    let listed = archive.entries_hint();
+    if listed > u64::from(ctx.limits.max_entries) {
+        ctx.warnings.push(Warning::new(
+            WarningKind::LimitExceeded,
+            &file.name,
+            format!(
+                "more than {} members; the remaining {} were skipped",
+                ctx.limits.max_entries,
+                listed - u64::from(ctx.limits.max_entries)
+            ),
+        ));
+    }
+    let mut names = std::collections::HashSet::new();
+    if !records.iter().all(|r| names.insert(r.raw.as_str())) {
         ctx.warnings.push(Warning::new(
             WarningKind::BadArchive,
             &file.name,
-            "several members have the same name; all are read from their local headers, later ones named `name (2)`…",
+            "several members have the same name; all are kept, later ones named `name (2)`…",
         ));
-        return zip_stream_members(file, start, depth, ctx);
     }
-    let count = archive.len();
     // Byte ranges of the members read so far: a member whose data overlaps another's is how a small zip
     // holds thousands of copies of one compressed kernel (David Fifield's "better zip bomb").
     let mut ranges: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
     let mut overlapping: Vec<String> = Vec::new();
-    for i in 0..count {
-        if i >= ctx.limits.max_entries as usize {
-            ctx.warnings.push(Warning::new(
-                WarningKind::LimitExceeded,
-                &file.name,
-                format!(
-                    "more than {} members; the remaining {} were skipped",
-                    ctx.limits.max_entries,
-                    count - i
-                ),
-            ));
-            break;
-        }
-        let mut entry = match archive.by_index(i) {
+    for (i, record) in records.into_iter().enumerate() {
+        let entry = match archive.get_entry(record.wayfinder) {
             Ok(e) => e,
             Err(e) => {
                 ctx.warnings.push(Warning::new(
                     WarningKind::BadArchive,
                     &file.name,
-                    format!("member {i}: {e}"),
+                    format!("member {i} ({:?}): {e}", record.raw),
                 ));
                 continue;
             }
         };
-        if entry.is_dir() || entry.is_symlink() {
+        let (start, end) = entry.compressed_data_range();
+        if overlaps(&ranges, start, end.max(start.saturating_add(1))) {
+            overlapping.push(record.raw);
             continue;
         }
-        let raw = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("member-{i}"));
-        let compressed = entry.compressed_size();
-        let start = entry.header_start();
-        let end = entry.data_start().unwrap_or(start).saturating_add(compressed).max(start.saturating_add(1));
-        if overlaps(&ranges, start, end) {
-            overlapping.push(raw);
+        ranges.insert(start, end.max(start.saturating_add(1)));
+        let name = member_label(&file.name, &record.raw, ctx);
+        if record.encrypted {
+            ctx.warnings.push(Warning::new(WarningKind::BadArchive, &name, "member is encrypted; skipped"));
             continue;
         }
-        ranges.insert(start, end);
-        let name = member_label(&file.name, &raw, ctx);
-        if let Some(bytes) = read_capped(&mut entry, &name, compressed, ctx) {
-            drop(entry);
+        let data = entry.data();
+        let Some(decoder) = decoder(record.method, data, &name, ctx) else { continue };
+        if let Some(bytes) = read_capped(&mut entry.verifying_reader(decoder), &name, data.len() as u64, ctx)
+        {
             visit(InputFile::new(name, bytes), depth + 1, ctx);
         }
     }
@@ -245,14 +251,44 @@ fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
     }
 }
 
-/// How many members the end-of-central-directory record says there are (`None` for zip64, whose count
-/// lives elsewhere). More than the zip reader lists means some names were repeated.
-fn eocd_entries(bytes: &[u8]) -> Option<usize> {
-    let tail = &bytes[bytes.len().saturating_sub(22 + 65_535)..];
-    let at = memchr::memmem::rfind(tail, b"PK\x05\x06")?;
-    let n = tail.get(at + 10..at + 12)?;
-    let n = u16::from_le_bytes([n[0], n[1]]);
-    (n != u16::MAX).then_some(usize::from(n))
+/// The archive and its file members (directories and symlinks left out), at most `max` records read.
+fn zip_directory(
+    bytes: &[u8],
+    max: u32,
+) -> Result<(rawzip::ZipSliceArchive<&[u8]>, Vec<Record>), rawzip::Error> {
+    let archive = rawzip::ZipArchive::from_slice(bytes)?;
+    let mut records = Vec::new();
+    let mut entries = archive.entries();
+    for _ in 0..max {
+        let Some(r) = entries.next_entry()? else { break };
+        if r.is_dir() || r.mode().is_symlink() {
+            continue;
+        }
+        records.push(Record {
+            raw: String::from_utf8_lossy(r.file_path().as_bytes()).into_owned(),
+            wayfinder: r.wayfinder(),
+            method: r.compression_method().as_u16(),
+            encrypted: r.flags().is_encrypted(),
+        });
+    }
+    Ok((archive, records))
+}
+
+/// A reader of a member's content: stored and deflated are what CI tools write. Any other method is
+/// reported and the member skipped.
+fn decoder<'a>(method: u16, data: &'a [u8], name: &str, ctx: &mut Ctx<'_>) -> Option<Box<dyn Read + 'a>> {
+    match method {
+        0 => Some(Box::new(data)),
+        8 => Some(Box::new(flate2::read::DeflateDecoder::new(data))),
+        m => {
+            ctx.warnings.push(Warning::new(
+                WarningKind::BadArchive,
+                name,
+                format!("compression method {m} is not supported; member skipped"),
+            ));
+            None
+        }
+    }
 }
 
 /// True when `[start, end)` overlaps a range in `ranges` (start → end, non-overlapping).
@@ -292,23 +328,8 @@ fn zip_stream_members(file: &InputFile, start: usize, depth: u32, ctx: &mut Ctx<
                 "member data is cut off; what could be inflated is kept",
             ));
         }
-        let content = match header.method {
-            0 => read_capped(&mut &data[..], &name, header.compressed.max(1) as u64, ctx),
-            8 => read_capped(
-                &mut flate2::read::DeflateDecoder::new(data),
-                &name,
-                header.compressed as u64,
-                ctx,
-            ),
-            m => {
-                ctx.warnings.push(Warning::new(
-                    WarningKind::BadArchive,
-                    &name,
-                    format!("compression method {m} is not supported; member skipped"),
-                ));
-                Some(Vec::new()).filter(|v: &Vec<u8>| !v.is_empty())
-            }
-        };
+        let content = decoder(header.method, data, &name, ctx)
+            .and_then(|mut r| read_capped(&mut r, &name, header.compressed.max(1) as u64, ctx));
         if let Some(content) = content {
             visit(InputFile::new(name, content), depth + 1, ctx);
         }
