@@ -233,8 +233,8 @@ fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
         }
         let data = entry.data();
         let Some(decoder) = decoder(record.method, data, &name, ctx) else { continue };
-        if let Some(bytes) = read_capped(&mut entry.verifying_reader(decoder), &name, data.len() as u64, ctx)
-        {
+        let mut verified = Verified::new(decoder, entry.claim_verifier());
+        if let Some(bytes) = read_capped(&mut verified, &name, data.len() as u64, ctx) {
             visit(InputFile::new(name, bytes), depth + 1, ctx);
         }
     }
@@ -272,6 +272,46 @@ fn zip_directory(
         });
     }
     Ok((archive, records))
+}
+
+/// Checks a member's content against the CRC-32 and size its directory record claims, once the
+/// content has been read to its end; a mismatch is a read error, so the member is kept with a warning.
+/// flate2's CRC, not rawzip's: the gzip path links flate2's already, and rawzip's 16 KB table would be
+/// a second one in the wasm module.
+struct Verified<R> {
+    inner: R,
+    crc: flate2::Crc,
+    claimed: rawzip::ZipVerification,
+}
+
+impl<R: Read> Verified<R> {
+    fn new(inner: R, claimed: rawzip::ZipVerification) -> Self {
+        Verified { inner, crc: flate2::Crc::new(), claimed }
+    }
+}
+
+impl<R: Read> Read for Verified<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        if n == 0 && !buf.is_empty() {
+            // flate2 counts the length modulo 2^32, as a gzip trailer does.
+            let (size, crc) = (u64::from(self.crc.amount()), self.crc.sum());
+            if size != self.claimed.uncompressed_size & u64::from(u32::MAX) {
+                return Err(std::io::Error::other(format!(
+                    "{size} bytes where the directory says {}",
+                    self.claimed.uncompressed_size
+                )));
+            }
+            if crc != self.claimed.crc {
+                return Err(std::io::Error::other(format!(
+                    "CRC-32 {crc:08x} where the directory says {:08x}",
+                    self.claimed.crc
+                )));
+            }
+        }
+        Ok(n)
+    }
 }
 
 /// A reader of a member's content: stored and deflated are what CI tools write. Any other method is
@@ -585,6 +625,40 @@ mod tests {
             w.iter().any(|w| w.kind == WarningKind::BadArchive && w.message.contains("same name")),
             "{w:?}"
         );
+    }
+
+    /// Offsets of the central-directory records in `z`.
+    fn records(z: &[u8]) -> Vec<usize> {
+        z.windows(4).enumerate().filter(|(_, w)| w == b"PK\x01\x02").map(|(i, _)| i).collect()
+    }
+
+    #[test]
+    fn a_member_whose_crc_or_size_is_wrong_is_kept_with_a_warning() {
+        let z = zip_of(&[("a.log", b"hello world")]);
+        let cd = records(&z)[0];
+        let mut bad = z.clone();
+        bad[cd + 16] ^= 0xff; // CRC-32
+        let (out, w) = run("crc.zip", bad, Limits::default());
+        assert_eq!(out[0].bytes, b"hello world");
+        assert!(w.iter().any(|w| w.kind == WarningKind::BadArchive && w.message.contains("CRC-32")), "{w:?}");
+        let mut bad = z;
+        bad[cd + 24] += 1; // uncompressed size
+        let (out, w) = run("size.zip", bad, Limits::default());
+        assert_eq!(out[0].bytes, b"hello world");
+        assert!(w.iter().any(|w| w.message.contains("11 bytes where the directory says 12")), "{w:?}");
+    }
+
+    #[test]
+    fn encrypted_and_unknown_method_members_are_skipped_with_a_warning() {
+        let mut z = zip_of(&[("a.log", b"aaa"), ("b.log", b"bbb"), ("c.log", b"ccc")]);
+        let cd = records(&z);
+        z[cd[0] + 8] |= 1; // general purpose flag bit 0: encrypted
+        z[cd[1] + 10] = 12; // compression method 12: bzip2
+        let (out, w) = run("x.zip", z, Limits::default());
+        let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["x.zip!/c.log"]);
+        assert!(w.iter().any(|w| w.file == "x.zip!/a.log" && w.message.contains("encrypted")), "{w:?}");
+        assert!(w.iter().any(|w| w.file == "x.zip!/b.log" && w.message.contains("method 12")), "{w:?}");
     }
 
     #[test]
