@@ -220,12 +220,14 @@ fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
                 continue;
             }
         };
+        // At least one byte long, so that two empty members at one offset still count as sharing it.
         let (start, end) = entry.compressed_data_range();
-        if overlaps(&ranges, start, end.max(start.saturating_add(1))) {
+        let end = end.max(start.saturating_add(1));
+        if overlaps(&ranges, start, end) {
             overlapping.push(record.raw);
             continue;
         }
-        ranges.insert(start, end.max(start.saturating_add(1)));
+        ranges.insert(start, end);
         let name = member_label(&file.name, &record.raw, ctx);
         if record.encrypted {
             ctx.warnings.push(Warning::new(WarningKind::BadArchive, &name, "member is encrypted; skipped"));
