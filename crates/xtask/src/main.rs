@@ -5,6 +5,7 @@ mod bench;
 mod e2e;
 mod fuzz;
 mod pkg;
+mod size;
 mod tally;
 mod web;
 
