@@ -46,7 +46,12 @@ async function fetchInto(analyzer, input, report) {
   }
   const name = input.name ?? basename(input.url);
   const total = Number(response.headers.get('content-length')) || 0;
-  await analyzer.addStream(name, response.body, (bytes) => report({ stage: 'reading', file: name, bytes, total }));
+  await analyzer.addStream(
+    name,
+    response.body,
+    (bytes) => report({ stage: 'reading', file: name, bytes, total }),
+    total || undefined,
+  );
 }
 
 async function analyze(id, { inputs, rules }) {
@@ -64,7 +69,12 @@ async function analyze(id, { inputs, rules }) {
     if (input.file) {
       const name = input.name ?? input.file.name;
       const total = input.file.size;
-      await analyzer.addStream(name, input.file.stream(), (bytes) => report({ stage: 'reading', file: name, bytes, total }));
+      await analyzer.addStream(
+        name,
+        input.file.stream(),
+        (bytes) => report({ stage: 'reading', file: name, bytes, total }),
+        total,
+      );
     } else if (input.url) {
       await fetchInto(analyzer, input, report);
     } else {

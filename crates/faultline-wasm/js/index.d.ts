@@ -118,8 +118,14 @@ export class Analysis {
 export class Analyzer {
   constructor(options?: AnalyzeOptions);
   addFile(name: string, bytes: Uint8Array | ArrayBuffer): this;
-  addChunk(name: string, chunk: Uint8Array | ArrayBuffer): this;
-  addStream(name: string, stream: ReadableStream<Uint8Array>, onBytes?: (total: number) => void): Promise<this>;
+  /** `size`: the whole file's length when known (`File.size`, a Content-Length), so its buffer is reserved once. */
+  addChunk(name: string, chunk: Uint8Array | ArrayBuffer, size?: number): this;
+  addStream(
+    name: string,
+    stream: ReadableStream<Uint8Array>,
+    onBytes?: (total: number) => void,
+    size?: number,
+  ): Promise<this>;
   readonly bytesReceived: number;
   finish(): Analysis;
 }
@@ -133,4 +139,6 @@ export function analyzeToAnalysis(files: InputFile[], options?: AnalyzeOptions):
 export function checkRules(text: string, file?: string): RuleCheck[];
 export function builtinRules(): { source: string; rules: RuleInfo[] };
 export function version(): string;
+/** Bytes of wasm memory this instance holds: the high-water mark of its analyses (it never shrinks). */
+export function memoryBytes(): number;
 export function reportSchema(): 'faultline.report/v1';

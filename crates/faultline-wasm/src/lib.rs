@@ -46,6 +46,16 @@ pub fn report_schema() -> String {
     faultline_core::REPORT_SCHEMA.to_string()
 }
 
+/// Bytes of wasm memory the module holds. Wasm memory grows and never shrinks, so this is the high-water
+/// mark of every analysis so far in this instance: a portal that analyses many big runs in one worker
+/// can watch it and start a fresh worker when it is too high.
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    f64::from(buffer.byte_length())
+}
+
 /// The package's version (the Rust crates'), for bug reports from portals.
 #[wasm_bindgen]
 pub fn version() -> String {

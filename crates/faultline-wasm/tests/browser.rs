@@ -91,17 +91,30 @@ fn the_replay_shows_the_cr_deleted_and_recreated() {
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("state"));
 }
 
+/// With or without the file's size, and whatever size is given (it only sizes a reservation).
 #[wasm_bindgen_test]
 fn chunks_give_the_same_report_as_whole_files() {
     let whole = analyze_to_analysis(js_files(founding().files), JsValue::UNDEFINED).expect("whole");
-    let mut analyzer = Analyzer::new(JsValue::UNDEFINED).expect("analyzer");
-    for (name, bytes) in founding().files {
-        for chunk in bytes.chunks(4096) {
-            analyzer.add_chunk((*name).to_string(), Uint8Array::from(chunk).into()).expect("chunk");
+    let sizes: [fn(usize) -> Option<f64>; 7] = [
+        |_| None,
+        |n| Some(n as f64),
+        |n| Some((n / 3) as f64),
+        |n| Some((n * 2 + 1) as f64),
+        |_| Some(1e300),
+        |_| Some(f64::NAN),
+        |_| Some(-5.0),
+    ];
+    for (i, size) in sizes.iter().enumerate() {
+        let mut analyzer = Analyzer::new(JsValue::UNDEFINED).expect("analyzer");
+        for (name, bytes) in founding().files {
+            for chunk in bytes.chunks(4096) {
+                let chunk = Uint8Array::from(chunk).into();
+                analyzer.add_chunk((*name).to_string(), chunk, size(bytes.len())).expect("chunk");
+            }
         }
+        let chunked = analyzer.finish().expect("finish");
+        assert_eq!(whole.report_json(None), chunked.report_json(None), "size case {i}");
     }
-    let chunked = analyzer.finish().expect("finish");
-    assert_eq!(whole.report_json(None), chunked.report_json(None));
     let compact: serde_json::Value = serde_json::from_str(&whole.report_json(Some(true))).unwrap_or_default();
     let pretty: serde_json::Value = serde_json::from_str(&whole.report_json(None)).unwrap_or_default();
     assert_eq!(compact, pretty, "compact JSON is the same report");

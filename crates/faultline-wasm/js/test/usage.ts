@@ -1,11 +1,12 @@
 // Type-checked with `tsc --noEmit` by `cargo xtask test`: the package's types describe real use.
-import { Analyzer, FaultlineError, analyze, checkRules, load } from '../../pkg/index.js';
+import { Analyzer, FaultlineError, analyze, checkRules, load, memoryBytes } from '../../pkg/index.js';
 import type { Diagnosis, ObjectState, Report, SearchHits, ViewLine } from '../../pkg/index.js';
 
 export async function diagnose(files: File[]): Promise<string[]> {
   await load();
   const analyzer = new Analyzer({ rules: [], tests: '*RWX*', onProgress: (p) => console.log(p.stage, p.done / p.total) });
-  for (const f of files) await analyzer.addStream(f.name, f.stream());
+  for (const f of files) await analyzer.addStream(f.name, f.stream(), (n) => console.log(n / f.size), f.size);
+  analyzer.addChunk('note.txt', new TextEncoder().encode('done'), 4);
   const analysis = analyzer.finish();
   const report: Report = analysis.report();
   const lines = report.diagnoses.map((d: Diagnosis) => `${d.test.name}: ${d.rule} (${d.blame}, ${d.confidence.toFixed(2)})`);
@@ -21,6 +22,7 @@ export async function diagnose(files: File[]): Promise<string[]> {
     lines.push(...rows.map((r) => `${r.line}: ${r.level ?? ''} ${r.text}`));
   }
   analysis.free();
+  lines.push(`wasm memory: ${memoryBytes() / 2 ** 20} MiB`);
   return lines;
 }
 
