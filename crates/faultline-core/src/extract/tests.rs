@@ -70,6 +70,27 @@ fn pod_deletion_is_workload_plane() {
 }
 
 #[test]
+fn kubectl_namespaces_are_read_before_or_after_the_verb_but_not_from_another_command() {
+    for (line, namespace) in [
+        ("kubectl -n longhorn-system delete pod share-manager-pvc-1", Some("longhorn-system")),
+        (
+            "kubectl --namespace=longhorn-system --wait=false delete pod/share-manager-pvc-1",
+            Some("longhorn-system"),
+        ),
+        (
+            "kubectl delete pod share-manager-pvc-1 -n longhorn-system --grace-period=0",
+            Some("longhorn-system"),
+        ),
+        ("kubectl -n other get pods; kubectl delete pod share-manager-pvc-1", None),
+    ] {
+        let e = one(line);
+        let f = get(&e, EventKind::ObjectDeleted);
+        assert_eq!((f["kind"].as_str(), f["name"].as_str()), ("Pod", "share-manager-pvc-1"), "{line}");
+        assert_eq!(f.get("namespace").map(|v| v.as_str()), namespace, "{line}");
+    }
+}
+
+#[test]
 fn kubectl_forms_resolve_kinds() {
     let e = one("kubectl -n longhorn-system delete sharemanagers.longhorn.io pvc-1");
     assert_eq!(get(&e, EventKind::ObjectDeleted)["kind"], "ShareManager");
