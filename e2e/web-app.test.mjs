@@ -275,7 +275,34 @@ test('an evidence link lands on its log line, highlighted', async () => {
   await page.waitForFunction(() => /matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent));
   const rows = await page.locator('.fl-log-row:not(.fl-loading) .fl-text').allInnerTexts();
   assert.ok(rows.length > 0 && rows.every((t) => /Connection timed out|not responding/.test(t)), rows.join('\n'));
+  // Each row marks what the engine matched (a regex, which the page could not redo itself).
+  await page.waitForSelector('.fl-log-row .fl-text mark');
+  const marks = await page.locator('.fl-log-row:not(.fl-loading) .fl-text mark').allInnerTexts();
+  assert.ok(marks.length >= rows.length, `${marks.length} marks on ${rows.length} rows`);
+  assert.ok(marks.every((m) => /^(Connection timed out|not responding)$/.test(m)), marks.join('\n'));
+  const firstHit = await page.locator('.fl-log-row:has(mark)').first().getAttribute('data-line');
   await shot(page, 'logs-search');
+  // A half-typed regex is an error; the rows and their marks stay as they were.
+  await page.fill('input[aria-label="Search the log"]', 'Connection timed out|(');
+  await page.waitForSelector('.fl-logs .fl-error[role=alert]');
+  assert.ok((await page.locator('.fl-log-row:not(.fl-loading) .fl-text mark').count()) > 0, 'rows and marks stay');
+  // Every line again, with the matching ones still marked.
+  await page.fill('input[aria-label="Search the log"]', 'timed out');
+  await page.uncheck('label:has-text("Regex") input');
+  await page.uncheck('label:has-text("Only matching lines") input');
+  await page.fill('input[aria-label="Jump to line"]', firstHit);
+  await page.click('.fl-jump button');
+  await page.locator(`.fl-log-row[data-line="${firstHit}"].fl-target`).waitFor();
+  // The new query's marks replace the old ones once its search is back (they cover less text).
+  await page.waitForFunction(() => [...document.querySelectorAll('.fl-log-row mark')].some((m) => m.textContent === 'timed out'));
+  await page.waitForSelector('.fl-logs .fl-error', { state: 'detached' });
+  const texts = await page.locator('.fl-log-row:not(.fl-loading) .fl-text mark').allInnerTexts();
+  assert.ok(texts.every((t) => t === 'timed out'), texts.join('\n'));
+  await shot(page, 'logs-marks-unfiltered');
+  const marked = await page.locator('.fl-log-row:has(mark)').evaluateAll((rows) => rows.map((r) => r.dataset.line));
+  const unmarked = await page.locator('.fl-log-row:not(:has(mark)):not(.fl-loading) .fl-text').allInnerTexts();
+  assert.ok(marked.length > 0 && unmarked.length > 0, `${marked.length} marked, ${unmarked.length} not`);
+  assert.ok(unmarked.every((t) => !/timed out/i.test(t)), 'every line with a match is marked');
   await page.fill('input[aria-label="Search the log"]', '');
   await page.fill('input[aria-label="Jump to line"]', '300');
   await page.click('.fl-jump button');

@@ -93,8 +93,8 @@ function current() {
 
 const ops = {
   analyze,
-  lines: (_, { file, first, count }) => JSON.stringify(current().lines(file, first, count)),
-  pick: (_, { file, lines }) => JSON.stringify(current().pickLines(file, lines)),
+  lines: (_, { file, first, count, query }) => JSON.stringify(current().lines(file, first, count, query)),
+  pick: (_, { file, lines, query }) => JSON.stringify(current().pickLines(file, lines, query)),
   search: (_, { file, query }) => current().search(file, query),
   export: (_, { format }) => {
     const a = current();

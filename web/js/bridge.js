@@ -47,11 +47,11 @@ export class Engine {
   analyze(inputs, rules, onProgress) {
     return this.call('analyze', { inputs, rules }, onProgress);
   }
-  lines(file, first, count) {
-    return this.call('lines', { file, first, count });
+  lines(file, first, count, query) {
+    return this.call('lines', { file, first, count, query });
   }
-  pick(file, lines) {
-    return this.call('pick', { file, lines });
+  pick(file, lines, query) {
+    return this.call('pick', { file, lines, query });
   }
   search(file, query) {
     return this.call('search', { file, query });

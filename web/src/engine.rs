@@ -18,9 +18,9 @@ extern "C" {
     #[wasm_bindgen(method, js_class = "Engine")]
     fn analyze(this: &JsEngine, inputs: &JsValue, rules: &JsValue, on_progress: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(method, js_class = "Engine")]
-    fn lines(this: &JsEngine, file: &str, first: u32, count: u32) -> js_sys::Promise;
+    fn lines(this: &JsEngine, file: &str, first: u32, count: u32, query: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(method, js_class = "Engine")]
-    fn pick(this: &JsEngine, file: &str, lines: &js_sys::Uint32Array) -> js_sys::Promise;
+    fn pick(this: &JsEngine, file: &str, lines: &js_sys::Uint32Array, query: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(method, js_class = "Engine")]
     fn search(this: &JsEngine, file: &str, query: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(method, js_class = "Engine", js_name = exportAs)]
@@ -167,21 +167,24 @@ impl Engine {
         Ok(result?.as_string().unwrap_or_default())
     }
 
+    /// Rows of `file`; with a query, each carries the marks of its matches.
     pub async fn lines(
         &self,
         file: &str,
         first: u32,
         count: u32,
+        query: Option<&faultline_core::logview::LogQuery>,
     ) -> Result<Vec<faultline_core::logview::ViewLine>, EngineError> {
-        settle_json(self.js.lines(file, first, count)).await
+        settle_json(self.js.lines(file, first, count, &query_to_js(query))).await
     }
 
     pub async fn pick(
         &self,
         file: &str,
         lines: &[u32],
+        query: Option<&faultline_core::logview::LogQuery>,
     ) -> Result<Vec<faultline_core::logview::ViewLine>, EngineError> {
-        settle_json(self.js.pick(file, &js_sys::Uint32Array::from(lines))).await
+        settle_json(self.js.pick(file, &js_sys::Uint32Array::from(lines), &query_to_js(query))).await
     }
 
     pub async fn search(
@@ -189,9 +192,7 @@ impl Engine {
         file: &str,
         query: &faultline_core::logview::LogQuery,
     ) -> Result<Hits, EngineError> {
-        let json = serde_json::to_string(query).unwrap_or_default();
-        let query = js_sys::JSON::parse(&json).unwrap_or(JsValue::UNDEFINED);
-        let value = settle(self.js.search(file, &query)).await?;
+        let value = settle(self.js.search(file, &query_to_js(Some(query)))).await?;
         let get = |key: &str| js_sys::Reflect::get(&value, &key.into()).unwrap_or(JsValue::UNDEFINED);
         let lines = js_sys::Uint32Array::new(&get("lines")).to_vec();
         Ok(Hits {
@@ -223,4 +224,12 @@ pub struct BuiltinRules {
 /// The files of a drop, folders walked (`{ name, file }[]`).
 pub async fn dropped_files(data: &web_sys::DataTransfer) -> Result<JsValue, EngineError> {
     settle(files_from_drop(data)).await
+}
+
+/// A log query as the worker takes it: the JSON object the package reads (`undefined` for none).
+fn query_to_js(query: Option<&faultline_core::logview::LogQuery>) -> JsValue {
+    query
+        .and_then(|q| serde_json::to_string(q).ok())
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .unwrap_or(JsValue::UNDEFINED)
 }

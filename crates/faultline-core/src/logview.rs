@@ -2,7 +2,7 @@
 //! a level filter. The logs stay where the analysis read them (a worker's memory, for the web app), so a
 //! 500 MB log is never copied to the page: the page asks for the hundred lines it shows.
 
-use regex::RegexBuilder;
+use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::Analysis;
@@ -20,6 +20,11 @@ pub struct ViewLine {
     pub level: Option<Level>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_ms: Option<i64>,
+    /// Where the query the line was asked with matches `text`, as `[start, end)` in UTF-16 code units
+    /// (what JavaScript's `slice` takes): in order, never overlapping, never empty. The viewer marks
+    /// exactly what the search matched, regex and Unicode case folding included, on the text it shows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<[u32; 2]>,
 }
 
 /// A search over one log. An empty `pattern` matches every line, so a level filter alone lists the
@@ -58,59 +63,99 @@ pub enum QueryError {
     Pattern(String),
 }
 
+/// A query's pattern, compiled once for a search or a block of rows; `None` when the pattern is empty.
+struct Matcher(Option<Regex>);
+
+impl Matcher {
+    fn new(query: &LogQuery) -> Result<Matcher, QueryError> {
+        if query.pattern.is_empty() {
+            return Ok(Matcher(None));
+        }
+        let source = if query.regex { query.pattern.clone() } else { regex::escape(&query.pattern) };
+        RegexBuilder::new(&source)
+            .case_insensitive(!query.case_sensitive)
+            .size_limit(PATTERN_SIZE_LIMIT)
+            .dfa_size_limit(PATTERN_SIZE_LIMIT)
+            .build()
+            .map(|re| Matcher(Some(re)))
+            .map_err(|e| QueryError::Pattern(e.to_string()))
+    }
+
+    /// The non-empty matches in `text`, in UTF-16 code units.
+    fn marks(&self, text: &str) -> Vec<[u32; 2]> {
+        let Some(re) = &self.0 else { return Vec::new() };
+        let (mut byte, mut unit) = (0, 0_u32);
+        let mut to_units = |at: usize| {
+            unit += text[byte..at].encode_utf16().count() as u32;
+            byte = at;
+            unit
+        };
+        re.find_iter(text)
+            .filter(|m| !m.is_empty())
+            .map(|m| [to_units(m.start()), to_units(m.end())])
+            .collect()
+    }
+}
+
 fn log<'a>(analysis: &'a Analysis, file: &str) -> Result<&'a LogFile, QueryError> {
     analysis.logs.iter().find(|l| l.name == file).ok_or_else(|| QueryError::NoSuchLog(file.to_string()))
 }
 
-/// Lines `first..first + count` (1-based) of `file`, clamped to the file.
-pub fn window(analysis: &Analysis, file: &str, first: u32, count: u32) -> Result<Vec<ViewLine>, QueryError> {
+/// Lines `first..first + count` (1-based) of `file`, clamped to the file; with a query, each line's
+/// matches are in its `marks`.
+pub fn window(
+    analysis: &Analysis,
+    file: &str,
+    first: u32,
+    count: u32,
+    query: Option<&LogQuery>,
+) -> Result<Vec<ViewLine>, QueryError> {
     let log = log(analysis, file)?;
+    let marker = query.map(Matcher::new).transpose()?;
     let start = (first.max(1) - 1) as usize;
     let end = start.saturating_add(count as usize).min(log.lines.len());
-    Ok((start.min(end)..end).map(|idx| view_line(analysis, log, idx)).collect())
+    Ok((start.min(end)..end).map(|idx| view_line(analysis, log, idx, marker.as_ref())).collect())
 }
 
 /// The given lines (1-based) of `file`, skipping numbers past its end: what a filtered view shows.
-pub fn pick(analysis: &Analysis, file: &str, lines: &[u32]) -> Result<Vec<ViewLine>, QueryError> {
+/// With a query, each line's matches are in its `marks`.
+pub fn pick(
+    analysis: &Analysis,
+    file: &str,
+    lines: &[u32],
+    query: Option<&LogQuery>,
+) -> Result<Vec<ViewLine>, QueryError> {
     let log = log(analysis, file)?;
+    let marker = query.map(Matcher::new).transpose()?;
     Ok(lines
         .iter()
         .filter_map(|&n| n.checked_sub(1).map(|i| i as usize))
         .filter(|&i| i < log.lines.len())
-        .map(|idx| view_line(analysis, log, idx))
+        .map(|idx| view_line(analysis, log, idx, marker.as_ref()))
         .collect())
 }
 
-fn view_line(analysis: &Analysis, log: &LogFile, idx: usize) -> ViewLine {
+fn view_line(analysis: &Analysis, log: &LogFile, idx: usize, marker: Option<&Matcher>) -> ViewLine {
     let l = &log.lines[idx];
     let cleaned = log.clean(idx);
     let shown = crate::export::escape::bidi(&cleaned);
     let text = crate::export::clip(&shown, analysis.limits.max_line_chars).into_owned();
-    ViewLine { line: l.line, text, level: l.level, time_ms: l.time_ms }
+    let marks = marker.map(|m| m.marks(&text)).unwrap_or_default();
+    ViewLine { line: l.line, text, level: l.level, time_ms: l.time_ms, marks }
 }
 
 /// Every line of `file` that matches `query`, matched against the line without ANSI sequences.
 pub fn search(analysis: &Analysis, file: &str, query: &LogQuery) -> Result<SearchHits, QueryError> {
     let log = log(analysis, file)?;
-    let source = if query.regex { query.pattern.clone() } else { regex::escape(&query.pattern) };
-    let matcher = if query.pattern.is_empty() {
-        None
-    } else {
-        let re = RegexBuilder::new(&source)
-            .case_insensitive(!query.case_sensitive)
-            .size_limit(PATTERN_SIZE_LIMIT)
-            .dfa_size_limit(PATTERN_SIZE_LIMIT)
-            .build()
-            .map_err(|e| QueryError::Pattern(e.to_string()))?;
-        Some(re)
-    };
+    let matcher = Matcher::new(query)?;
     let limit = if query.limit == 0 { DEFAULT_HIT_LIMIT } else { query.limit };
     let mut hits = SearchHits { lines: Vec::new(), total: 0, truncated: false };
     for (idx, l) in log.lines.iter().enumerate() {
         if !query.levels.is_empty() && !l.level.is_some_and(|lv| query.levels.contains(&lv)) {
             continue;
         }
-        if let Some(re) = &matcher
+        // No pattern, no cleaning: a level filter over a million lines reads only the levels.
+        if let Some(re) = &matcher.0
             && !re.is_match(&log.clean(idx))
         {
             continue;
@@ -145,13 +190,14 @@ mod tests {
     #[test]
     fn a_window_is_clamped_and_shows_lines_without_ansi() {
         let a = analysis();
-        let w = window(&a, "a.log", 2, 100).unwrap_or_default();
+        let w = window(&a, "a.log", 2, 100, None).unwrap_or_default();
         assert_eq!(w.iter().map(|l| l.line).collect::<Vec<_>>(), vec![2, 3, 4]);
         assert!(w[0].text.ends_with("md5sum: Connection timed out"), "{}", w[0].text);
         assert_eq!(w[0].level, Some(Level::Error));
-        assert!(window(&a, "a.log", 9, 5).unwrap_or_default().is_empty());
-        assert_eq!(window(&a, "a.log", 0, 1).unwrap_or_default().len(), 1, "line 0 reads as line 1");
-        assert_eq!(window(&a, "b.log", 1, 1), Err(QueryError::NoSuchLog("b.log".into())));
+        assert!(window(&a, "a.log", 9, 5, None).unwrap_or_default().is_empty());
+        assert_eq!(window(&a, "a.log", 0, 1, None).unwrap_or_default().len(), 1, "line 0 reads as line 1");
+        assert_eq!(window(&a, "b.log", 1, 1, None), Err(QueryError::NoSuchLog("b.log".into())));
+        assert!(w.iter().all(|l| l.marks.is_empty()), "no query, no marks");
     }
 
     #[test]
@@ -182,7 +228,39 @@ mod tests {
     #[test]
     fn pick_returns_the_asked_lines_that_exist() {
         let a = analysis();
-        let lines = pick(&a, "a.log", &[4, 0, 2, 99]).unwrap_or_default();
+        let lines = pick(&a, "a.log", &[4, 0, 2, 99], None).unwrap_or_default();
         assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), vec![4, 2]);
+    }
+
+    /// The text each mark covers, read the way JavaScript reads it (UTF-16).
+    fn marked(l: &ViewLine) -> Vec<String> {
+        let units: Vec<u16> = l.text.encode_utf16().collect();
+        l.marks.iter().map(|[s, e]| String::from_utf16_lossy(&units[*s as usize..*e as usize])).collect()
+    }
+
+    #[test]
+    fn marks_cover_what_the_query_matches_in_the_shown_text() {
+        let a = analysis();
+        let rows = window(&a, "a.log", 1, 4, Some(&q("MD5"))).unwrap_or_default();
+        assert_eq!(
+            rows.iter().map(marked).collect::<Vec<_>>(),
+            [vec![], vec!["md5".to_string()], vec![], vec!["md5".into()]]
+        );
+        let re = LogQuery { regex: true, ..q(r"\d+:\d+|TIME\w*") };
+        let row = &pick(&a, "a.log", &[2], Some(&re)).unwrap_or_default()[0];
+        assert_eq!(marked(row), ["10:00", "timed"], "{row:?}");
+        let empty_matches = LogQuery { regex: true, ..q("x*") };
+        assert!(pick(&a, "a.log", &[1], Some(&empty_matches)).unwrap_or_default()[0].marks.is_empty());
+        let bad = LogQuery { regex: true, ..q("(") };
+        assert!(matches!(window(&a, "a.log", 1, 1, Some(&bad)), Err(QueryError::Pattern(_))));
+    }
+
+    #[test]
+    fn marks_count_utf16_units_after_wide_characters_and_fold_unicode_case() {
+        let log = "Ünïcode 😀 ÉCHEC then échec\n";
+        let a = analyze(vec![InputFile::new("u.log", log)], &AnalyzeOptions::default());
+        let row = &window(&a, "u.log", 1, 1, Some(&q("échec"))).unwrap_or_default()[0];
+        assert_eq!(row.marks, [[11, 16], [22, 27]], "😀 is two units, not four bytes");
+        assert_eq!(marked(row), ["ÉCHEC", "échec"]);
     }
 }

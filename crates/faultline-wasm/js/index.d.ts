@@ -73,6 +73,8 @@ export interface ViewLine {
   text: string;
   level?: LogLevel;
   time_ms?: number;
+  /** With a query: where it matches `text`, `[start, end)` in UTF-16 units (`text.slice(start, end)`). */
+  marks?: [number, number][];
 }
 
 export interface LogQuery {
@@ -104,9 +106,9 @@ export class Analysis {
   /** Lines `line` ± `radius` of a log the analysis read; null when `file` is not a log. */
   excerpt(file: string, line: number, radius: number): ExcerptLine[] | null;
   /** Lines `first .. first + count` (1-based) of a log, clamped to it: what a virtualised viewer shows. */
-  lines(file: string, first: number, count: number): ViewLine[];
+  lines(file: string, first: number, count: number, query?: LogQuery): ViewLine[];
   /** The given lines (1-based) of a log, as `search` returns them; numbers past its end are skipped. */
-  pickLines(file: string, lines: Uint32Array | number[]): ViewLine[];
+  pickLines(file: string, lines: Uint32Array | number[], query?: LogQuery): ViewLine[];
   /** Lines of a log matching the query; an empty pattern with `levels` is a level filter. */
   search(file: string, query?: LogQuery): SearchHits;
   markdown(): string;

@@ -78,29 +78,27 @@ impl Analysis {
         }
     }
 
-    /// Lines `first..first + count` (1-based) of a log, clamped to it: `{ line, text, level?, time_ms? }[]`,
-    /// text without ANSI sequences and clipped to `maxLineChars`. What a virtualised viewer asks for as
-    /// it scrolls; the log itself stays here.
-    pub fn lines(&self, file: &str, first: u32, count: u32) -> Result<JsValue, JsValue> {
-        to_js(&logview::window(&self.inner, file, first, count).map_err(query_error)?)
+    /// Lines `first..first + count` (1-based) of a log, clamped to it: `{ line, text, level?, time_ms?,
+    /// marks? }[]`, text without ANSI sequences and clipped to `maxLineChars`. What a virtualised viewer
+    /// asks for as it scrolls; the log itself stays here. With a `search` query, `marks` holds where it
+    /// matches each line's text (`[start, end)` in UTF-16 units), for highlighting.
+    pub fn lines(&self, file: &str, first: u32, count: u32, query: JsValue) -> Result<JsValue, JsValue> {
+        let query = log_query(query)?;
+        to_js(&logview::window(&self.inner, file, first, count, query.as_ref()).map_err(query_error)?)
     }
 
-    /// The given lines (1-based numbers, as `search` returns them) of a log, skipping numbers past its end.
+    /// The given lines (1-based numbers, as `search` returns them) of a log, skipping numbers past its
+    /// end; `query` as for `lines`.
     #[wasm_bindgen(js_name = pickLines)]
-    pub fn pick_lines(&self, file: &str, lines: &[u32]) -> Result<JsValue, JsValue> {
-        to_js(&logview::pick(&self.inner, file, lines).map_err(query_error)?)
+    pub fn pick_lines(&self, file: &str, lines: &[u32], query: JsValue) -> Result<JsValue, JsValue> {
+        let query = log_query(query)?;
+        to_js(&logview::pick(&self.inner, file, lines, query.as_ref()).map_err(query_error)?)
     }
 
     /// The lines of a log matching `{ pattern, regex, caseSensitive, levels, limit }` (all optional; an
     /// empty pattern with `levels` is a level filter): `{ lines: Uint32Array, total, truncated }`.
     pub fn search(&self, file: &str, query: JsValue) -> Result<JsValue, JsValue> {
-        let query: LogQuery = if query.is_undefined() || query.is_null() {
-            LogQuery::default()
-        } else {
-            let text = js_sys::JSON::stringify(&query)?.as_string().unwrap_or_default();
-            serde_json::from_str(&text)
-                .map_err(|e| FaultlineError::new("options", format!("search query: {e}")))?
-        };
+        let query = log_query(query)?.unwrap_or_default();
         let hits = logview::search(&self.inner, file, &query).map_err(query_error)?;
         let out = js_sys::Object::new();
         js_sys::Reflect::set(&out, &"lines".into(), &js_sys::Uint32Array::from(hits.lines.as_slice()))?;
@@ -136,4 +134,15 @@ fn query_error(e: QueryError) -> JsValue {
         QueryError::Pattern(_) => "options",
     };
     FaultlineError::new(kind, e.to_string()).into()
+}
+
+/// A log query from JavaScript: `undefined` or `null` is none.
+fn log_query(query: JsValue) -> Result<Option<LogQuery>, JsValue> {
+    if query.is_undefined() || query.is_null() {
+        return Ok(None);
+    }
+    let text = js_sys::JSON::stringify(&query)?.as_string().unwrap_or_default();
+    let query = serde_json::from_str(&text)
+        .map_err(|e| FaultlineError::new("options", format!("search query: {e}")))?;
+    Ok(Some(query))
 }

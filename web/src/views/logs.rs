@@ -42,30 +42,52 @@ fn level_class(level: Option<Level>) -> Option<&'static str> {
     }
 }
 
-/// `text` with every ASCII-case-insensitive occurrence of `needle` marked.
-fn highlighted(text: &str, needle: &str, case_sensitive: bool) -> Html {
-    if needle.is_empty() {
-        return html! { { text.to_string() } };
+/// `text` split at its marks (`[start, end)` in UTF-16 units, as the engine sends them), each part with
+/// whether it is marked. A mark that overlaps the one before, is empty or runs past the end is left
+/// out; an offset inside a surrogate pair moves to the next character.
+fn split_marks<'a>(text: &'a str, marks: &[[u32; 2]]) -> Vec<(&'a str, bool)> {
+    // Every character boundary: (UTF-16 offset, byte offset), ascending in both.
+    let mut bounds: Vec<(u32, usize)> = Vec::with_capacity(text.len() + 1);
+    let mut units = 0_u32;
+    for (byte, c) in text.char_indices() {
+        bounds.push((units, byte));
+        units += c.len_utf16() as u32;
     }
-    let (hay, pat) = if case_sensitive {
-        (text.to_string(), needle.to_string())
-    } else {
-        (text.to_ascii_lowercase(), needle.to_ascii_lowercase())
+    bounds.push((units, text.len()));
+    let byte_of = |unit: u32| {
+        let i = bounds.partition_point(|&(u, _)| u < unit);
+        bounds.get(i).map(|&(_, byte)| byte)
     };
     let mut parts = Vec::new();
     let mut at = 0;
-    while let Some(found) = hay[at..].find(&pat) {
-        let start = at + found;
-        let end = start + pat.len();
-        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-            break;
+    for &[start, end] in marks {
+        let (Some(start), Some(end)) = (byte_of(start), byte_of(end)) else { continue };
+        if start < at || end <= start || end > text.len() {
+            continue;
         }
-        parts.push(html! { { text[at..start].to_string() } });
-        parts.push(html! { <mark>{ text[start..end].to_string() }</mark> });
+        if start > at {
+            parts.push((&text[at..start], false));
+        }
+        parts.push((&text[start..end], true));
         at = end;
     }
-    parts.push(html! { { text[at..].to_string() } });
-    parts.into_iter().collect::<Html>()
+    if at < text.len() || parts.is_empty() {
+        parts.push((&text[at..], false));
+    }
+    parts
+}
+
+fn marked(text: &str, marks: &[[u32; 2]]) -> Html {
+    split_marks(text, marks)
+        .into_iter()
+        .map(|(part, mark)| {
+            if mark {
+                html! { <mark>{ part }</mark> }
+            } else {
+                html! { { part } }
+            }
+        })
+        .collect()
 }
 
 #[function_component(Logs)]
@@ -79,6 +101,9 @@ pub fn logs() -> Html {
     let only_matches = use_state(|| true);
     let levels = use_state(BTreeSet::<&'static str>::new);
     let hits = use_state(|| None::<Hits>);
+    // The query behind `hits`, once the worker accepted it: rows are fetched with it for their marks, so
+    // a half-typed regex never blanks the view and marks always agree with the hits.
+    let marked_by = use_state(|| None::<LogQuery>);
     let search_error = use_state(|| None::<String>);
     let jump = use_state(String::new);
     let Some(ctx) = ctx else { return Html::default() };
@@ -103,6 +128,7 @@ pub fn logs() -> Html {
     {
         let engine = ctx.engine.clone();
         let hits = hits.clone();
+        let marked_by = marked_by.clone();
         let search_error = search_error.clone();
         use_effect_with((file.clone(), query.clone()), move |(file, query)| {
             let (file, query) = (file.clone(), query.clone());
@@ -111,6 +137,7 @@ pub fn logs() -> Html {
                 move || {
                     if query.pattern.is_empty() && query.levels.is_empty() {
                         hits.set(None);
+                        marked_by.set(None);
                         search_error.set(None);
                         return;
                     }
@@ -118,6 +145,7 @@ pub fn logs() -> Html {
                         match engine.search(&file, &query).await {
                             Ok(h) => {
                                 hits.set(Some(h));
+                                marked_by.set((!query.pattern.is_empty()).then_some(query));
                                 search_error.set(None);
                             }
                             Err(e) => search_error.set(Some(e.message)),
@@ -138,7 +166,12 @@ pub fn logs() -> Html {
         _ => Rc::new(Vec::new()),
     };
     let rows = filtered.as_ref().map_or(line_count, |f| f.len());
-    let key = format!("{file}\u{0}{}", filtered.as_ref().map_or(0, |f| Rc::as_ptr(f) as usize));
+    let marks_query: Option<LogQuery> = (*marked_by).clone().filter(|_| filtering);
+    let key = format!(
+        "{file}\u{0}{}\u{0}{}",
+        filtered.as_ref().map_or(0, |f| Rc::as_ptr(f) as usize),
+        marks_query.as_ref().and_then(|q| serde_json::to_string(q).ok()).unwrap_or_default()
+    );
     {
         let mut c = cache.borrow_mut();
         if c.key != key {
@@ -152,6 +185,7 @@ pub fn logs() -> Html {
         let version = version.clone();
         let file = file.clone();
         let filtered = filtered.clone();
+        let marks_query = marks_query.clone();
         let key = key.clone();
         Callback::from(move |(start, end): (usize, usize)| {
             for block in start / BLOCK..=end.saturating_sub(1) / BLOCK {
@@ -164,21 +198,23 @@ pub fn logs() -> Html {
                         continue;
                     }
                 }
-                let (engine, cache, version, file, filtered, key) = (
+                let (engine, cache, version, file, filtered, marks_query, key) = (
                     engine.clone(),
                     cache.clone(),
                     version.clone(),
                     file.clone(),
                     filtered.clone(),
+                    marks_query.clone(),
                     key.clone(),
                 );
                 wasm_bindgen_futures::spawn_local(async move {
                     let first = block * BLOCK;
+                    let marks = marks_query.as_ref();
                     let result = match &filtered {
-                        None => engine.lines(&file, first as u32 + 1, BLOCK as u32).await,
+                        None => engine.lines(&file, first as u32 + 1, BLOCK as u32, marks).await,
                         Some(lines) => {
                             let end = (first + BLOCK).min(lines.len());
-                            engine.pick(&file, lines.get(first..end).unwrap_or_default()).await
+                            engine.pick(&file, lines.get(first..end).unwrap_or_default(), marks).await
                         }
                     };
                     let mut c = cache.borrow_mut();
@@ -216,8 +252,6 @@ pub fn logs() -> Html {
         let cache = cache.clone();
         let ctx = ctx.clone();
         let file = file.clone();
-        let needle = if *regex { String::new() } else { (*pattern).clone() };
-        let case = *case_sensitive;
         let hit_set = hit_set.clone();
         let evidence = evidence.clone();
         Callback::from(move |i: usize| {
@@ -237,7 +271,7 @@ pub fn logs() -> Html {
             html! {
                 <div class={classes} role="listitem" data-line={n.to_string()}>
                     <a class="fl-ln" href={route.to_hash()} onclick={go(&ctx, route.clone())} aria-label={format!("Line {n}")}>{ n }</a>
-                    <span class="fl-text">{ highlighted(&row.text, &needle, case) }</span>
+                    <span class="fl-text">{ marked(&row.text, &row.marks) }</span>
                 </div>
             }
         })
@@ -310,5 +344,35 @@ pub fn logs() -> Html {
             <VirtualList rows={rows} row_height={ROW_PX} render={render} on_range={on_range} scroll_to={scroll_to} data_key={key.clone()}
                          class={classes!("fl-log-view")} label={format!("Lines of {file}")} />
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_marks;
+
+    #[test]
+    fn marks_split_the_text_at_utf16_offsets() {
+        assert_eq!(
+            split_marks("md5sum: timed out", &[[0, 3], [8, 13]]),
+            [("md5", true), ("sum: ", false), ("timed", true), (" out", false)]
+        );
+        // 😀 is two UTF-16 units and four bytes; é is one unit and two bytes.
+        assert_eq!(split_marks("😀 échec", &[[3, 8]]), [("😀 ", false), ("échec", true)]);
+        assert_eq!(split_marks("abc", &[]), [("abc", false)]);
+        assert_eq!(split_marks("", &[]), [("", false)]);
+    }
+
+    #[test]
+    fn bad_marks_are_left_out_not_trusted() {
+        assert_eq!(
+            split_marks("abcdef", &[[2, 4], [3, 5], [1, 1], [4, 99]]),
+            [("ab", false), ("cd", true), ("ef", false)]
+        );
+        assert_eq!(
+            split_marks("😀x", &[[1, 3]]),
+            [("😀", false), ("x", true)],
+            "inside a pair: the next character"
+        );
     }
 }

@@ -60,7 +60,14 @@ test('a viewer reads windows of a log and searches it where the analysis keeps i
   const hits = analysis.search('console.log', { pattern: 'CONNECTION TIMED OUT' });
   assert.ok(hits.lines instanceof Uint32Array && hits.total >= 1 && !hits.truncated, JSON.stringify(hits));
   const picked = analysis.pickLines('console.log', hits.lines);
-  assert.ok(picked.every((l) => /connection timed out/i.test(l.text)));
+  assert.ok(picked.every((l) => /connection timed out/i.test(l.text) && l.marks === undefined));
+  // Given the query, each row says where it matched, in UTF-16 units of its text.
+  const query = { pattern: 'timed OUT' };
+  const marked = analysis.pickLines('console.log', hits.lines, query);
+  const covered = marked.flatMap((l) => l.marks.map(([s, e]) => l.text.slice(s, e)));
+  assert.ok(covered.length >= marked.length && covered.every((t) => t === 'timed out'), covered.join('|'));
+  assert.equal(analysis.lines('console.log', cited.line, 1, query)[0].marks, undefined, 'no match, no marks');
+  assert.throws(() => analysis.lines('console.log', 1, 1, { pattern: '(', regex: true }), (e) => e.kind === 'options');
   const errors = analysis.search('console.log', { levels: ['error'], limit: 1 });
   assert.ok(errors.lines.length <= 1 && errors.total >= errors.lines.length);
   assert.throws(() => analysis.search('console.log', { pattern: '(', regex: true }), (e) => e.kind === 'options');

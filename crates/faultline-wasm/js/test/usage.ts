@@ -18,8 +18,9 @@ export async function diagnose(files: File[]): Promise<string[]> {
   const log = report.files.find((f) => f.kind === 'log');
   if (log) {
     const hits: SearchHits = analysis.search(log.name, { pattern: 'timed out', levels: ['error'] });
-    const rows: ViewLine[] = analysis.pickLines(log.name, hits.lines.subarray(0, 10));
+    const rows: ViewLine[] = analysis.pickLines(log.name, hits.lines.subarray(0, 10), { pattern: 'timed out' });
     lines.push(...rows.map((r) => `${r.line}: ${r.level ?? ''} ${r.text}`));
+    lines.push(...rows.flatMap((r) => (r.marks ?? []).map(([start, end]) => r.text.slice(start, end))));
   }
   analysis.free();
   lines.push(`wasm memory: ${memoryBytes() / 2 ** 20} MiB`);
