@@ -16,9 +16,8 @@ pub fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, FaultlineError> 
     Ok(view_of(value, what)?.to_vec())
 }
 
-/// Appends `view`'s bytes to `out`, copied straight from JavaScript's memory into `out`'s: a streamed
-/// body's chunks never pass through a buffer of their own, whose allocation would also sit above `out`
-/// and keep the allocator from growing `out` in place.
+/// Appends `view`'s bytes to `out`, copied straight from JavaScript's memory into `out`'s reserved
+/// room, not through a buffer of their own first.
 pub fn append(view: &Uint8Array, out: &mut Vec<u8>) {
     let start = out.len();
     out.resize(start + view.length() as usize, 0);
