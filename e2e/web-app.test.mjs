@@ -541,6 +541,20 @@ test('a 200 MB log goes through the page, in the worker, to the diagnosis', asyn
   await page.click('.fl-jump button');
   await page.locator(`.fl-log-row[data-line="${i - 5}"].fl-target`).waitFor({ timeout: 30_000 });
   await shot(page, 'logs-200mb');
+  // The worker keeps the memory of that analysis (wasm memory never shrinks), so the next analysis
+  // starts in a fresh worker and the old one is gone.
+  const engines = () => page.workers().filter((w) => /worker\.js/.test(w.url()));
+  assert.equal(engines().length, 1);
+  const old = engines()[0];
+  const closed = new Promise((resolve) => old.once('close', resolve));
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(FOUNDING));
+  await closed;
+  await page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
+  await ready(page);
+  assert.equal(engines().length, 1, 'one worker, the new one');
+  assert.notEqual(engines()[0], old);
+  await tab(page, 'Summary');
+  assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
   assert.deepEqual(seen.errors, []);
   await page.close();
   rmSync(dir, { recursive: true, force: true });

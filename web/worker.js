@@ -1,7 +1,7 @@
 // The analysis engine of the web app, in a module worker: the faultline-wasm package (built by `cargo
 // xtask pkg`, staged into dist/pkg by Trunk's pre-build hook) reads the artifacts and keeps the finished
 // analysis, logs included, so the page only ever holds the report and the log rows on screen.
-import { Analyzer, FaultlineError, builtinRules, checkRules, load } from './pkg/index.js';
+import { Analyzer, FaultlineError, builtinRules, checkRules, load, memoryBytes } from './pkg/index.js';
 
 const ready = load(new URL('./pkg/faultline_wasm_bg.wasm', import.meta.url));
 let analysis = null;
@@ -125,7 +125,14 @@ onmessage = async ({ data }) => {
     const handler = ops[op];
     if (!handler) throw new FaultlineError(`unknown request ${op}`, { kind: 'state' });
     const ok = await handler(id, args ?? {});
-    postMessage({ id, ok });
+    // The page starts a fresh worker for its next analysis when this one has grown big (bridge.js).
+    let memory;
+    try {
+      memory = memoryBytes();
+    } catch {
+      // The module is not loaded (yet): nothing held.
+    }
+    postMessage({ id, ok, memory });
   } catch (e) {
     const error = {
       kind: e?.kind ?? 'internal',

@@ -10,12 +10,28 @@ export function distUrl(path) {
   return new URL(path, DIST).href;
 }
 
+/**
+ * Wasm memory grows and never shrinks, so a worker that analysed a big run keeps that memory for the
+ * tab's life. Past this much, the next analysis starts in a fresh worker (its module is in the HTTP
+ * cache; the old worker's analysis is being replaced anyway).
+ */
+const RECYCLE_BYTES = 256 * 1024 * 1024;
+
 export class Engine {
   constructor(workerUrl) {
-    this.worker = new Worker(workerUrl, { type: 'module', name: 'faultline-engine' });
+    this.workerUrl = workerUrl;
     this.next = 1;
     this.pending = new Map();
+    this.workersStarted = 0;
+    this.start();
+  }
+
+  start() {
+    this.worker = new Worker(this.workerUrl, { type: 'module', name: 'faultline-engine' });
+    this.workersStarted += 1;
+    this.memory = 0;
     this.worker.onmessage = ({ data }) => {
+      if (typeof data.memory === 'number') this.memory = data.memory;
       const entry = this.pending.get(data.id);
       if (!entry) return;
       if (data.progress) {
@@ -27,12 +43,23 @@ export class Engine {
       else entry.resolve(data.ok);
     };
     this.worker.onerror = (event) => {
-      const error = Object.assign(new Error(event.message || 'the analysis worker failed to start'), {
-        kind: 'worker',
-      });
-      for (const entry of this.pending.values()) entry.reject(error);
-      this.pending.clear();
+      this.failAll(
+        Object.assign(new Error(event.message || 'the analysis worker failed to start'), { kind: 'worker' }),
+      );
     };
+  }
+
+  failAll(error) {
+    for (const entry of this.pending.values()) entry.reject(error);
+    this.pending.clear();
+  }
+
+  /** A fresh worker when the current one holds more memory than a new analysis should inherit. */
+  recycleIfBig() {
+    if (this.memory <= RECYCLE_BYTES) return;
+    this.worker.terminate();
+    this.failAll(Object.assign(new Error('a new analysis replaced this one'), { kind: 'state' }));
+    this.start();
   }
 
   call(op, args, onProgress) {
@@ -45,6 +72,7 @@ export class Engine {
 
   /** `inputs`: `{ name?, file }`, `{ name?, url }` or `{ name, text }`; resolves to the report's JSON. */
   analyze(inputs, rules, onProgress) {
+    this.recycleIfBig();
     return this.call('analyze', { inputs, rules }, onProgress);
   }
   lines(file, first, count, query) {
