@@ -22,13 +22,11 @@ export class Engine {
     this.workerUrl = workerUrl;
     this.next = 1;
     this.pending = new Map();
-    this.workersStarted = 0;
     this.start();
   }
 
   start() {
     this.worker = new Worker(this.workerUrl, { type: 'module', name: 'faultline-engine' });
-    this.workersStarted += 1;
     this.memory = 0;
     this.worker.onmessage = ({ data }) => {
       if (typeof data.memory === 'number') this.memory = data.memory;
