@@ -21,8 +21,9 @@ pub struct ViewLine {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_ms: Option<i64>,
     /// Where the query the line was asked with matches `text`, as `[start, end)` in UTF-16 code units
-    /// (what JavaScript's `slice` takes): in order, never overlapping, never empty. The viewer marks
-    /// exactly what the search matched, regex and Unicode case folding included, on the text it shows.
+    /// (what JavaScript's `slice` takes): in order, never overlapping or touching (adjacent matches are
+    /// one mark), never empty, at most [`MAX_MARKS`] per line. The viewer marks exactly what the search
+    /// matched, regex and Unicode case folding included, on the text it shows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<[u32; 2]>,
 }
@@ -44,6 +45,8 @@ pub struct LogQuery {
 
 /// Enough for a level filter over a million-line log to be scrolled whole.
 pub const DEFAULT_HIT_LIMIT: usize = 2_000_000;
+/// Marks on one line at most: past them the line is shown unmarked (it is still a hit).
+pub const MAX_MARKS: usize = 64;
 /// A search pattern is typed by a user into a page; a pathological one must fail, not eat the memory.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
@@ -81,7 +84,9 @@ impl Matcher {
             .map_err(|e| QueryError::Pattern(e.to_string()))
     }
 
-    /// The non-empty matches in `text`, in UTF-16 code units.
+    /// The non-empty matches in `text`, in UTF-16 code units; touching matches are one mark, and a line
+    /// has at most [`MAX_MARKS`] (a regex such as `\w` on a long line must not become thousands of
+    /// elements in a viewer's row).
     fn marks(&self, text: &str) -> Vec<[u32; 2]> {
         let Some(re) = &self.0 else { return Vec::new() };
         let (mut byte, mut unit) = (0, 0_u32);
@@ -90,10 +95,18 @@ impl Matcher {
             byte = at;
             unit
         };
-        re.find_iter(text)
-            .filter(|m| !m.is_empty())
-            .map(|m| [to_units(m.start()), to_units(m.end())])
-            .collect()
+        let mut marks: Vec<[u32; 2]> = Vec::new();
+        for m in re.find_iter(text).filter(|m| !m.is_empty()) {
+            let (start, end) = (to_units(m.start()), to_units(m.end()));
+            if let Some(last) = marks.last_mut().filter(|last| last[1] == start) {
+                last[1] = end;
+            } else if marks.len() == MAX_MARKS {
+                break;
+            } else {
+                marks.push([start, end]);
+            }
+        }
+        marks
     }
 }
 
@@ -249,6 +262,13 @@ mod tests {
         let re = LogQuery { regex: true, ..q(r"\d+:\d+|TIME\w*") };
         let row = &pick(&a, "a.log", &[2], Some(&re)).unwrap_or_default()[0];
         assert_eq!(marked(row), ["10:00", "timed"], "{row:?}");
+        let every_char = LogQuery { regex: true, ..q(".") };
+        let row = &window(&a, "a.log", 4, 1, Some(&every_char)).unwrap_or_default()[0];
+        assert_eq!(row.marks, [[0, 20]], "touching matches are one mark: {}", row.text);
+        let spaced = LogQuery { regex: true, ..q("a") };
+        let long = analyze(vec![InputFile::new("l.log", "a ".repeat(500))], &AnalyzeOptions::default());
+        let row = &window(&long, "l.log", 1, 1, Some(&spaced)).unwrap_or_default()[0];
+        assert_eq!((row.marks.len(), row.marks[MAX_MARKS - 1]), (MAX_MARKS, [126, 127]), "capped");
         let empty_matches = LogQuery { regex: true, ..q("x*") };
         assert!(pick(&a, "a.log", &[1], Some(&empty_matches)).unwrap_or_default()[0].marks.is_empty());
         let bad = LogQuery { regex: true, ..q("(") };

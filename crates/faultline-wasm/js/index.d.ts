@@ -73,7 +73,10 @@ export interface ViewLine {
   text: string;
   level?: LogLevel;
   time_ms?: number;
-  /** With a query: where it matches `text`, `[start, end)` in UTF-16 units (`text.slice(start, end)`). */
+  /**
+   * With a query: where it matches `text`, `[start, end)` in UTF-16 units (`text.slice(start, end)`),
+   * in order; adjacent matches are one mark, and a line has at most 64.
+   */
   marks?: [number, number][];
 }
 
