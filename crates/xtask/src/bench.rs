@@ -198,8 +198,7 @@ fn out(name: &str) -> String {
 }
 
 fn faultline_bin() -> String {
-    let bin = crate::e2e::target_dir().join("release").join("faultline");
-    std::path::absolute(&bin).unwrap_or(bin).to_string_lossy().into_owned()
+    crate::release_cli().to_string_lossy().into_owned()
 }
 
 fn venv() -> PathBuf {

@@ -103,8 +103,8 @@ fn test() -> Result<()> {
 
 fn demo() -> Result<()> {
     step("build the CLI", || cargo(&["build", "--release", "-p", "faultline-cli"]))?;
-    let bin = Path::new("target/release/faultline");
-    let status = Command::new(bin)
+    let bin = release_cli();
+    let status = Command::new(&bin)
         .arg("analyze")
         .args(scenario_artifacts(Path::new(DEMO_SCENARIO))?)
         .args(["--format", "text"])
@@ -116,6 +116,12 @@ fn demo() -> Result<()> {
     }
     web::build()?;
     web::serve_demo()
+}
+
+/// The release CLI, wherever CARGO_TARGET_DIR puts it (absolute, so it runs from any directory).
+pub(crate) fn release_cli() -> PathBuf {
+    let bin = e2e::target_dir().join("release").join("faultline");
+    std::path::absolute(&bin).unwrap_or(bin)
 }
 
 /// A scenario folder's artifacts: everything but its ground truth and notes, which are not CI output.
