@@ -128,7 +128,7 @@ export class Analyzer {
   addStream(
     name: string,
     stream: ReadableStream<Uint8Array>,
-    onBytes?: (total: number) => void,
+    onBytes?: ((total: number) => void) | null,
     size?: number,
   ): Promise<this>;
   readonly bytesReceived: number;
