@@ -433,7 +433,7 @@ fn place_counted_warnings(g: &mut Gathered, clipper: &mut Clipper, clip_at: usiz
         return;
     }
     // Stable: warnings placed at the same index keep the order they were made in.
-    placed.sort_by_key(|(at, _)| *at);
+    crate::sort::sort_by_key(&mut placed, |(at, _)| *at);
     let before = std::mem::take(&mut g.warnings);
     let mut placed = placed.into_iter().peekable();
     for (i, w) in before.into_iter().enumerate() {
