@@ -6,7 +6,10 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Read when the script runs, not when it is compiled: cargo shares a compiled build script between
+    // checkouts that use one target directory, and a baked-in path would point at the other checkout.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let root = manifest.join("../..");
     let fixtures = root.join("fixtures");
     let snapshots = root.join("crates/faultline-core/tests/snapshots");
     println!("cargo:rerun-if-changed={}", fixtures.display());

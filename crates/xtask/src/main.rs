@@ -55,8 +55,11 @@ fn main() -> Result<()> {
     }
 }
 
+/// The checkout `cargo xtask` was run in. `cargo run` says so at run time; the compile-time path is
+/// only a fallback, because one target directory shared by two checkouts shares this binary too.
 fn workspace_root() -> Result<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
     manifest
         .ancestors()
         .nth(2)
