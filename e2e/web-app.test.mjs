@@ -270,9 +270,10 @@ test('an evidence link lands on its log line, highlighted', async () => {
   await shot(page, 'logs-evidence');
 
   // Search with a regex, then by level, then jump to a line.
-  await page.fill('input[aria-label="Search the log"]', 'Connection timed out|not responding');
+  // Regex first: typed first, the query runs as a literal and its "0 matching lines" would satisfy the wait.
   await page.check('label:has-text("Regex") input');
-  await page.waitForFunction(() => /matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent));
+  await page.fill('input[aria-label="Search the log"]', 'Connection timed out|not responding');
+  await page.waitForFunction(() => /\b[1-9]\d* matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent));
   const rows = await page.locator('.fl-log-row:not(.fl-loading) .fl-text').allInnerTexts();
   assert.ok(rows.length > 0 && rows.every((t) => /Connection timed out|not responding/.test(t)), rows.join('\n'));
   // Each row marks what the engine matched (a regex, which the page could not redo itself).
@@ -303,6 +304,12 @@ test('an evidence link lands on its log line, highlighted', async () => {
   const unmarked = await page.locator('.fl-log-row:not(:has(mark)):not(.fl-loading) .fl-text').allInnerTexts();
   assert.ok(marked.length > 0 && unmarked.length > 0, `${marked.length} marked, ${unmarked.length} not`);
   assert.ok(unmarked.every((t) => !/timed out/i.test(t)), 'every line with a match is marked');
+  // The count on screen belongs to the query on screen: while a new search runs it says so, never the old count.
+  const status = () => page.innerText('.fl-toolbar [aria-live]');
+  assert.match(await status(), /^[1-9]\d* matching line/);
+  await page.fill('input[aria-label="Search the log"]', 'no line of this log says this');
+  assert.match(await status(), /^(Searching…|0 matching line)/);
+  await page.waitForFunction(() => /^0 matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent));
   await page.fill('input[aria-label="Search the log"]', '');
   await page.fill('input[aria-label="Jump to line"]', '300');
   await page.click('.fl-jump button');

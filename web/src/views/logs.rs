@@ -105,6 +105,9 @@ pub fn logs() -> Html {
     // a half-typed regex never blanks the view and marks always agree with the hits.
     let marked_by = use_state(|| None::<LogQuery>);
     let search_error = use_state(|| None::<String>);
+    // The file and query the worker last answered (hits or an error): until it is the current one, the
+    // count on screen belongs to an older query and the status says the search is still running.
+    let answered = use_state(|| None::<(String, LogQuery)>);
     let jump = use_state(String::new);
     let Some(ctx) = ctx else { return Html::default() };
     let logs = &ctx.loaded.logs;
@@ -130,6 +133,7 @@ pub fn logs() -> Html {
         let hits = hits.clone();
         let marked_by = marked_by.clone();
         let search_error = search_error.clone();
+        let answered = answered.clone();
         use_effect_with((file.clone(), query.clone()), move |(file, query)| {
             let (file, query) = (file.clone(), query.clone());
             let timer = gloo::timers::callback::Timeout::new(
@@ -145,11 +149,12 @@ pub fn logs() -> Html {
                         match engine.search(&file, &query).await {
                             Ok(h) => {
                                 hits.set(Some(h));
-                                marked_by.set((!query.pattern.is_empty()).then_some(query));
+                                marked_by.set((!query.pattern.is_empty()).then_some(query.clone()));
                                 search_error.set(None);
                             }
                             Err(e) => search_error.set(Some(e.message)),
                         }
+                        answered.set(Some((file, query)));
                     });
                 },
             );
@@ -316,7 +321,9 @@ pub fn logs() -> Html {
             }
         })
     };
+    let pending = filtering && answered.as_ref().is_none_or(|(f, q)| *f != file || *q != query);
     let status = match (&*hits, filtering) {
+        _ if pending => "Searching…".to_owned(),
         (Some(h), true) => format!(
             "{} matching line(s){}",
             h.total,
