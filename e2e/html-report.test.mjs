@@ -214,7 +214,10 @@ describe('HTML report in Chromium', () => {
       return typeof window.__cspProbe;
     });
     assert.equal(ran, 'undefined', 'the CSP blocks inline scripts');
-    await page.waitForTimeout(100);
+    // The refusal reaches the console asynchronously: a fixed pause was too short on a loaded CI machine.
+    for (const until = Date.now() + 10_000; seen.console.length === 0 && Date.now() < until; ) {
+      await page.waitForTimeout(50);
+    }
     assert.ok(seen.console.length > 0, 'the refusal is reported');
     for (const m of seen.console) {
       assert.match(m.text, /Content Security Policy/, `only the expected CSP refusal: ${m.text}`);
