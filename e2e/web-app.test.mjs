@@ -283,6 +283,28 @@ test('an evidence link lands on its log line, highlighted', async () => {
   assert.ok(marks.every((m) => /^(Connection timed out|not responding)$/.test(m)), marks.join('\n'));
   const firstHit = await page.locator('.fl-log-row:has(mark)').first().getAttribute('data-line');
   await shot(page, 'logs-search');
+  // Long lines scroll sideways: a mark past the view's right edge is reached by scrolling the view, and the
+  // line numbers stay at its left edge.
+  const far = await page.evaluate(() => {
+    const view = document.querySelector('.fl-log-view').getBoundingClientRect();
+    const m = [...document.querySelectorAll('.fl-log-row mark')].find((m) => m.getBoundingClientRect().left > view.right);
+    return m ? m.closest('.fl-log-row').dataset.line : null;
+  });
+  assert.ok(far, 'a matching line has its mark right of the view');
+  const sideways = await page.evaluate((line) => {
+    const v = document.querySelector('.fl-log-view');
+    const mark = () => document.querySelector(`.fl-log-row[data-line="${line}"] mark`).getBoundingClientRect();
+    v.scrollLeft += mark().left - v.getBoundingClientRect().left - 300;
+    const m = mark();
+    const hit = document.elementFromPoint(m.left + m.width / 2, m.top + m.height / 2);
+    const ln = document.querySelector(`.fl-log-row[data-line="${line}"] .fl-ln`).getBoundingClientRect();
+    return { scrolled: v.scrollLeft, shown: hit?.closest('mark') != null, lnLeft: ln.left - v.getBoundingClientRect().left };
+  }, far);
+  assert.ok(sideways.scrolled > 0, 'the view scrolls sideways');
+  assert.ok(sideways.shown, `line ${far}'s mark is on screen once scrolled to`);
+  assert.ok(Math.abs(sideways.lnLeft) < 2, `the line number stays at the left edge (${sideways.lnLeft})`);
+  await shot(page, 'logs-sideways');
+  await page.evaluate(() => (document.querySelector('.fl-log-view').scrollLeft = 0));
   // A half-typed regex is an error; the rows and their marks stay as they were.
   await page.fill('input[aria-label="Search the log"]', 'Connection timed out|(');
   await page.waitForSelector('.fl-logs .fl-error[role=alert]');
