@@ -396,7 +396,19 @@ test('user rules are checked live with located errors and kept in local storage'
   await page.waitForSelector('text=Valid. Saved in this browser.');
   const stored = await page.evaluate(() => localStorage.getItem('faultline.rules'));
   assert.match(stored, /my-suite-node-rebooted/);
-  await page.click('button:has-text("Apply to these artifacts")');
+  // An edit is never applied on the strength of the check before it: until its own check is back the
+  // status says so and Apply is off.
+  const editor = 'textarea[aria-label="Your rules (TOML)"]';
+  const apply = 'button:has-text("Apply to these artifacts")';
+  const template = await page.inputValue(editor);
+  await page.fill(editor, `${template}\n[[rule]]\nid = "broken"\nblame = "nobody"\n`);
+  assert.ok(await page.isDisabled(apply), 'Apply waits for the edit to be checked');
+  assert.match(await page.innerText('#rule-status'), /^(Checking…|\d+ mistake)/);
+  await page.waitForSelector('.fl-rule-errors li');
+  assert.ok(await page.isDisabled(apply), 'a broken edit cannot be applied');
+  await page.fill(editor, template);
+  await page.waitForSelector('text=Valid. Saved in this browser.');
+  await page.click(apply);
   await ready(page);
   await page.evaluate(() => localStorage.removeItem('faultline.rules'));
   await page.close();

@@ -39,7 +39,9 @@ fn offset_of(text: &str, line: u32, column: u32) -> u32 {
 pub fn rules() -> Html {
     let ctx = use_context::<Ctx>();
     let text = use_state(stored_rules);
-    let checks = use_state(|| None::<Result<Vec<RuleCheck>, String>>);
+    // The text each check was made on: until the current text's check is back, the status says so and
+    // Apply stays off, or a broken edit could be applied on the strength of the text before it.
+    let checks = use_state(|| None::<(String, Result<Vec<RuleCheck>, String>)>);
     let builtin = use_state(|| None::<BuiltinRules>);
     let editor = use_node_ref();
     let engine = ctx.as_ref().map(|c| c.engine.clone());
@@ -70,7 +72,8 @@ pub fn rules() -> Html {
                     return;
                 }
                 wasm_bindgen_futures::spawn_local(async move {
-                    checks.set(Some(engine.check_rules(&text).await.map_err(|e| e.message)));
+                    let result = engine.check_rules(&text).await.map_err(|e| e.message);
+                    checks.set(Some((text, result)));
                 });
             });
             move || drop(timer)
@@ -90,11 +93,13 @@ pub fn rules() -> Html {
             text.set(next);
         })
     };
-    let errors = match &*checks {
-        Some(Ok(list)) => list.clone(),
+    let current = checks.as_ref().filter(|(checked, _)| *checked == *text).map(|(_, result)| result);
+    // While a check runs, the last one's mistakes stay listed (no flicker as the user types).
+    let errors = match checks.as_ref().map(|(_, result)| result) {
+        Some(Ok(list)) if !text.trim().is_empty() => list.clone(),
         _ => Vec::new(),
     };
-    let valid = matches!(&*checks, Some(Ok(list)) if list.is_empty());
+    let valid = matches!(current, Some(Ok(list)) if list.is_empty());
     let error_items = errors.iter().map(|c| {
         let (line, column) = (c.line, c.column);
         let editor = editor.clone();
@@ -108,7 +113,7 @@ pub fn rules() -> Html {
         });
         html! { <li><button type="button" class="fl-linklike" {onclick}>{ format!("line {line}, column {column}") }</button>{ ": " }{ c.message.clone() }</li> }
     });
-    let status = match &*checks {
+    let status = match current {
         None if text.trim().is_empty() => {
             html! { <span class="fl-muted">{ "No rules of your own yet." }</span> }
         }
