@@ -133,6 +133,11 @@ export class Analyzer {
   ): Promise<this>;
   readonly bytesReceived: number;
   finish(): Analysis;
+  /**
+   * Gives up: what was received leaves wasm memory now, and an `addStream` in progress cancels its
+   * stream and rejects with kind `state`. Safe to call twice or after `finish()`.
+   */
+  free(): void;
 }
 
 export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;

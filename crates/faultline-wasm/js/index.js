@@ -64,22 +64,31 @@ export function analyzeToAnalysis(files, options) {
   return guard(() => raw.analyzeToAnalysis(files, options));
 }
 
-/** Files added whole or in chunks (streams), then `finish()`. */
+/** Files added whole or in chunks (streams), then `finish()`; or `free()` to give up. */
 export class Analyzer {
   #inner;
+  #gone = null;
 
   constructor(options) {
     this.#inner = guard(() => new raw.Analyzer(options));
   }
 
+  /** The wasm side, or a `state` error saying why there is none (finished or freed). */
+  #live() {
+    if (!this.#inner) throw new FaultlineError(this.#gone, { kind: 'state' });
+    return this.#inner;
+  }
+
   addFile(name, bytes) {
-    guard(() => this.#inner.addFile(name, bytes));
+    const inner = this.#live();
+    guard(() => inner.addFile(name, bytes));
     return this;
   }
 
   /** `size`: the whole file's length when known; its buffer is then reserved once, not grown by doubling. */
   addChunk(name, chunk, size) {
-    guard(() => this.#inner.addChunk(name, chunk, size));
+    const inner = this.#live();
+    guard(() => inner.addChunk(name, chunk, size));
     return this;
   }
 
@@ -88,29 +97,51 @@ export class Analyzer {
    * `size` as for `addChunk` (`file.size`, a Content-Length).
    */
   async addStream(name, stream, onBytes, size) {
+    this.#live();
     const reader = stream.getReader();
     let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      this.addChunk(name, value, size);
-      total += value.byteLength;
-      if (onBytes) onBytes(total);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        // `free()` while this awaited: stop reading (the source is cancelled below) and say so.
+        this.addChunk(name, value, size);
+        total += value.byteLength;
+        if (onBytes) onBytes(total);
+      }
+    } catch (e) {
+      reader.cancel(e).catch(() => {});
+      throw e;
+    } finally {
+      reader.releaseLock();
     }
     if (total === 0) this.addChunk(name, new Uint8Array(0));
     return this;
   }
 
   get bytesReceived() {
-    return guard(() => this.#inner.bytesReceived);
+    const inner = this.#live();
+    return guard(() => inner.bytesReceived);
   }
 
   /** Runs the analysis; the analyzer cannot be used afterwards. */
   finish() {
+    const inner = this.#live();
+    this.#inner = undefined;
+    this.#gone = 'finish() was already called';
+    return guard(() => inner.finish());
+  }
+
+  /**
+   * Gives up: the bytes received so far leave wasm memory for reuse now (not whenever the garbage
+   * collector gets to it), and an `addStream` in progress cancels its stream and rejects with a `state`
+   * error. Safe to call more than once, and after `finish()`.
+   */
+  free() {
     const inner = this.#inner;
     this.#inner = undefined;
-    if (!inner) throw new FaultlineError('finish() was already called', { kind: 'state' });
-    return guard(() => inner.finish());
+    this.#gone ??= 'this analyzer was freed: it received no more bytes and cannot finish';
+    if (inner) inner.free();
   }
 }
 

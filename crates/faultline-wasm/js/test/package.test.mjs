@@ -75,6 +75,50 @@ test('a viewer reads windows of a log and searches it where the analysis keeps i
   analysis.free();
 });
 
+test('free() gives an analyzer up: its stream is cancelled, its memory reused, and it cannot finish', async () => {
+  const line = '2024-11-16T10:15:03.123Z INFO volume attached\n';
+  const chunk = new TextEncoder().encode(line.repeat(4096));
+  let pulls = 0;
+  let cancelled = null;
+  const analyzer = new pkg.Analyzer();
+  const stream = new ReadableStream({
+    pull(controller) {
+      pulls += 1;
+      controller.enqueue(chunk.slice());
+      if (pulls === 3) analyzer.free(); // the embedder gives up while the stream is being read
+    },
+    cancel(reason) {
+      cancelled = reason;
+    },
+  });
+  await assert.rejects(analyzer.addStream('big.log', stream), (e) => e.kind === 'state' && /freed/.test(e.message));
+  assert.ok(cancelled, 'the stream was cancelled');
+  assert.ok(pulls < 6, `reading stopped (${pulls} pulls)`);
+  assert.throws(() => analyzer.finish(), (e) => e.kind === 'state');
+  assert.throws(() => analyzer.addFile('x.log', chunk), (e) => e.kind === 'state');
+  assert.throws(() => analyzer.bytesReceived, (e) => e.kind === 'state');
+  analyzer.free(); // twice is harmless
+
+  // What a freed analyzer received is reused at once, not when the garbage collector runs.
+  const size = 16 * chunk.length;
+  const fill = (a) => {
+    for (let i = 0; i < 16; i++) a.addChunk('big.log', chunk, size);
+  };
+  const first = new pkg.Analyzer();
+  fill(first);
+  first.free();
+  const before = pkg.memoryBytes();
+  const second = new pkg.Analyzer();
+  fill(second);
+  assert.ok(pkg.memoryBytes() - before < size / 2, 'the second file took the first one\'s place');
+  // free() after finish() leaves the analysis usable.
+  const analysis = second.finish();
+  second.free();
+  assert.equal(analysis.report().files[0].lines, 16 * 4096);
+  assert.throws(() => second.finish(), (e) => e.kind === 'state' && /already called/.test(e.message));
+  analysis.free();
+});
+
 test('errors are FaultlineErrors with a kind and a place', () => {
   assert.throws(
     () => pkg.analyze(scenario('rwx-recovery-cr-deleted'), { rules: '[[rule]]\nid = 3\n' }),

@@ -36,3 +36,21 @@ export function validate(text: string): string[] {
   }
   return checkRules(text).map((c) => `${c.line}:${c.column} ${c.message}`);
 }
+
+/** A portal that lets its user cancel a long read gives the analyzer up with `free()`. */
+export async function cancellable(file: File, signal: AbortSignal): Promise<Report | null> {
+  const analyzer = new Analyzer();
+  signal.addEventListener('abort', () => analyzer.free(), { once: true });
+  try {
+    await analyzer.addStream(file.name, file.stream(), null, file.size);
+  } catch (e) {
+    if (e instanceof FaultlineError && e.kind === 'state' && signal.aborted) return null;
+    throw e;
+  }
+  const analysis = analyzer.finish();
+  try {
+    return analysis.report();
+  } finally {
+    analysis.free();
+  }
+}
