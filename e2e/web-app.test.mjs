@@ -551,22 +551,54 @@ test('a portal mounts the app in its own element, at its size, and sends artifac
   await page.close();
 });
 
-test('a 200 MB log goes through the page, in the worker, to the diagnosis', async () => {
-  const dir = join(tmpdir(), `faultline-e2e-${process.pid}`);
+/** Writes a log of at least `bytes` of a controller's routine lines into a fresh temporary folder. */
+function noiseLog(name, bytes) {
+  const dir = join(tmpdir(), `faultline-e2e-${process.pid}-${name}`);
   mkdirSync(dir, { recursive: true });
-  const big = join(dir, 'longhorn-manager-noise.log');
-  const fd = openSync(big, 'w');
+  const path = join(dir, name);
+  const fd = openSync(path, 'w');
   const line = (i) =>
     `2024-11-16T10:${String(12 + Math.floor(i / 400000) % 4).padStart(2, '0')}:00.000Z level=info msg="reconciled volume pvc-${i % 977}" controller=longhorn-volume node=ip-10-0-1-242\n`;
   let written = 0;
-  let i = 0;
-  while (written < 200_000_000) {
+  let lines = 0;
+  while (written < bytes) {
     let chunk = '';
-    for (let k = 0; k < 10_000; k++) chunk += line(i++);
+    for (let k = 0; k < 10_000; k++) chunk += line(lines++);
     writeSync(fd, chunk);
     written += Buffer.byteLength(chunk);
   }
   closeSync(fd);
+  return { dir, path, lines };
+}
+
+test('files dropped while others are read replace them: the newer run is shown, and stays', async () => {
+  const first = noiseLog('noise-dropped-first.log', 150_000_000);
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', first.path);
+  // The first drop is being read (some bytes in) when the user drops the run they meant.
+  await page.waitForFunction(() => /Reading noise-dropped-first\.log: [1-9]/.test(document.querySelector('#fl-progress-label')?.textContent ?? ''));
+  await drop(page, artifacts(FOUNDING).map((p) => ({ name: p.split('/').pop(), bytes: readFileSync(p) })));
+  await ready(page);
+  await page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
+  // Long enough for the first file to have been read and analysed, had it not been given up.
+  for (let t = 0; t < 20; t++) {
+    await page.waitForTimeout(250);
+    assert.match(await page.innerText('.fl-tabs'), /Logs\s*6/, 'the founding case is still shown');
+    assert.equal(await page.getAttribute('.fl-root', 'data-state'), 'ready');
+  }
+  assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
+  // The worker holds the founding case too: its log rows are served.
+  await page.click('.fl-card a.fl-place:has-text("console.log:161")');
+  await page.locator('.fl-log-row[data-line="161"].fl-target').waitFor();
+  assert.match(await page.innerText('.fl-log-row[data-line="161"]'), /sharemanagers/);
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+  rmSync(first.dir, { recursive: true, force: true });
+});
+
+test('a 200 MB log goes through the page, in the worker, to the diagnosis', async () => {
+  const { dir, path: big, lines: i } = noiseLog('longhorn-manager-noise.log', 200_000_000);
   const { page, seen } = await open('/');
   await page.waitForSelector('.fl-root[data-state=empty]');
   const started = Date.now();

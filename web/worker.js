@@ -5,6 +5,9 @@ import { Analyzer, FaultlineError, builtinRules, checkRules, load, memoryBytes }
 
 const ready = load(new URL('./pkg/faultline_wasm_bg.wasm', import.meta.url));
 let analysis = null;
+// The analyzer still reading, if any: a newer analysis (the user dropped other files) gives it up, so
+// the two never run side by side and the older one can never finish last and replace the newer.
+let running = null;
 
 /** A progress message at most every 80 ms: a 500 MB log must not flood the page with messages. */
 function throttled(id) {
@@ -56,6 +59,8 @@ async function fetchInto(analyzer, input, report) {
 
 async function analyze(id, { inputs, rules }) {
   await ready;
+  // Its addStream (or the next one, after a fetch) rejects with kind `state`; the page ignores that reply.
+  running?.free();
   if (analysis) {
     analysis.free();
     analysis = null;
@@ -65,6 +70,16 @@ async function analyze(id, { inputs, rules }) {
     rules,
     onProgress: ({ stage, done, total }) => report({ stage, done, total }, done === total),
   });
+  running = analyzer;
+  try {
+    return await read(analyzer, inputs, report);
+  } finally {
+    analyzer.free(); // a no-op once finished; after a failed read, its bytes go back at once
+    if (running === analyzer) running = null;
+  }
+}
+
+async function read(analyzer, inputs, report) {
   for (const input of inputs) {
     if (input.file) {
       const name = input.name ?? input.file.name;

@@ -183,6 +183,9 @@ pub fn app(props: &AppProps) -> Html {
     let root = use_node_ref();
     // When the current artifacts were handed over, for the time to diagnosis.
     let began = use_mut_ref(|| 0.0_f64);
+    // Which analysis is the current one: files dropped while others are read replace them, and the
+    // replaced analysis's progress and answer (the worker gives it up) must not reach the page.
+    let generation = use_mut_ref(|| 0_u64);
 
     let start = {
         let began = began.clone();
@@ -191,9 +194,16 @@ pub fn app(props: &AppProps) -> Html {
         let phase = phase.clone();
         let last_inputs = last_inputs.clone();
         let portal_rules = props.rules.clone();
+        let generation = generation.clone();
         Callback::from(move |inputs: JsValue| {
             let Ok(engine) = engine.as_ref().clone() else { return };
             *last_inputs.borrow_mut() = inputs.clone();
+            let this = {
+                let mut g = generation.borrow_mut();
+                *g += 1;
+                *g
+            };
+            let generation = generation.clone();
             let phase = phase.clone();
             let mut rules = portal_rules.clone();
             let stored = stored_rules();
@@ -211,7 +221,18 @@ pub fn app(props: &AppProps) -> Html {
             };
             wasm_bindgen_futures::spawn_local(async move {
                 let progress = phase.clone();
-                let result = engine.analyze(&inputs, &rules, move |p| progress.set(Phase::Working(p))).await;
+                let current = move || *generation.borrow() == this;
+                let still = current.clone();
+                let result = engine
+                    .analyze(&inputs, &rules, move |p| {
+                        if still() {
+                            progress.set(Phase::Working(p));
+                        }
+                    })
+                    .await;
+                if !current() {
+                    return;
+                }
                 let next = match result.and_then(|json| {
                     Report::from_json(&json).map_err(|e| EngineError {
                         kind: "internal".into(),
