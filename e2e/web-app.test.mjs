@@ -350,6 +350,32 @@ test('an evidence link lands on its log line, highlighted', async () => {
   await page.close();
 });
 
+test('with a search on, another log shows only its own matches, never the line numbers of the last log', async () => {
+  const { page } = await open('/?demo');
+  await ready(page);
+  await tab(page, 'Logs');
+  const status = () => page.innerText('.fl-toolbar [aria-live]');
+  const shown = () => page.locator('.fl-log-row:not(.fl-loading) .fl-text').allInnerTexts();
+  await page.fill('input[aria-label="Search the log"]', 'sharemanager');
+  await page.waitForFunction(() => /^[1-9]\d* matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent));
+  const other = await page.evaluate(
+    () => [...document.querySelectorAll('select[aria-label="Log file"] option')].map((o) => o.value).find((v) => /longhorn-manager/.test(v)),
+  );
+  assert.ok(other, 'the demo has a longhorn-manager log');
+  await page.selectOption('select[aria-label="Log file"]', other);
+  // Before this log's own search is back (it waits 250 ms after a change), rows fetched for the last
+  // log's hits would have arrived: none may show.
+  await page.waitForTimeout(120);
+  const early = await shown();
+  assert.ok(early.every((t) => /sharemanager/i.test(t)), `rows that do not match:\n${early.join('\n')}`);
+  await page.waitForFunction(() => /^[1-9]\d* matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent));
+  await page.waitForSelector('.fl-log-row:not(.fl-loading)');
+  const rows = await shown();
+  assert.ok(rows.length > 0 && rows.every((t) => /sharemanager/i.test(t)), rows.join('\n'));
+  assert.match(await status(), /matching line/);
+  await page.close();
+});
+
 test('a deep link reproduces the view: test, replay step and log line', async () => {
   const hash = new URLSearchParams({ view: 'replay', test: `${TEST_ID_PREFIX} Volume Recovery`, step: '202' });
   const { page } = await open(`/?demo#${hash}`);

@@ -100,7 +100,9 @@ pub fn logs() -> Html {
     let case_sensitive = use_state(|| false);
     let only_matches = use_state(|| true);
     let levels = use_state(BTreeSet::<&'static str>::new);
-    let hits = use_state(|| None::<Hits>);
+    // With the file they are lines of: after a switch to another log, the old file's hits are not shown
+    // as that log's lines while its own search runs.
+    let hits = use_state(|| None::<(String, Hits)>);
     // The query behind `hits`, once the worker accepted it: rows are fetched with it for their marks, so
     // a half-typed regex never blanks the view and marks always agree with the hits.
     let marked_by = use_state(|| None::<LogQuery>);
@@ -148,7 +150,7 @@ pub fn logs() -> Html {
                     wasm_bindgen_futures::spawn_local(async move {
                         match engine.search(&file, &query).await {
                             Ok(h) => {
-                                hits.set(Some(h));
+                                hits.set(Some((file.clone(), h)));
                                 marked_by.set((!query.pattern.is_empty()).then_some(query.clone()));
                                 search_error.set(None);
                             }
@@ -162,11 +164,18 @@ pub fn logs() -> Html {
         });
     }
 
-    let filtered: Option<Rc<Vec<u32>>> = match (&*hits, filtering && *only_matches) {
+    let (hits_here, other_file) = match &*hits {
+        Some((f, h)) if *f == file => (Some(h), false),
+        Some(_) => (None, true),
+        None => (None, false),
+    };
+    let filtered: Option<Rc<Vec<u32>>> = match (hits_here, filtering && *only_matches) {
         (Some(h), true) => Some(h.lines.clone()),
+        // Another log's hits: no rows until this log's own search is back.
+        (None, true) if other_file => Some(Rc::new(Vec::new())),
         _ => None,
     };
-    let hit_set: Rc<Vec<u32>> = match &*hits {
+    let hit_set: Rc<Vec<u32>> = match hits_here {
         Some(h) if filtering => h.lines.clone(),
         _ => Rc::new(Vec::new()),
     };
@@ -322,7 +331,7 @@ pub fn logs() -> Html {
         })
     };
     let pending = filtering && answered.as_ref().is_none_or(|(f, q)| *f != file || *q != query);
-    let status = match (&*hits, filtering) {
+    let status = match (hits_here, filtering) {
         _ if pending => "Searching…".to_owned(),
         (Some(h), true) => format!(
             "{} matching line(s){}",
