@@ -448,10 +448,24 @@ test('exports: JSON, Markdown and HTML come from the page', async () => {
     ['Markdown', /deleted-cr-instead-of-pod/],
     ['HTML', /Content-Security-Policy/],
   ]) {
+    // The button says it is at work until the file is ready (a big run's HTML takes a while).
+    await page.evaluate((label) => {
+      const button = document.querySelector(`button[aria-label="Export the report as ${label}"]`);
+      window.__busySeen = false;
+      new MutationObserver(() => {
+        if (button.getAttribute('aria-busy') === 'true' && button.disabled) window.__busySeen = true;
+      }).observe(button, { attributes: true });
+    }, label);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(`button:has-text("${label}")`)]);
     const path = await download.path();
     assert.match(readFileSync(path, 'utf8'), pattern, label);
+    assert.ok(await page.evaluate(() => window.__busySeen), `${label}: busy while exporting`);
+    const button = page.locator(`button[aria-label="Export the report as ${label}"]`);
+    await page.waitForFunction((l) => document.querySelector(`button[aria-label="Export the report as ${l}"]`).getAttribute('aria-busy') === 'false', label);
+    assert.ok(await button.isEnabled(), `${label}: usable again`);
+    assert.equal(await button.innerText(), label);
   }
+  assert.equal(await page.locator('.fl-export-error').count(), 0);
   await page.close();
 });
 

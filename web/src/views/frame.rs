@@ -20,30 +20,48 @@ struct ExportProps {
     mime: &'static str,
 }
 
-/// Downloads the report in one format, rendered by the worker exactly as the CLI writes it.
+/// Downloads the report in one format, rendered by the worker exactly as the CLI writes it. A big run's
+/// HTML takes a while: the button says it is at work (and takes no second click meanwhile), and a
+/// failure is said next to it, not only in a tooltip.
 #[function_component(ExportButton)]
 fn export_button(props: &ExportProps) -> Html {
     let ctx = use_context::<Ctx>();
     let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
     let Some(ctx) = ctx else { return Html::default() };
     let onclick = {
         let error = error.clone();
+        let busy = busy.clone();
         let engine = ctx.engine.clone();
         let (format, file, mime) = (props.format, props.file, props.mime);
         Callback::from(move |_| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
             let engine = engine.clone();
             let error = error.clone();
+            let busy = busy.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match engine.export(format).await {
                     Ok(text) => download(file, &text, mime),
                     Err(e) => error.set(Some(e.located())),
                 }
+                busy.set(false);
             });
         })
     };
     html! {
-        <button type="button" {onclick} title={error.as_ref().map(|e| AttrValue::from(e.clone()))}
-                aria-label={format!("Export the report as {}", props.label)}>{ props.label }</button>
+        <>
+            <button type="button" {onclick} disabled={*busy} aria-busy={busy.to_string()}
+                    aria-label={format!("Export the report as {}", props.label)}>
+                { if *busy { format!("{}…", props.label) } else { props.label.to_owned() } }
+            </button>
+            if let Some(e) = &*error {
+                <span class="fl-bad fl-export-error" role="alert">{ format!("{} export failed: {e}", props.label) }</span>
+            }
+        </>
     }
 }
 
