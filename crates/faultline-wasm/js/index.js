@@ -97,7 +97,11 @@ export class Analyzer {
    * `size` as for `addChunk` (`file.size`, a Content-Length).
    */
   async addStream(name, stream, onBytes, size) {
-    this.#live();
+    if (!this.#inner) {
+      // Handed over to a finished or freed analyzer: nobody will read it, so let its source go.
+      stream.cancel().catch(() => {});
+      this.#live();
+    }
     const reader = stream.getReader();
     let total = 0;
     try {

@@ -98,6 +98,10 @@ test('free() gives an analyzer up: its stream is cancelled, its memory reused, a
   assert.throws(() => analyzer.addFile('x.log', chunk), (e) => e.kind === 'state');
   assert.throws(() => analyzer.bytesReceived, (e) => e.kind === 'state');
   analyzer.free(); // twice is harmless
+  let late = false;
+  const unread = new ReadableStream({ cancel: () => void (late = true) });
+  await assert.rejects(analyzer.addStream('late.log', unread), (e) => e.kind === 'state');
+  assert.ok(late, 'a stream handed to a freed analyzer is cancelled, not left open');
 
   // What a freed analyzer received is reused at once, not when the garbage collector runs.
   const size = 16 * chunk.length;
