@@ -373,6 +373,15 @@ test('with a search on, another log shows only its own matches, never the line n
   const rows = await shown();
   assert.ok(rows.length > 0 && rows.every((t) => /sharemanager/i.test(t)), rows.join('\n'));
   assert.match(await status(), /matching line/);
+  assert.equal(await page.locator('.fl-no-match').count(), 0);
+  // Nothing matches: the empty list says which log and which search, and how to see every line.
+  await page.fill('input[aria-label="Search the log"]', 'no line says <this>');
+  await page.waitForSelector('.fl-no-match');
+  const said = await page.innerText('.fl-no-match');
+  assert.ok(said.includes(`No line of ${other} matches “no line says <this>”`), said);
+  assert.match(said, /Untick “Only matching lines”/);
+  await page.uncheck('label:has-text("Only matching lines") input');
+  await page.waitForSelector('.fl-no-match', { state: 'detached' });
   await page.close();
 });
 

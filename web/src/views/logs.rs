@@ -357,15 +357,53 @@ pub fn logs() -> Html {
                 <span class="fl-muted" aria-live="polite">{ status }</span>
             </div>
             if let Some(err) = &*search_error { <p class="fl-error" role="alert">{ err.clone() }</p> }
+            if !pending && search_error.is_none() && filtered.as_ref().is_some_and(|f| f.is_empty()) {
+                <p class="fl-empty fl-no-match">{ no_match_text(&file, &query) }</p>
+            }
             <VirtualList rows={rows} row_height={ROW_PX} render={render} on_range={on_range} scroll_to={scroll_to} data_key={key.clone()}
                          class={classes!("fl-log-view")} label={format!("Lines of {file}")} />
         </div>
     }
 }
 
+/// Why the list is empty, in the user's terms: which log, which search, and how to see every line.
+fn no_match_text(file: &str, query: &LogQuery) -> String {
+    let what = match (query.pattern.is_empty(), query.levels.is_empty()) {
+        (false, true) => format!("matches “{}”", query.pattern),
+        (true, false) => format!("is at level {}", level_names(&query.levels)),
+        _ => format!("matches “{}” at level {}", query.pattern, level_names(&query.levels)),
+    };
+    format!("No line of {file} {what}. Untick “Only matching lines” to see every line.")
+}
+
+fn level_names(levels: &[Level]) -> String {
+    let names: Vec<&str> = LEVELS.iter().filter(|(l, _)| levels.contains(l)).map(|(_, n)| *n).collect();
+    names.join(" or ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_marks;
+
+    #[test]
+    fn an_empty_result_says_which_log_and_which_search() {
+        use super::{LogQuery, no_match_text};
+        use faultline_core::logline::Level;
+        let q = |pattern: &str, levels: Vec<Level>| LogQuery {
+            pattern: pattern.into(),
+            levels,
+            ..LogQuery::default()
+        };
+        assert_eq!(
+            no_match_text("console.log", &q("timed out", vec![])),
+            "No line of console.log matches “timed out”. Untick “Only matching lines” to see every line."
+        );
+        assert_eq!(
+            no_match_text("dmesg.log", &q("", vec![Level::Error, Level::Fatal])),
+            "No line of dmesg.log is at level fatal or error. Untick “Only matching lines” to see every line."
+        );
+        assert!(no_match_text("a.log", &q("x", vec![Level::Warn])).contains("matches “x” at level warn"));
+    }
 
     #[test]
     fn marks_split_the_text_at_utf16_offsets() {
