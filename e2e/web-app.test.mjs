@@ -7,7 +7,7 @@
 // target/e2e/screenshots/web-*.png.
 
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -265,6 +265,60 @@ test('the replay shows the CR deleted and recreated while its pod never restarts
   assert.equal(await objectState(page, 'ShareManager'), 'recreated');
   await shot(page, 'replay-end');
   await page.close();
+});
+
+test('a replay of thousands of steps draws only the steps on screen and still steps, jumps and seeks', async () => {
+  // One failed test whose console has 3,000 I/O errors and deletions: 3,000 steps and a quiet stretch.
+  const dir = join(tmpdir(), `faultline-e2e-${process.pid}-long-replay`);
+  mkdirSync(dir, { recursive: true });
+  const lines = [];
+  for (let i = 0; i < 3000; i++) {
+    const ms = i * 200 + (i >= 1500 ? 120_000 : 0);
+    const t = new Date(Date.UTC(2026, 10, 20, 6, 0, 0, ms)).toISOString();
+    lines.push(
+      i % 5 === 0
+        ? `${t} INFO [share-manager-controller] msg="Deleting share manager pod" shareManager=pvc-${i} node=ip-10-0-1-18`
+        : `${t} ERROR [nfs-client] read /data/pvc-${i}/data.txt from ip-10-0-1-24: Connection timed out`,
+    );
+  }
+  const log = join(dir, 'console.log');
+  const junit = join(dir, 'junit.xml');
+  writeFileSync(log, `${lines.join('\n')}\n`);
+  writeFileSync(
+    junit,
+    '<testsuites><testsuite name="longhorn" tests="1" failures="1"><testcase classname="longhorn" name="test_volume_recovery" ' +
+      'time="1200" timestamp="2026-11-20T06:00:00"><failure message="timed out">gave up</failure></testcase></testsuite></testsuites>',
+  );
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', [log, junit]);
+  await ready(page);
+  await tab(page, 'Replay');
+  await page.waitForSelector('.fl-steps .fl-step');
+  const steps = Number(await page.getAttribute('.fl-scrubber', 'max')) + 1;
+  assert.ok(steps >= 3000, `${steps} steps`);
+  const drawn = async () => page.locator('.fl-steps .fl-step').count();
+  assert.ok((await drawn()) < 150, `${await drawn()} step rows in the page`);
+  assert.ok((await page.locator('.fl-marker').count()) <= 600, 'at most 600 markers on the track');
+  assert.equal(await page.locator('.fl-marker.fl-here').count(), 1);
+  // End: the last step is current and in sight in the list.
+  await page.focus('.fl-replay');
+  await page.keyboard.press('End');
+  const last = page.locator(`.fl-steps .fl-step.fl-here:has(.fl-step-n:text-is("${steps}"))`);
+  await last.waitFor();
+  assert.ok(await last.isVisible());
+  // A step clicked in the list becomes current; the quiet stretch is a row of its own.
+  await page.keyboard.press('Home');
+  await page.locator('.fl-steps .fl-step.fl-here:has(.fl-step-n:text-is("1"))').waitFor();
+  await page.click('.fl-steps .fl-step:has(.fl-step-n:text-is("4")) button');
+  assert.match(await page.innerText('.fl-step-detail .fl-step-n'), new RegExp(`^Step 4 of ${steps}$`));
+  await page.fill('.fl-scrubber', String(Math.floor(steps / 2)));
+  await page.waitForSelector('.fl-steps .fl-gap');
+  assert.match(await page.innerText('.fl-steps .fl-gap'), /2m \d+s with no events/);
+  assert.deepEqual(seen.errors, []);
+  await shot(page, 'replay-long');
+  await page.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('an evidence link lands on its log line, highlighted', async () => {

@@ -6,6 +6,7 @@ pub mod landing;
 pub mod logs;
 pub mod progress;
 pub mod replay;
+pub mod replay_steps;
 pub mod rules;
 pub mod summary;
 pub mod tests;

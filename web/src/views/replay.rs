@@ -14,6 +14,7 @@ use crate::text::shown;
 
 use crate::app::{Ctx, go};
 use crate::route::Route;
+use crate::views::replay_steps::{StepList, phase_class};
 
 const PLAY_MS: u32 = 700;
 
@@ -22,16 +23,6 @@ fn existence_label(e: Existence) -> &'static str {
         Existence::Exists => "exists",
         Existence::Deleted => "deleted",
         Existence::Recreated => "recreated",
-    }
-}
-
-fn phase_class(p: Phase) -> &'static str {
-    match p {
-        Phase::Setup => "fl-ph-setup",
-        Phase::FaultInjection => "fl-ph-fault",
-        Phase::RecoveryWait => "fl-ph-wait",
-        Phase::Verification => "fl-ph-verify",
-        Phase::Teardown => "fl-ph-teardown",
     }
 }
 
@@ -89,7 +80,6 @@ fn pick_test(ctx: &Ctx) -> Option<String> {
 pub fn replay() -> Html {
     let ctx = use_context::<Ctx>();
     let playing = use_state(|| false);
-    let steps_list = use_node_ref();
     let Some(ctx) = ctx else { return Html::default() };
     let loaded = &ctx.loaded;
     let report = &loaded.report;
@@ -123,20 +113,6 @@ pub fn replay() -> Html {
                 })
             });
             move || drop(interval)
-        });
-    }
-
-    // Keep the current step in sight in the step list while scrubbing or playing.
-    {
-        let list = steps_list.clone();
-        use_effect_with(step, move |_| {
-            if let Some(el) = list.cast::<web_sys::Element>()
-                && let Ok(Some(here)) = el.query_selector(".fl-here")
-                && let Some(here) = here.dyn_ref::<web_sys::HtmlElement>()
-            {
-                let top = here.offset_top() - el.client_height() / 2;
-                el.set_scroll_top(top.max(0));
-            }
         });
     }
 
@@ -197,14 +173,15 @@ pub fn replay() -> Html {
         })
     };
 
-    let markers = tl.steps.iter().filter_map(|s| {
+    let here_bucket = marker_bucket(step, tl.steps.len());
+    let markers = marker_steps(tl, &report.events).into_iter().filter_map(|(bucket, index)| {
+        let s = tl.steps.get(index)?;
         let e = report.events.get(s.event)?;
         let telling = is_telling(e);
         let left = if last == 0 { 0.0 } else { s.index as f64 * 100.0 / last as f64 };
         let set = set_step.clone();
-        let index = s.index;
         Some(html! {
-            <button type="button" class={classes!("fl-marker", phase_class(s.phase), telling.then_some("fl-telling"), (s.index == step).then_some("fl-here"))}
+            <button type="button" class={classes!("fl-marker", phase_class(s.phase), telling.then_some("fl-telling"), (bucket == here_bucket).then_some("fl-here"))}
                     style={format!("left: {left:.3}%")} title={format!("Step {}: {}", s.index + 1, describe(e))}
                     aria-label={format!("Go to step {}", s.index + 1)} tabindex="-1"
                     onclick={Callback::from(move |_| set.emit(index))}></button>
@@ -287,28 +264,6 @@ pub fn replay() -> Html {
         html! { <section class="fl-plane" aria-label={title.clone()}><h3>{ title }</h3><ul>{ for cards }</ul></section> }
     });
 
-    let steps = tl.steps.iter().map(|s| {
-        let e = report.events.get(s.event);
-        let set = set_step.clone();
-        let index = s.index;
-        let gap = tl.gaps.iter().find(|g| g.after_step == s.index).map(|g| {
-            html! { <li class="fl-gap" aria-hidden="true">{ format!("… {} with no events …", span(g.to_ms - g.from_ms)) }</li> }
-        });
-        html! {
-            <>
-                <li class={classes!("fl-step", phase_class(s.phase), (s.index == step).then_some("fl-here"), e.is_some_and(is_telling).then_some("fl-telling"))}
-                    aria-current={(s.index == step).then_some("step")}>
-                    <button type="button" onclick={Callback::from(move |_| set.emit(index))}>
-                        <span class="fl-step-n">{ s.index + 1 }</span>
-                        <span class="fl-time">{ s.time_ms.map(clock).unwrap_or_default() }</span>
-                        <span class="fl-step-text">{ shown(&e.map(describe).unwrap_or_default()) }</span>
-                    </button>
-                </li>
-                { gap.unwrap_or_default() }
-            </>
-        }
-    });
-
     let toggle = {
         let playing = playing.clone();
         let set_step = set_step.clone();
@@ -357,10 +312,37 @@ pub fn replay() -> Html {
                     if objects.is_empty() { <p class="fl-muted">{ "No object has been touched yet." }</p> }
                     { for object_cards }
                 </div>
-                <ol class="fl-steps" aria-label="Steps" ref={steps_list}>{ for steps }</ol>
+                <StepList loaded={ctx.loaded.clone()} test={AttrValue::from(test.clone())} step={step} on_step={set_step.clone()} />
             </div>
         </div>
     }
+}
+
+/// The track holds at most this many markers: more than its width in pixels says nothing more, and a
+/// marker per step (10,000 for a busy test) made every move of the scrubber redraw them all.
+const MAX_MARKERS: usize = 600;
+
+/// Which marker a step falls under.
+fn marker_bucket(step: usize, steps: usize) -> usize {
+    if steps <= MAX_MARKERS { step } else { step * MAX_MARKERS / steps }
+}
+
+/// One step per marker, `(marker, step)` in order: each marker's first telling step, else its first.
+fn marker_steps(tl: &Timeline, events: &[RunEvent]) -> Vec<(usize, usize)> {
+    let mut picked: Vec<(usize, usize, bool)> = Vec::new();
+    for s in &tl.steps {
+        let bucket = marker_bucket(s.index, tl.steps.len());
+        let telling = events.get(s.event).is_some_and(is_telling);
+        match picked.last_mut() {
+            Some(last) if last.0 == bucket => {
+                if telling && !last.2 {
+                    *last = (bucket, s.index, true);
+                }
+            }
+            _ => picked.push((bucket, s.index, telling)),
+        }
+    }
+    picked.into_iter().map(|(bucket, step, _)| (bucket, step)).collect()
 }
 
 fn first_evidence_step(ctx: &Ctx, test: &str, tl: &Timeline) -> usize {
@@ -399,15 +381,4 @@ fn history_strip(history: &[ObjectState], steps: usize, here: usize) -> Html {
     });
     let here = here as f64 * 100.0 / steps as f64;
     html! { <div class="fl-strip" aria-hidden="true">{ for segments }<span class="fl-strip-here" style={format!("left: {here:.3}%")}></span></div> }
-}
-
-fn span(ms: i64) -> String {
-    let s = ms / 1000;
-    if s >= 3600 {
-        format!("{}h {}m", s / 3600, (s % 3600) / 60)
-    } else if s >= 60 {
-        format!("{}m {}s", s / 60, s % 60)
-    } else {
-        format!("{s}s")
-    }
 }

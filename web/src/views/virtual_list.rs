@@ -69,8 +69,10 @@ pub fn scroll_for(rows: usize, row_height: f64, row: usize, viewport: f64) -> f6
 #[function_component(VirtualList)]
 pub fn virtual_list(props: &VirtualListProps) -> Html {
     let node = use_node_ref();
-    let scroll_top = use_state(|| 0.0_f64);
-    let viewport = use_state(|| 600.0_f64);
+    // `_eq`: the scroll event that follows a programmatic scroll reports the position already set, and
+    // must not draw the rows a second time (the replay scrolls its step list at every step).
+    let scroll_top = use_state_eq(|| 0.0_f64);
+    let viewport = use_state_eq(|| 600.0_f64);
 
     {
         let node = node.clone();
@@ -97,7 +99,8 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
         let (rows, h, vp) = (props.rows, props.row_height, *viewport);
         use_effect_with((props.scroll_to, rows), move |(target, _)| {
             if let (Some(row), Some(el)) = (target, node.cast::<web_sys::Element>()) {
-                let top = scroll_for(rows, h, *row, vp);
+                // Whole pixels, as the element reports them back.
+                let top = scroll_for(rows, h, *row, vp).round();
                 el.set_scroll_top(top as i32);
                 scroll_top.set(top);
             }
