@@ -399,3 +399,51 @@ fn history_strip(history: &[ObjectState], steps: usize, here: usize) -> Html {
     let here = here as f64 * 100.0 / steps as f64;
     html! { <div class="fl-strip" aria-hidden="true">{ for segments }<span class="fl-strip-here" style={format!("left: {here:.3}%")}></span></div> }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_MARKERS, marker_bucket, marker_steps};
+    use faultline_core::event::Event as RunEvent;
+    use faultline_core::replay::Timeline;
+
+    /// `steps` steps, step `i` on event `i`; the events in `telling` are I/O errors, the rest waits.
+    fn run(steps: usize, telling: &[usize]) -> (Timeline, Vec<RunEvent>) {
+        let source = serde_json::json!({ "file": "console.log", "line": 1, "byte_start": 0, "byte_end": 0 });
+        let events = (0..steps)
+            .map(|i| {
+                let kind = if telling.contains(&i) { "io_error" } else { "wait" };
+                serde_json::from_value(
+                    serde_json::json!({ "type": kind, "time": null, "time_ms": null, "test": "t",
+                    "source": source, "extractor": "x", "fields": {} }),
+                )
+                .unwrap_or_else(|e| panic!("an event: {e}"))
+            })
+            .collect();
+        let steps: Vec<serde_json::Value> = (0..steps)
+            .map(|i| serde_json::json!({ "index": i, "event": i, "time_ms": null, "type": "wait", "phase": "setup", "source": source }))
+            .collect();
+        let tl = serde_json::from_value(serde_json::json!({ "test": "t", "steps": steps, "gaps": [] }))
+            .unwrap_or_else(|e| panic!("a timeline: {e}"));
+        (tl, events)
+    }
+
+    #[test]
+    fn a_short_run_has_a_marker_per_step() {
+        let (tl, events) = run(5, &[]);
+        assert_eq!(marker_steps(&tl, &events), [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4)]);
+    }
+
+    #[test]
+    fn a_long_run_has_at_most_max_markers_each_its_stretch_s_most_telling_step() {
+        let (tl, events) = run(3_000, &[7, 1_204]);
+        let markers = marker_steps(&tl, &events);
+        assert!(markers.len() <= MAX_MARKERS, "{} markers", markers.len());
+        assert!(markers.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1), "in order, one per stretch");
+        // Steps 5..10 share a marker (3,000 / 600 = 5 steps each): the I/O error stands for them.
+        assert!(markers.contains(&(marker_bucket(7, 3_000), 7)));
+        assert!(markers.contains(&(marker_bucket(1_204, 3_000), 1_204)));
+        assert!(markers.contains(&(marker_bucket(12, 3_000), 10)), "a quiet stretch shows its first step");
+        // The current step's marker is the one its stretch has.
+        assert_eq!(marker_bucket(2_999, 3_000), MAX_MARKERS - 1);
+    }
+}
