@@ -316,6 +316,15 @@ test('a replay of thousands of steps draws only the steps on screen and still st
   await page.waitForSelector('.fl-steps .fl-gap');
   assert.match(await page.innerText('.fl-steps .fl-gap'), /2m \d+s with no events/);
   await shot(page, 'replay-long');
+  // 600 pods deleted: the panel shows the first 60 (and any this step changed), the rest on demand.
+  const cards = () => page.locator('.fl-object').count();
+  assert.ok((await cards()) <= 61, `${await cards()} object cards`);
+  const more = page.locator('button.fl-show-all-objects');
+  const hidden = Number((await more.innerText()).match(/Show the (\d+) other/)[1]);
+  const before = await cards();
+  await more.click();
+  await page.waitForFunction((n) => document.querySelectorAll('.fl-object').length === n, before + hidden);
+  assert.equal(await more.count(), 0);
   // Played at 64× a long test gets somewhere (at 1×, 100 steps take 70 s).
   await page.selectOption('select[aria-label="Play speed"]', '64');
   await page.focus('.fl-replay');

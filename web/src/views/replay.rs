@@ -84,6 +84,7 @@ pub fn replay() -> Html {
     let ctx = use_context::<Ctx>();
     let playing = use_state(|| false);
     let speed = use_state(|| 1_u32);
+    let all_objects = use_state(|| false);
     let Some(ctx) = ctx else { return Html::default() };
     let loaded = &ctx.loaded;
     let report = &loaded.report;
@@ -166,7 +167,12 @@ pub fn replay() -> Html {
     let current = tl.steps.get(step);
     let event = current.and_then(|s| report.events.get(s.event));
     let objects = tl.state_at(step);
-    let histories = tl.histories();
+    // Each object's history by kind and name, looked up once per card (not a scan of all of them).
+    let histories: std::collections::HashMap<(&str, &str), &Vec<ObjectState>> = tl
+        .histories()
+        .iter()
+        .filter_map(|h| h.first().map(|f| ((f.kind.as_str(), f.name.as_str()), h)))
+        .collect();
 
     let on_scrub = {
         let set_step = set_step.clone();
@@ -234,12 +240,15 @@ pub fn replay() -> Html {
         "workload" => 1,
         _ => 2,
     });
+    let mut hidden = 0;
     let object_cards = planes.iter().map(|(plane, list)| {
-        let cards = list.iter().map(|o| {
+        let shown_here = shown_objects(list.len(), |i| list[i].changed_at_step == step, *all_objects);
+        hidden += list.len() - shown_here.len();
+        let cards = shown_here.into_iter().map(|i| {
+            let o = list[i];
             let changed = o.changed_at_step == step;
             let history = histories
-                .iter()
-                .find(|h| h.first().is_some_and(|f| f.kind == o.kind && f.name == o.name))
+                .get(&(o.kind.as_str(), o.name.as_str()))
                 .map(|h| history_strip(h, tl.steps.len(), step))
                 .unwrap_or_default();
             html! {
@@ -267,6 +276,12 @@ pub fn replay() -> Html {
         };
         html! { <section class="fl-plane" aria-label={title.clone()}><h3>{ title }</h3><ul>{ for cards }</ul></section> }
     });
+    // Collected before `hidden` is read: the cards above count what they leave out.
+    let object_cards: Vec<Html> = object_cards.collect();
+    let show_all = {
+        let all_objects = all_objects.clone();
+        Callback::from(move |_| all_objects.set(true))
+    };
 
     let toggle = {
         let playing = playing.clone();
@@ -328,11 +343,25 @@ pub fn replay() -> Html {
                     <h2>{ "Objects at this step" }</h2>
                     if objects.is_empty() { <p class="fl-muted">{ "No object has been touched yet." }</p> }
                     { for object_cards }
+                    if hidden > 0 {
+                        <button type="button" class="fl-show-all-objects" onclick={show_all}>
+                            { format!("Show the {hidden} other object(s)") }</button>
+                    }
                 </div>
                 <StepList loaded={ctx.loaded.clone()} test={AttrValue::from(test.clone())} step={step} on_step={set_step.clone()} />
             </div>
         </div>
     }
+}
+
+/// Cards a plane shows before "Show the other objects": a run that touched hundreds of objects
+/// would otherwise redraw hundreds of cards at every step.
+const MAX_OBJECTS: usize = 60;
+
+/// Which of a plane's `len` objects get a card, in their order: the first [`MAX_OBJECTS`] and every
+/// one that `changed_here` (what this step did is never hidden), or all of them.
+fn shown_objects(len: usize, changed_here: impl Fn(usize) -> bool, all: bool) -> Vec<usize> {
+    (0..len).filter(|&i| all || i < MAX_OBJECTS || changed_here(i)).collect()
 }
 
 /// The track holds at most this many markers: more than its width in pixels says nothing more, and a
@@ -425,6 +454,16 @@ mod tests {
         let tl = serde_json::from_value(serde_json::json!({ "test": "t", "steps": steps, "gaps": [] }))
             .unwrap_or_else(|e| panic!("a timeline: {e}"));
         (tl, events)
+    }
+
+    #[test]
+    fn a_plane_shows_its_first_objects_and_every_one_this_step_changed() {
+        use super::{MAX_OBJECTS, shown_objects};
+        assert_eq!(shown_objects(3, |_| false, false), [0, 1, 2]);
+        let some = shown_objects(500, |i| i == 321, false);
+        assert_eq!(some.len(), MAX_OBJECTS + 1);
+        assert_eq!(some.last(), Some(&321));
+        assert_eq!(shown_objects(500, |_| false, true).len(), 500);
     }
 
     #[test]
