@@ -531,9 +531,10 @@ test('exports: JSON, Markdown and HTML come from the page', async () => {
     await page.evaluate((label) => {
       const button = document.querySelector(`button[aria-label="Export the report as ${label}"]`);
       window.__busySeen = false;
-      new MutationObserver(() => {
-        if (button.getAttribute('aria-busy') === 'true' && button.disabled) window.__busySeen = true;
-      }).observe(button, { attributes: true });
+      // From the records, not the attribute when the callback runs: by then a fast export may be over.
+      new MutationObserver((records) => {
+        if (records.some((r) => r.attributeName === 'aria-busy' && r.oldValue === 'false')) window.__busySeen = true;
+      }).observe(button, { attributes: true, attributeOldValue: true, attributeFilter: ['aria-busy'] });
     }, label);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(`button:has-text("${label}")`)]);
     const path = await download.path();
