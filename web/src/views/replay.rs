@@ -166,6 +166,15 @@ pub fn replay() -> Html {
 
     let current = tl.steps.get(step);
     let event = current.and_then(|s| report.events.get(s.event));
+    {
+        // Another test starts with its planes short again: the choice was about the last one's objects.
+        let all_objects = all_objects.clone();
+        use_effect_with(test.clone(), move |_| {
+            if *all_objects {
+                all_objects.set(false);
+            }
+        });
+    }
     let objects = tl.state_at(step);
     // Each object's history by kind and name, looked up once per card (not a scan of all of them).
     let histories: std::collections::HashMap<(&str, &str), &Vec<ObjectState>> = tl
