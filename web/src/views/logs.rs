@@ -25,6 +25,23 @@ const LEVELS: [(Level, &str); 5] = [
     (Level::Debug, "debug"),
 ];
 
+/// The worker's last successful search. Its file is kept so that after a switch to another log the old
+/// log's hits are not shown as that log's lines while its own search runs; its query, so the rows are
+/// marked with the search the hits came from.
+struct Found {
+    file: String,
+    query: LogQuery,
+    hits: Hits,
+}
+
+/// The worker's last answer, hits or an error. Until it is for the current file and query, the count
+/// on screen belongs to an older search and the status says the search is still running.
+struct Answered {
+    file: String,
+    query: LogQuery,
+    error: Option<String>,
+}
+
 /// Fetched rows of the current file and filter, by block; `asked` holds blocks on their way.
 #[derive(Default)]
 struct Cache {
@@ -100,16 +117,8 @@ pub fn logs() -> Html {
     let case_sensitive = use_state(|| false);
     let only_matches = use_state(|| true);
     let levels = use_state(BTreeSet::<&'static str>::new);
-    // With the file they are lines of: after a switch to another log, the old file's hits are not shown
-    // as that log's lines while its own search runs.
-    let hits = use_state(|| None::<(String, Hits)>);
-    // The query behind `hits`, once the worker accepted it: rows are fetched with it for their marks, so
-    // a half-typed regex never blanks the view and marks always agree with the hits.
-    let marked_by = use_state(|| None::<LogQuery>);
-    let search_error = use_state(|| None::<String>);
-    // The file and query the worker last answered (hits or an error): until it is the current one, the
-    // count on screen belongs to an older query and the status says the search is still running.
-    let answered = use_state(|| None::<(String, LogQuery)>);
+    let found = use_state(|| None::<Found>);
+    let answered = use_state(|| None::<Answered>);
     let jump = use_state(String::new);
     let Some(ctx) = ctx else { return Html::default() };
     let logs = &ctx.loaded.logs;
@@ -132,9 +141,7 @@ pub fn logs() -> Html {
     // Every change of file or query runs the search in the worker (a short pause after typing).
     {
         let engine = ctx.engine.clone();
-        let hits = hits.clone();
-        let marked_by = marked_by.clone();
-        let search_error = search_error.clone();
+        let found = found.clone();
         let answered = answered.clone();
         use_effect_with((file.clone(), query.clone()), move |(file, query)| {
             let (file, query) = (file.clone(), query.clone());
@@ -142,21 +149,19 @@ pub fn logs() -> Html {
                 if query.pattern.is_empty() { 0 } else { 250 },
                 move || {
                     if query.pattern.is_empty() && query.levels.is_empty() {
-                        hits.set(None);
-                        marked_by.set(None);
-                        search_error.set(None);
+                        found.set(None);
+                        answered.set(None);
                         return;
                     }
                     wasm_bindgen_futures::spawn_local(async move {
-                        match engine.search(&file, &query).await {
-                            Ok(h) => {
-                                hits.set(Some((file.clone(), h)));
-                                marked_by.set((!query.pattern.is_empty()).then_some(query.clone()));
-                                search_error.set(None);
+                        let error = match engine.search(&file, &query).await {
+                            Ok(hits) => {
+                                found.set(Some(Found { file: file.clone(), query: query.clone(), hits }));
+                                None
                             }
-                            Err(e) => search_error.set(Some(e.message)),
-                        }
-                        answered.set(Some((file, query)));
+                            Err(e) => Some(e.message),
+                        };
+                        answered.set(Some(Answered { file, query, error }));
                     });
                 },
             );
@@ -164,8 +169,8 @@ pub fn logs() -> Html {
         });
     }
 
-    let (hits_here, other_file) = match &*hits {
-        Some((f, h)) if *f == file => (Some(h), false),
+    let (hits_here, other_file) = match &*found {
+        Some(Found { file: f, hits: h, .. }) if *f == file => (Some(h), false),
         Some(_) => (None, true),
         None => (None, false),
     };
@@ -180,7 +185,10 @@ pub fn logs() -> Html {
         _ => Rc::new(Vec::new()),
     };
     let rows = filtered.as_ref().map_or(line_count, |f| f.len());
-    let marks_query: Option<LogQuery> = (*marked_by).clone().filter(|_| filtering);
+    // Rows are fetched with the query behind the hits on screen, for their marks: a half-typed regex
+    // never blanks the view, and marks always agree with the hits.
+    let marks_query: Option<LogQuery> =
+        found.as_ref().map(|f| f.query.clone()).filter(|q| filtering && !q.pattern.is_empty());
     let key = format!(
         "{file}\u{0}{}\u{0}{}",
         filtered.as_ref().map_or(0, |f| Rc::as_ptr(f) as usize),
@@ -330,7 +338,8 @@ pub fn logs() -> Html {
             }
         })
     };
-    let pending = filtering && answered.as_ref().is_none_or(|(f, q)| *f != file || *q != query);
+    let pending = filtering && answered.as_ref().is_none_or(|a| a.file != file || a.query != query);
+    let search_error = answered.as_ref().and_then(|a| a.error.as_ref());
     let status = match (hits_here, filtering) {
         _ if pending => "Searching…".to_owned(),
         (Some(h), true) => format!(
@@ -356,7 +365,7 @@ pub fn logs() -> Html {
                 </form>
                 <span class="fl-muted" aria-live="polite">{ status }</span>
             </div>
-            if let Some(err) = &*search_error { <p class="fl-error" role="alert">{ err.clone() }</p> }
+            if let Some(err) = search_error { <p class="fl-error" role="alert">{ err.clone() }</p> }
             if !pending && search_error.is_none() && filtered.as_ref().is_some_and(|f| f.is_empty()) {
                 <p class="fl-empty fl-no-match">{ no_match_text(&file, &query) }</p>
             }
