@@ -53,6 +53,15 @@ pub struct Loaded {
     timelines: HashMap<String, usize>,
 }
 
+/// An analysis is equal only to itself: every new one is a new `Rc<Loaded>`, and comparing two by value
+/// (100,000 tests) on each render would cost more than the renders it saves. So `Rc<Loaded>` compares by
+/// address, and props, contexts and memos that hold one can derive `PartialEq`.
+impl PartialEq for Loaded {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
 /// Position of the first item with each key, as the report's linear lookups would find it.
 fn first_positions<'a>(keys: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
     let mut map = HashMap::new();
@@ -98,7 +107,7 @@ impl Loaded {
     }
 }
 
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub enum Phase {
     Empty,
     Working(Progress),
@@ -106,20 +115,8 @@ pub enum Phase {
     Failed(EngineError),
 }
 
-impl PartialEq for Phase {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Phase::Empty, Phase::Empty) => true,
-            (Phase::Working(a), Phase::Working(b)) => a == b,
-            (Phase::Ready(a), Phase::Ready(b)) => Rc::ptr_eq(a, b),
-            (Phase::Failed(a), Phase::Failed(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
 /// What every view gets: the engine, the analysis, the route and the way to change it.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub struct Ctx {
     pub engine: Engine,
     pub loaded: Rc<Loaded>,
@@ -129,17 +126,6 @@ pub struct Ctx {
     pub replace: Callback<Route>,
     /// Re-runs the analysis of the same artifacts (after the user's rules changed).
     pub rerun: Callback<()>,
-}
-
-impl PartialEq for Ctx {
-    fn eq(&self, other: &Self) -> bool {
-        self.engine == other.engine
-            && Rc::ptr_eq(&self.loaded, &other.loaded)
-            && self.route == other.route
-            && self.navigate == other.navigate
-            && self.replace == other.replace
-            && self.rerun == other.rerun
-    }
 }
 
 pub const RULES_KEY: &str = "faultline.rules";

@@ -70,7 +70,7 @@ pub fn span(ms: i64) -> String {
     }
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct StepListProps {
     pub loaded: Rc<Loaded>,
     pub test: AttrValue,
@@ -78,29 +78,10 @@ pub struct StepListProps {
     pub on_step: Callback<usize>,
 }
 
-impl PartialEq for StepListProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.loaded, &other.loaded)
-            && self.test == other.test
-            && self.step == other.step
-            && self.on_step == other.on_step
-    }
-}
-
-/// Compares the run by address, as the memo below needs: a new analysis is a new `Rc`.
-#[derive(Clone)]
-struct Run(Rc<Loaded>);
-
-impl PartialEq for Run {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
 #[function_component(StepList)]
 pub fn step_list(props: &StepListProps) -> Html {
-    let rows = use_memo((Run(props.loaded.clone()), props.test.clone()), |(run, test)| {
-        run.0.timeline(test).map(rows_of).unwrap_or(Rows { rows: Vec::new(), row_of_step: Vec::new() })
+    let rows = use_memo((props.loaded.clone(), props.test.clone()), |(loaded, test)| {
+        loaded.timeline(test).map(rows_of).unwrap_or(Rows { rows: Vec::new(), row_of_step: Vec::new() })
     });
     let step = props.step;
     let render = {

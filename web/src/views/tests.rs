@@ -57,17 +57,6 @@ fn tests_route(test: &str) -> Route {
     Route { test: Some(test.into()), ..Route::view(View::Tests) }
 }
 
-/// Compares the run by address: a new analysis is a new `Rc`, and comparing 100,000 tests by value on
-/// every render would cost what the memo saves.
-#[derive(Clone)]
-struct ByAddress(Rc<Loaded>);
-
-impl PartialEq for ByAddress {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
 /// The rows the list shows, in order: those with `filter`'s status whose name or suite contains
 /// `search` (any case), sorted by `sort`.
 fn list_rows(loaded: &Loaded, filter: Option<TestStatus>, search: &str, sort: Sort) -> Vec<Row> {
@@ -115,9 +104,9 @@ pub fn tests() -> Html {
     // The list is rebuilt only when the run, the filter, the search or the order change: opening a test
     // re-renders this view, and on a 100,000-test run rebuilding it cost most of the 80-110 ms a click took.
     let ids: Rc<Vec<Row>> = (*use_memo(
-        (ctx.as_ref().map(|c| ByAddress(c.loaded.clone())), *filter, (*search).clone(), *sort),
+        (ctx.as_ref().map(|c| c.loaded.clone()), *filter, (*search).clone(), *sort),
         |(loaded, filter, search, sort)| {
-            Rc::new(loaded.as_ref().map(|l| list_rows(&l.0, *filter, search, *sort)).unwrap_or_default())
+            Rc::new(loaded.as_ref().map(|l| list_rows(l, *filter, search, *sort)).unwrap_or_default())
         },
     ))
     .clone();
