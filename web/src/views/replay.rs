@@ -250,11 +250,13 @@ pub fn replay() -> Html {
         _ => 2,
     });
     let mut hidden = 0;
+    for (_, list) in &mut planes {
+        let keep = shown_objects(list.len(), |i| list[i].changed_at_step == step, *all_objects);
+        hidden += list.len() - keep.len();
+        *list = keep.into_iter().map(|i| list[i]).collect();
+    }
     let object_cards = planes.iter().map(|(plane, list)| {
-        let shown_here = shown_objects(list.len(), |i| list[i].changed_at_step == step, *all_objects);
-        hidden += list.len() - shown_here.len();
-        let cards = shown_here.into_iter().map(|i| {
-            let o = list[i];
+        let cards = list.iter().map(|o| {
             let changed = o.changed_at_step == step;
             let history = histories
                 .get(&(o.kind.as_str(), o.name.as_str()))
@@ -285,8 +287,6 @@ pub fn replay() -> Html {
         };
         html! { <section class="fl-plane" aria-label={title.clone()}><h3>{ title }</h3><ul>{ for cards }</ul></section> }
     });
-    // Collected before `hidden` is read: the cards above count what they leave out.
-    let object_cards: Vec<Html> = object_cards.collect();
     let show_all = {
         let all_objects = all_objects.clone();
         Callback::from(move |_| all_objects.set(true))
