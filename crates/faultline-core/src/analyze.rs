@@ -1051,6 +1051,65 @@ mod tests {
         assert!(report.warnings.iter().all(|w| w.kind != WarningKind::LimitExceeded));
     }
 
+    /// A held log's events are pruned while its lines are read; what is kept, in what order, and the
+    /// cap's warnings must be what the cap gives over every event. The log has two tests' lines and
+    /// run-level ones, timestamps out of order, untimed lines, and a second log adding to the same tests.
+    #[test]
+    fn a_held_logs_events_pruned_while_read_are_those_the_cap_keeps() {
+        let junit = "<testsuite name=\"s\" timestamp=\"2024-11-16T10:00:00Z\">\n\
+            <testcase classname=\"s\" name=\"a\" time=\"600\" timestamp=\"2024-11-16T10:00:00Z\"/>\n\
+            <testcase classname=\"s\" name=\"b\" time=\"600\" timestamp=\"2024-11-16T10:10:00Z\"/>\n</testsuite>";
+        let line = |min: u32, sec: u32, n: usize| {
+            format!(
+                "[2024-11-16T{:02}:{:02}:{sec:02}.000Z] md5sum: can't open '/data/{n}.txt': Connection timed out\n",
+                9 + min / 60,
+                min % 60
+            )
+        };
+        let mut console = String::new();
+        let mut other = String::new();
+        for n in 0..400 {
+            // Before the tests, in a, in b, after them; every seventh line a minute back.
+            let min = [5, 63, 65, 71, 78, 95][n % 6] - if n % 7 == 0 { 1 } else { 0 };
+            console.push_str(&line(min, (n % 60) as u32, n));
+            if n % 5 == 0 {
+                console.push_str("    an untimed continuation line: kubectl delete sharemanager pvc-1\n");
+            }
+            if n % 3 == 0 {
+                other.push_str(&line(min, ((n + 30) % 60) as u32, 1000 + n));
+            }
+        }
+        let files = || {
+            vec![
+                InputFile::new("junit.xml", junit),
+                InputFile::new("console.log", console.clone()),
+                InputFile::new("other.log", other.clone()),
+            ]
+        };
+        let capped = |max| {
+            let limits = Limits { max_events_per_test: max, ..Limits::default() };
+            analyze(files(), &AnalyzeOptions { limits, ..AnalyzeOptions::default() }).report
+        };
+        let uncapped = capped(usize::MAX);
+        let tests = crate::junit::read_junit("junit.xml", junit, &mut Vec::new()).cases;
+        for max in [1, 2, 10, 51, 200] {
+            let mut expected = uncapped.events.clone();
+            let mut warnings = Vec::new();
+            cap_events_per_test(&mut expected, &tests, max, &HashMap::new(), &mut warnings);
+            assert!(expected.len() < uncapped.events.len(), "the cap of {max} cuts");
+            let place = |e: &Event| (e.kind, e.test.clone(), e.time_ms, e.source.clone());
+            let got = capped(max);
+            assert_eq!(
+                got.events.iter().map(place).collect::<Vec<_>>(),
+                expected.iter().map(place).collect::<Vec<_>>(),
+                "cap {max}"
+            );
+            let cut: Vec<&Warning> =
+                got.warnings.iter().filter(|w| w.message.contains("--max-events")).collect();
+            assert_eq!(cut, warnings.iter().collect::<Vec<_>>(), "cap {max}");
+        }
+    }
+
     #[test]
     fn display_text_is_clipped_per_line_with_one_warning_per_file() {
         let long = "x".repeat(300);

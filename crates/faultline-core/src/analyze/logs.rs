@@ -28,7 +28,7 @@ pub(super) struct Shared<'a> {
 pub(super) struct Merged {
     pub events: Vec<Event>,
     pub assignments: Vec<Assignment>,
-    /// Events of streamed logs the per-test cap was sure to drop, dropped while reading.
+    /// Events the per-test cap was sure to drop, dropped while reading ([`stream::prune`]).
     pub dropped: HashMap<Option<String>, usize>,
 }
 
@@ -37,6 +37,8 @@ pub(super) struct Merged {
 struct LogOut {
     events: Vec<Event>,
     assignments: Vec<Assignment>,
+    /// A held log's events the per-test cap was sure to drop (a streamed log's are in `read`).
+    dropped: HashMap<Option<String>, usize>,
     read: Option<stream::events::Read>,
 }
 
@@ -78,6 +80,9 @@ pub(super) fn events_pass(
     for (slot, out) in g.log_order.iter().zip(outs) {
         merged.events.extend(out.events);
         merged.assignments.extend(out.assignments);
+        for (test, n) in out.dropped {
+            *merged.dropped.entry(test).or_default() += n;
+        }
         let LogSlot::Stream(i) = *slot else { continue };
         let (Some(s), Some(read)) = (g.streams.get_mut(i), out.read) else { continue };
         for (test, n) in read.dropped {
@@ -94,21 +99,36 @@ pub(super) fn events_pass(
     merged
 }
 
+/// Lines whose events wait together for the pruner: the pack searches a batch at once, and a batch of
+/// lines that are nearly all events holds that many events at once.
+const PRUNE_LINES: usize = 4096;
+
 /// A log held whole: its frames, each line's test, and the pack over its lines, a chunk at a time (the
 /// slow part, so a big log reports its way through it).
+///
+/// Its events go through the same [`stream::prune`] as a streamed log's: a log where most lines are
+/// events (a 64 MB one gave 556k) would otherwise hold every one of them until the per-test cap keeps
+/// 10,000, and in the browser, whose memory never shrinks, that peak stays (a 256 MB log took 2.2 GB).
 fn held_log(log: &LogFile, shared: &Shared<'_>, out: &mut LogOut, done: &AtomicU64, poke: &mut dyn FnMut()) {
     let frames = logline::detect_frames(log);
     let per_line = assign::assign_lines(log, &frames, shared.tests, shared.windows);
+    let mut pruner = stream::prune::Pruner::new(shared.max_events_per_test);
+    let mut found = Vec::new();
     let mut through = 0u64;
     for first in (0..log.lines.len()).step_by(PROGRESS_LINES) {
         let lines = first..(first + PROGRESS_LINES).min(log.lines.len());
-        log_events(log, lines.clone(), &per_line, shared.tests, shared.pack, &mut out.events);
+        for from in lines.clone().step_by(PRUNE_LINES) {
+            let batch = from..(from + PRUNE_LINES).min(lines.end);
+            log_events(log, batch, &per_line, shared.tests, shared.pack, &mut found);
+            found.drain(..).for_each(|e| pruner.push(e));
+        }
         let end = log.lines.get(lines.end - 1).map_or(0, |l| l.end as u64);
         done.fetch_add(end.saturating_sub(through), Ordering::Relaxed);
         through = end;
         poke();
     }
     done.fetch_add((log.text.len() as u64).saturating_sub(through), Ordering::Relaxed);
+    (out.events, out.dropped) = pruner.finish();
     out.assignments = assign::runs(log, &per_line, shared.tests);
 }
 

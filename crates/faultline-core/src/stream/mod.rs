@@ -18,7 +18,7 @@ mod decoder;
 pub(crate) mod events;
 pub(crate) mod kept;
 mod lines;
-mod prune;
+pub(crate) mod prune;
 pub(crate) mod survey;
 pub(crate) mod tally;
 
