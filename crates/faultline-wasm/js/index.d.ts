@@ -19,6 +19,13 @@ export interface Progress {
 }
 
 export interface Limits {
+  /**
+   * Input bytes held in wasm memory, all files together (default 1 GiB; wasm memory is at most 4 GiB
+   * and the analysis needs room of its own). Past it, bytes are counted, not held: what was held is
+   * analysed, each file cut at a line break, and a `limit_exceeded` warning per file names what was left out.
+   */
+  maxHeldBytes?: number;
+  /** Bytes expanded from one archive input (default here 1 GiB; the CLI's is 4 GiB). */
   maxDecompressedBytes?: number;
   maxRatio?: number;
   maxDepth?: number;
@@ -42,7 +49,7 @@ export interface AnalyzeOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-export type ErrorKind = 'options' | 'rules' | 'patterns' | 'input' | 'state' | 'panic';
+export type ErrorKind = 'options' | 'rules' | 'patterns' | 'input' | 'state' | 'panic' | 'memory';
 
 export class FaultlineError extends Error {
   readonly name: 'FaultlineError';

@@ -22,13 +22,24 @@ function translate(e) {
     return new FaultlineError(e.message, { kind: e.kind, file: e.file, line: e.line, column: e.column });
   }
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
-    let message = e.message;
+    let panic = null;
+    let memory = null;
     try {
-      message = raw.lastPanic() ?? message;
+      panic = raw.lastPanic() ?? null;
+      memory = raw.memoryBytes();
     } catch {
       // The instance is gone; keep the runtime's message.
     }
-    return new FaultlineError(`${message} (this faultline instance must be reloaded)`, { kind: 'panic', cause: e });
+    if (panic === null && memory !== null) {
+      // Every panic leaves its message; an abort without one is an allocation that failed: wasm memory
+      // (at most 4 GiB) could not grow any further.
+      return new FaultlineError(
+        `faultline ran out of memory: its wasm memory holds ${memory} bytes and could not grow further. ` +
+          `Analyse less at once, or lower options.limits.maxHeldBytes (this faultline instance must be reloaded)`,
+        { kind: 'memory', cause: e },
+      );
+    }
+    return new FaultlineError(`${panic ?? e.message} (this faultline instance must be reloaded)`, { kind: 'panic', cause: e });
   }
   return e;
 }

@@ -1,12 +1,13 @@
 //! Running an analysis: [`analyze`] in one call, or [`Analyzer`] fed file by file and chunk by chunk.
 
 use faultline_core::InputFile;
+use faultline_core::warning::{Warning, WarningKind};
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::error::FaultlineError;
-use crate::files::{append, bytes_of, input_files, view_of};
+use crate::files::{append, named_views, view_of};
 use crate::options::{self, Options};
 
 /// Analyses `files` (`{ name, bytes }[]`; zip, tar.gz and gz are expanded) and returns the
@@ -20,19 +21,53 @@ pub fn analyze(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
 /// the exports.
 #[wasm_bindgen(js_name = analyzeToAnalysis)]
 pub fn analyze_to_analysis(files: JsValue, options: JsValue) -> Result<Analysis, JsValue> {
-    let options = options::parse(&options)?;
-    let files = input_files(&files, "files")?;
-    Ok(run(files, &options))
+    let mut analyzer = Analyzer::new(options)?;
+    for (name, bytes) in named_views(&files, "files")? {
+        analyzer.add_whole(name, &bytes);
+    }
+    // No file at all is an empty report here, not the Analyzer's mistake.
+    Ok(analyzer.run())
 }
 
-fn run(files: Vec<InputFile>, options: &Options) -> Analysis {
-    let analysis = match &options.on_progress {
+fn run(files: Vec<InputFile>, options: &Options, cuts: Vec<Cut>) -> Analysis {
+    let mut analysis = match &options.on_progress {
         Some(f) => faultline_core::analyze_with_progress(files, &options.analyze, &mut |p| {
             options::report_progress(f, p)
         }),
         None => faultline_core::analyze(files, &options.analyze),
     };
+    for cut in cuts {
+        let warning = cut.warning(&analysis.report, options.max_held_bytes);
+        analysis.report.warnings.push(warning);
+    }
     Analysis::new(analysis)
+}
+
+/// A file only partly held: wasm memory is at most 4 GiB, never shrinks, and the analysis needs room
+/// of its own, so the intake stops at [`Options::max_held_bytes`] instead of running out of memory and
+/// losing everything.
+struct Cut {
+    name: String,
+    /// Bytes held and analysed: up to the last line break that fit.
+    kept: usize,
+    /// Bytes received.
+    total: u64,
+}
+
+impl Cut {
+    fn warning(&self, report: &faultline_core::Report, budget: u64) -> Warning {
+        let message = format!(
+            "only the first {} of {} bytes were analysed: the wasm package holds at most {budget} bytes of \
+             input (options.limits.maxHeldBytes); the rest was not read",
+            self.kept, self.total
+        );
+        let warning = Warning::new(WarningKind::LimitExceeded, self.name.clone(), message);
+        // The first line not read, when the file was read as a log.
+        match report.files.iter().find(|f| f.name == self.name).and_then(|f| f.lines) {
+            Some(lines) => warning.at_line(u32::try_from(lines + 1).unwrap_or(u32::MAX)),
+            None => warning,
+        }
+    }
 }
 
 /// An analysis assembled piece by piece: `addFile` for whole files, `addChunk` for bodies that arrive in
@@ -42,6 +77,8 @@ fn run(files: Vec<InputFile>, options: &Options) -> Analysis {
 pub struct Analyzer {
     options: Options,
     files: Vec<Incoming>,
+    /// Bytes held over all files, at most `options.max_held_bytes`.
+    held: usize,
 }
 
 /// A file as it arrives. Wasm memory grows and never shrinks, so a file is never grown by doubling
@@ -52,11 +89,13 @@ struct Incoming {
     name: String,
     head: Vec<u8>,
     rest: Vec<Vec<u8>>,
+    /// Set once the budget stopped the intake: every byte received, held or not.
+    cut: Option<u64>,
 }
 
 impl Incoming {
-    fn new(name: String, head: Vec<u8>) -> Incoming {
-        Incoming { name, head, rest: Vec::new() }
+    fn new(name: String) -> Incoming {
+        Incoming { name, head: Vec::new(), rest: Vec::new(), cut: None }
     }
 
     fn len(&self) -> usize {
@@ -77,16 +116,22 @@ impl Incoming {
         self.rest.push(chunk.to_vec());
     }
 
-    fn into_input(self) -> InputFile {
+    /// The file to analyse and, when the budget cut it, what was left out. A cut file ends at its last
+    /// line break: a line read in part would be a different line.
+    fn into_input(self) -> (InputFile, Option<Cut>) {
         let total = self.len();
-        let Incoming { name, mut head, rest } = self;
+        let Incoming { name, mut head, rest, cut } = self;
         if !rest.is_empty() {
             head.reserve_exact(total - head.len());
             for chunk in rest {
                 head.extend_from_slice(&chunk);
             }
         }
-        InputFile::new(name, head)
+        let cut = cut.map(|received| {
+            head.truncate(head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1));
+            Cut { name: name.clone(), kept: head.len(), total: received }
+        });
+        (InputFile::new(name, head), cut)
     }
 }
 
@@ -95,14 +140,13 @@ impl Analyzer {
     /// Options as for [`analyze`]; mistakes in them (a rule file that does not compile) are thrown here.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Analyzer, JsValue> {
-        Ok(Analyzer { options: options::parse(&options)?, files: Vec::new() })
+        Ok(Analyzer { options: options::parse(&options)?, files: Vec::new(), held: 0 })
     }
 
     /// Adds a whole file.
     #[wasm_bindgen(js_name = addFile)]
     pub fn add_file(&mut self, name: String, bytes: JsValue) -> Result<(), JsValue> {
-        let bytes = bytes_of(&bytes, "bytes")?;
-        self.files.push(Incoming::new(name, bytes));
+        self.add_whole(name, &view_of(&bytes, "bytes")?);
         Ok(())
     }
 
@@ -113,26 +157,22 @@ impl Analyzer {
     /// its buffer is then reserved once and each chunk copied straight into it, so wasm memory grows by
     /// the file's size (300 MB in 1 MB chunks: 302 MB). Without it the chunks are kept apart and joined
     /// by `finish`, which briefly holds the file twice. A wrong size only costs that reservation.
+    ///
+    /// Past `limits.maxHeldBytes` over all files, bytes are counted and not held; `finish` analyses what
+    /// was held and says, in a `limit_exceeded` warning per file, what was left out.
     #[wasm_bindgen(js_name = addChunk)]
     pub fn add_chunk(&mut self, name: String, chunk: JsValue, size: Option<f64>) -> Result<(), JsValue> {
         let view = view_of(&chunk, "chunk")?;
-        let i = match self.files.iter().rposition(|f| f.name == name) {
-            Some(i) => i,
-            None => {
-                self.files.push(Incoming::new(name, Vec::new()));
-                self.files.len() - 1
-            }
-        };
         // `as` saturates: a size beyond usize asks for everything, and that reservation fails.
         let size = size.filter(|s| s.is_finite() && *s > 0.0).map(|s| s as usize);
-        self.files[i].push(&view, size);
+        self.take(name, &view, size);
         Ok(())
     }
 
-    /// Bytes received so far, over all files.
+    /// Bytes received so far, over all files (held or, past the budget, only counted).
     #[wasm_bindgen(getter, js_name = bytesReceived)]
     pub fn bytes_received(&self) -> f64 {
-        self.files.iter().map(|f| f.len() as f64).sum()
+        self.files.iter().map(|f| f.cut.map_or(f.len() as f64, |n| n as f64)).sum()
     }
 
     /// Runs the analysis over everything added. The analyzer is consumed.
@@ -140,6 +180,49 @@ impl Analyzer {
         if self.files.is_empty() {
             return Err(FaultlineError::new("input", "no file was added").into());
         }
-        Ok(run(self.files.into_iter().map(Incoming::into_input).collect(), &self.options))
+        Ok(self.run())
+    }
+}
+
+impl Analyzer {
+    fn run(self) -> Analysis {
+        let (files, cuts): (Vec<InputFile>, Vec<Option<Cut>>) =
+            self.files.into_iter().map(Incoming::into_input).unzip();
+        run(files, &self.options, cuts.into_iter().flatten().collect())
+    }
+
+    /// A whole file: a file of its own even when another one has its name.
+    fn add_whole(&mut self, name: String, view: &Uint8Array) {
+        self.files.push(Incoming::new(name.clone()));
+        self.take(name, view, None);
+    }
+
+    /// `view`'s bytes into the file `name` (the last one of that name, started if new), as far as the
+    /// budget allows.
+    fn take(&mut self, name: String, view: &Uint8Array, size: Option<usize>) {
+        let i = match self.files.iter().rposition(|f| f.name == name) {
+            Some(i) => i,
+            None => {
+                self.files.push(Incoming::new(name));
+                self.files.len() - 1
+            }
+        };
+        let file = &mut self.files[i];
+        let n = view.length() as usize;
+        if let Some(received) = &mut file.cut {
+            *received += n as u64;
+            return;
+        }
+        let budget = usize::try_from(self.options.max_held_bytes).unwrap_or(usize::MAX);
+        let room = budget.saturating_sub(self.held);
+        if n <= room {
+            file.push(view, size.map(|s| s.min(file.len() + room)));
+            self.held += n;
+            return;
+        }
+        let before = file.len() as u64;
+        file.push(&view.subarray(0, room as u32), None);
+        self.held += room;
+        file.cut = Some(before + n as u64);
     }
 }

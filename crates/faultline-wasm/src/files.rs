@@ -48,6 +48,22 @@ pub fn name_of(value: &JsValue, what: &str) -> Result<String, FaultlineError> {
         .ok_or_else(|| FaultlineError::new("input", format!("{what}.name must be a non-empty string")))
 }
 
+/// An array of `{ name, bytes }`, as views of the bytes where they are (nothing copied yet).
+pub fn named_views(value: &JsValue, what: &str) -> Result<Vec<(String, Uint8Array)>, FaultlineError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let Some(array) = value.dyn_ref::<Array>() else {
+        return Err(FaultlineError::new("input", format!("{what} must be an array of {{ name, bytes }}")));
+    };
+    let mut out = Vec::with_capacity(array.length() as usize);
+    for (i, item) in array.iter().enumerate() {
+        let at = format!("{what}[{i}]");
+        out.push((name_of(&item, &at)?, view_of(&get(&item, "bytes"), &format!("{at}.bytes"))?));
+    }
+    Ok(out)
+}
+
 /// An array of `{ name, bytes }`.
 pub fn input_files(value: &JsValue, what: &str) -> Result<Vec<InputFile>, FaultlineError> {
     if value.is_undefined() || value.is_null() {

@@ -5,8 +5,8 @@
 //!   patterns?: string | string[],     user pattern packs (TOML text)
 //!   tests?: string | string[],        keep only matching tests (`*`/`?` wildcards, else substring)
 //!   baseline?: { name, bytes }[],     a passing run's artifacts: lines new in this run, ranked
-//!   limits?: { maxDecompressedBytes?, maxRatio?, maxDepth?, maxEntries?, maxLineChars?,
-//!             maxEventsPerTest? },
+//!   limits?: { maxHeldBytes?, maxDecompressedBytes?, maxRatio?, maxDepth?, maxEntries?,
+//!             maxLineChars?, maxEventsPerTest? },
 //!   onProgress?: ({ stage, done, total }) => void }
 //! ```
 //!
@@ -26,12 +26,21 @@ use crate::files::{get, input_files};
 pub struct Options {
     pub analyze: AnalyzeOptions,
     pub on_progress: Option<Function>,
+    /// Input bytes held in wasm memory over all files; the rest is counted, not read.
+    pub max_held_bytes: u64,
 }
+
+/// Default of `limits.maxHeldBytes`, and of `maxDecompressedBytes` here (the CLI's is 4 GiB). Wasm
+/// memory is at most 4 GiB and an analysis needs room besides its input: 1.8 times a 1 GB log whose
+/// every line is an event, measured; a 300 MB Kubernetes log, 1.8 times too.
+pub const DEFAULT_HELD_BYTES: u64 = 1 << 30;
 
 pub fn parse(value: &JsValue) -> Result<Options, FaultlineError> {
     let mut analyze = AnalyzeOptions::default();
+    analyze.limits.max_decompressed_bytes = analyze.limits.max_decompressed_bytes.min(DEFAULT_HELD_BYTES);
+    let mut max_held_bytes = DEFAULT_HELD_BYTES;
     if value.is_undefined() || value.is_null() {
-        return Ok(Options { analyze, on_progress: None });
+        return Ok(Options { analyze, on_progress: None, max_held_bytes });
     }
     if !value.is_object() {
         return Err(FaultlineError::new("options", "options must be an object"));
@@ -47,6 +56,9 @@ pub fn parse(value: &JsValue) -> Result<Options, FaultlineError> {
     let limits = get(value, "limits");
     if limits.is_object() {
         let l = &mut analyze.limits;
+        if let Some(n) = number(&limits, "maxHeldBytes")? {
+            max_held_bytes = n;
+        }
         if let Some(n) = number(&limits, "maxDecompressedBytes")? {
             l.max_decompressed_bytes = n;
         }
@@ -72,7 +84,7 @@ pub fn parse(value: &JsValue) -> Result<Options, FaultlineError> {
         Err(v) if v.is_undefined() || v.is_null() => None,
         Err(_) => return Err(FaultlineError::new("options", "options.onProgress must be a function")),
     };
-    Ok(Options { analyze, on_progress })
+    Ok(Options { analyze, on_progress, max_held_bytes })
 }
 
 /// A string or an array of strings; absent means none.

@@ -150,3 +150,80 @@ fn bad_arguments_are_typed_errors() {
     let err = analyze_to_analysis(js_files(founding().files), options.into()).err().expect("error");
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("options"));
 }
+
+fn held_at_most(bytes: f64) -> JsValue {
+    let limits = Object::new();
+    let _ = Reflect::set(&limits, &"maxHeldBytes".into(), &JsValue::from_f64(bytes));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"limits".into(), &limits);
+    options.into()
+}
+
+fn report_of(analysis: &faultline_wasm::Analysis) -> serde_json::Value {
+    serde_json::from_str(&analysis.report_json(Some(true))).unwrap_or_default()
+}
+
+/// Past `limits.maxHeldBytes` the intake counts and does not hold: what was held is analysed, cut at a
+/// line break, and a warning per file says what was left out, from which line. Memory cannot run out
+/// mid-file and lose the analysis.
+#[wasm_bindgen_test]
+fn input_past_the_held_budget_is_counted_analysed_in_part_and_named() {
+    let line = |n: usize| {
+        format!(
+            "[2024-11-16T10:16:{:02}.000Z] md5sum: can't open '/data/{n}.txt': Connection timed out\n",
+            n % 60
+        )
+    };
+    let log: String = (0..40).map(line).collect();
+    assert!(log.len() > 3000);
+    for size in [None, Some(log.len() as f64)] {
+        let mut analyzer = Analyzer::new(held_at_most(1000.0)).expect("analyzer");
+        for chunk in log.as_bytes().chunks(128) {
+            analyzer.add_chunk("console.log".into(), Uint8Array::from(chunk).into(), size).expect("chunk");
+        }
+        analyzer.add_file("junit.xml".into(), Uint8Array::from(&b"<testsuite/>"[..]).into()).expect("file");
+        assert_eq!(analyzer.bytes_received(), (log.len() + 12) as f64, "every byte is counted");
+        let report = report_of(&analyzer.finish().expect("finish"));
+        let kept = log[..1000].rfind('\n').map_or(0, |i| i + 1);
+        let lines = log[..kept].lines().count();
+        let console = &report["files"].as_array().expect("files")[0];
+        assert_eq!(
+            (console["bytes"].as_u64(), console["lines"].as_u64()),
+            (Some(kept as u64), Some(lines as u64))
+        );
+        let io =
+            report["events"].as_array().expect("events").iter().filter(|e| e["type"] == "io_error").count();
+        assert_eq!(io, lines, "every line held was analysed");
+        let cut: Vec<&serde_json::Value> = report["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .filter(|w| w["message"].as_str().is_some_and(|m| m.contains("maxHeldBytes")))
+            .collect();
+        assert_eq!(cut.len(), 2, "{cut:?}");
+        assert_eq!(
+            (cut[0]["file"].as_str(), cut[0]["line"].as_u64()),
+            (Some("console.log"), Some(lines as u64 + 1))
+        );
+        assert_eq!(cut[0]["kind"], "limit_exceeded");
+        let said = format!("only the first {kept} of {} bytes", log.len());
+        assert!(cut[0]["message"].as_str().is_some_and(|m| m.contains(&said)), "{}", cut[0]["message"]);
+        assert_eq!(
+            cut[1]["file"].as_str(),
+            Some("junit.xml"),
+            "a file after the budget ran out is named too"
+        );
+    }
+    // Under the budget nothing changes, and the one-shot call has the same budget.
+    let files = [("console.log", log.as_bytes())];
+    let whole = analyze_to_analysis(js_files(&files), JsValue::UNDEFINED).expect("whole");
+    assert_eq!(report_of(&whole)["warnings"], serde_json::json!([]));
+    let cut = report_of(&analyze_to_analysis(js_files(&files), held_at_most(1000.0)).expect("cut"));
+    assert_eq!(cut["files"][0]["bytes"].as_u64(), Some(log[..1000].rfind('\n').map_or(0, |i| i + 1) as u64));
+    // Two files of one name stay two files in the one-shot call.
+    let twice =
+        report_of(&analyze_to_analysis(js_files(&[files[0], files[0]]), JsValue::UNDEFINED).expect("twice"));
+    assert_eq!(twice["files"].as_array().map(Vec::len), Some(2));
+    let err = Analyzer::new(held_at_most(-1.0)).err().expect("a negative budget is refused");
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("options"));
+}

@@ -38,7 +38,7 @@ pub fn run_node_tests(tally: &mut Tally) -> Result<()> {
     crate::cargo(&["build", "--quiet", "-p", "faultline-cli"])?;
     let mut node = Command::new("node");
     // TAP on a pipe too, so the footer can be counted.
-    node.args(["--test", "--test-reporter=tap", "e2e/", "crates/faultline-wasm/js/test/"]);
+    node.args(["--test", "--test-reporter=tap", "e2e/", "crates/faultline-wasm/js/test/", "web/js/"]);
     // The tests run the CLI just built, wherever CARGO_TARGET_DIR puts it.
     node.env("FAULTLINE_BIN", target_dir().join("debug").join("faultline"));
     tally.stream(node, Tally::add_tap_line)
