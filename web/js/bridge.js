@@ -28,6 +28,7 @@ export class Engine {
   start() {
     this.worker = new Worker(this.workerUrl, { type: 'module', name: 'faultline-engine' });
     this.memory = 0;
+    this.broken = false;
     this.worker.onmessage = ({ data }) => {
       if (typeof data.memory === 'number') this.memory = data.memory;
       const entry = this.pending.get(data.id);
@@ -37,10 +38,14 @@ export class Engine {
         return;
       }
       this.pending.delete(data.id);
+      // After a panic or running out of memory the worker's wasm instance is unusable: the next
+      // request gets a fresh worker.
+      if (data.error && (data.error.kind === 'panic' || data.error.kind === 'memory')) this.broken = true;
       if (data.error) entry.reject(Object.assign(new Error(data.error.message), data.error));
       else entry.resolve(data.ok);
     };
     this.worker.onerror = (event) => {
+      this.broken = true;
       this.failAll(
         Object.assign(new Error(event.message || 'the analysis worker failed to start'), { kind: 'worker' }),
       );
@@ -60,7 +65,16 @@ export class Engine {
     this.start();
   }
 
+  /** A fresh worker in place of one that failed to start or whose wasm instance broke. */
+  restartIfBroken() {
+    if (!this.broken) return;
+    this.worker.terminate();
+    this.failAll(Object.assign(new Error('the analysis worker was restarted'), { kind: 'state' }));
+    this.start();
+  }
+
   call(op, args, onProgress) {
+    this.restartIfBroken();
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
