@@ -17,6 +17,20 @@ export function distUrl(path) {
  */
 const RECYCLE_BYTES = 256 * 1024 * 1024;
 
+/** The package's default `limits.maxHeldBytes`: input past it is counted, not held. */
+const HELD_BYTES = 2 ** 30;
+
+/**
+ * The order the worker reads `inputs` in. Past the package's budget the files read last are the ones
+ * cut, so then the biggest go last: a JUnit report dropped next to a 3 GB log is held whole and the
+ * log is cut, not the other way round. Otherwise the order is kept (it is the report's file order).
+ */
+export function readingOrder(inputs) {
+  const size = (input) => input.file?.size ?? 0;
+  if (inputs.reduce((total, input) => total + size(input), 0) <= HELD_BYTES) return inputs;
+  return [...inputs].sort((a, b) => size(a) - size(b));
+}
+
 export class Engine {
   constructor(workerUrl) {
     this.workerUrl = workerUrl;
@@ -85,7 +99,7 @@ export class Engine {
   /** `inputs`: `{ name?, file }`, `{ name?, url }` or `{ name, text }`; resolves to the report's JSON. */
   analyze(inputs, rules, onProgress) {
     this.recycleIfBig();
-    return this.call('analyze', { inputs, rules }, onProgress);
+    return this.call('analyze', { inputs: readingOrder(inputs), rules }, onProgress);
   }
   lines(file, first, count, query) {
     return this.call('lines', { file, first, count, query });

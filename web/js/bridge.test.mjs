@@ -24,7 +24,7 @@ globalThis.Worker = class {
   }
 };
 
-const { Engine } = await import('./bridge.js');
+const { Engine, readingOrder } = await import('./bridge.js');
 
 test('a worker whose instance broke is replaced before the next request', async () => {
   workers.length = 0;
@@ -77,4 +77,21 @@ test('an ordinary error keeps the worker; one that fails to start is replaced an
   assert.ok(worker.terminated);
   workers[1].reply({ id: workers[1].posted[0].id, ok: '{}' });
   assert.equal(await retried, '{}');
+});
+
+test('past the held budget the biggest files are read last; otherwise the order is kept', () => {
+  const file = (name, size) => ({ name, file: { size } });
+  const small = [file('console.log', 300e6), file('junit.xml', 20e3), { url: 'https://ci/x.log' }];
+  assert.deepEqual(readingOrder(small), small);
+  const big = [file('console.log', 3e9), file('junit.xml', 20e3), { name: 'pasted.log', text: 'x' }, file('a.log', 2e6)];
+  // Pasted text has no size of its own here: it is small, and read first.
+  assert.deepEqual(readingOrder(big).map((i) => i.name), ['pasted.log', 'junit.xml', 'a.log', 'console.log']);
+  assert.deepEqual(big.map((i) => i.name), ['console.log', 'junit.xml', 'pasted.log', 'a.log'], "the caller's list is left alone");
+  workers.length = 0;
+  const engine = new Engine('worker.js');
+  engine.analyze(big, []);
+  assert.deepEqual(
+    workers[0].posted[0].args.inputs.map((i) => i.name),
+    ['pasted.log', 'junit.xml', 'a.log', 'console.log'],
+  );
 });
