@@ -78,6 +78,39 @@ async function tab(page, name) {
   await page.click(`.fl-tabs a:has-text("${name}")`);
 }
 
+/** What each view shows once its content is there (the Logs view fetches its rows from the worker). */
+const SHOWN = {
+  Summary: '.fl-summary',
+  Replay: '.fl-replay',
+  Logs: '.fl-log-row:not(.fl-loading), .fl-empty',
+  Tests: '.fl-tests',
+  Rules: '.fl-rule-list',
+};
+
+/**
+ * Opens a view and waits until it shows its content and nothing is pending: no row still loading, no
+ * search or rule check under way. A check of what a view shows made before that would pass vacuously.
+ */
+async function view(page, name) {
+  await tab(page, name);
+  await page.waitForFunction(
+    ({ name, shown }) => {
+      const current = document.querySelector('.fl-tabs a[aria-current=page]')?.textContent ?? '';
+      const status = document.querySelector('.fl-toolbar [aria-live]')?.textContent ?? '';
+      const checking = [...document.querySelectorAll('.fl-muted')].some((e) => e.textContent === 'Checking…');
+      return (
+        current.startsWith(name) &&
+        document.querySelector(shown) &&
+        !document.querySelector('.fl-log-row.fl-loading') &&
+        !status.includes('Searching…') &&
+        !checking
+      );
+    },
+    { name, shown: SHOWN[name] },
+  );
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `web-${name}.png`) });
 }
@@ -546,6 +579,28 @@ test('exports: JSON, Markdown and HTML come from the page', async () => {
     assert.equal(await button.innerText(), label);
   }
   assert.equal(await page.locator('.fl-export-error').count(), 0);
+
+  // A failure in the worker (made there, once) is said beside its button, as text; the button works
+  // again, and the next export replaces the message.
+  const [worker] = page.workers().filter((w) => /worker\.js/.test(w.url()));
+  await worker.evaluate(() => {
+    const handle = self.onmessage;
+    self.onmessage = (event) => {
+      if (event.data.op !== 'export') return handle(event);
+      self.onmessage = handle;
+      postMessage({ id: event.data.id, error: { kind: 'internal', message: 'the renderer <b>broke</b>', file: 'report.md' } });
+    };
+  });
+  await page.click('button:has-text("Markdown")');
+  const alert = page.locator('.fl-export-error');
+  await alert.waitFor();
+  assert.equal(await alert.innerText(), 'Markdown export failed: report.md: the renderer <b>broke</b>');
+  assert.equal(await page.locator('.fl-export-error b').count(), 0, 'the message is text');
+  assert.ok(await page.locator('button[aria-label="Export the report as Markdown"]').isEnabled());
+  await shot(page, 'export-failed');
+  const [again] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Markdown")')]);
+  assert.match(readFileSync(await again.path(), 'utf8'), /deleted-cr-instead-of-pod/);
+  assert.equal(await alert.count(), 0);
   await page.close();
 });
 
@@ -574,19 +629,22 @@ test('artifact text is shown as text and never runs, in every view', async () =>
   await page.waitForSelector('.fl-root[data-state=empty]');
   await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(XSS));
   await ready(page);
-  for (const view of ['Summary', 'Replay', 'Logs', 'Tests', 'Rules']) {
-    await tab(page, view);
-    await page.waitForTimeout(300);
+  // Each view checked while it shows the artifacts' text (the Logs view once its rows are in).
+  const shown = {};
+  for (const name of ['Summary', 'Replay', 'Logs', 'Tests', 'Rules']) {
+    await view(page, name);
+    shown[name] = await page.evaluate(() => document.querySelector('main')?.innerText ?? '');
+    const injected = await page.evaluate(() =>
+      [...document.querySelectorAll('img, iframe, object, embed, svg script, script:not([src]), [onerror], [onload], [onclick]')].map(
+        (e) => e.outerHTML,
+      ),
+    );
+    assert.deepEqual(injected, [], `${name} turned artifact text into elements`);
   }
-  await tab(page, 'Tests');
+  assert.match(shown.Logs, /<script|<img|onerror/i, 'the Logs view shows the payload lines, as text');
+  await view(page, 'Tests');
   const names = await page.locator('.fl-test-row a').allInnerTexts();
   assert.ok(names.some((n) => n.includes('<')), `a test name with markup is shown as text: ${names}`);
-  const injected = await page.evaluate(() =>
-    [...document.querySelectorAll('img, iframe, object, embed, svg script, script:not([src]), [onerror], [onload], [onclick]')].map(
-      (e) => e.outerHTML,
-    ),
-  );
-  assert.deepEqual(injected, []);
   assert.deepEqual(seen.dialogs, []);
   assert.deepEqual(seen.foreign, []);
   assert.deepEqual(seen.errors, []);
@@ -613,10 +671,9 @@ test('the whole hostile corpus through the page: a report with its warnings, and
   const warnings = await page.locator('.fl-warnings li').count();
   assert.ok(warnings >= 30, `the corpus's problems are listed (${warnings})`);
   const bidi = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
-  for (const view of ['Replay', 'Logs', 'Tests', 'Summary']) {
-    await tab(page, view);
-    await page.waitForTimeout(200);
-    assert.doesNotMatch(await page.evaluate(() => document.body.innerText), bidi, `${view} shows a bidi control`);
+  for (const name of ['Replay', 'Logs', 'Tests', 'Summary']) {
+    await view(page, name);
+    assert.doesNotMatch(await page.evaluate(() => document.body.innerText), bidi, `${name} shows a bidi control`);
   }
   await tab(page, 'Logs');
   await page.selectOption('select[aria-label="Log file"]', { label: 'log-bidi-and-invisible.log' });
@@ -633,13 +690,12 @@ test('no serious accessibility violations (axe-core) in any view', async () => {
   const { page } = await open('/?demo');
   await ready(page);
   const problems = [];
-  for (const view of ['Summary', 'Replay', 'Logs', 'Tests', 'Rules']) {
-    await tab(page, view);
-    await page.waitForTimeout(400);
+  for (const name of ['Summary', 'Replay', 'Logs', 'Tests', 'Rules']) {
+    await view(page, name);
     await page.evaluate(AXE);
     const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
     for (const v of result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))) {
-      problems.push(`${view}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      problems.push(`${name}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
     }
   }
   const landing = await open('/');
