@@ -819,3 +819,32 @@ test('a 200 MB log goes through the page, in the worker, to the diagnosis', asyn
   await page.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('a drop past the held budget: the JUnit report is held whole, the log is cut, and the page says where', async () => {
+  // 1.15 GB against the worker's 1 GiB: the log is given first, and still read last.
+  const { dir, path: big } = noiseLog('longhorn-manager-huge.log', 1_150_000_000);
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', [big, ...artifacts(FOUNDING)]);
+  const ms = await ready(page, 300_000);
+  console.log(`# 1.15 GB log past the 1 GiB budget: diagnosis after ${ms} ms in the page`);
+  assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/, 'the JUnit report and the logs it needs were held');
+  await page.click('summary:has-text("problem(s) reading the input")');
+  const warnings = await page.innerText('.fl-warnings');
+  assert.match(warnings, /longhorn-manager-huge\.log:\d+ LimitExceeded only the first \d+ of 1150\d{6} bytes were analysed/, warnings);
+  await view(page, 'Logs');
+  await page.selectOption('select[aria-label="Log file"]', 'longhorn-manager-huge.log');
+  const note = page.locator('.fl-cut');
+  await note.waitFor();
+  const [, last] = (await note.innerText()).match(/^This view ends at line (\d+): only the first/);
+  assert.match(await page.innerText('.fl-toolbar [aria-live]'), new RegExp(`^${last} lines$`));
+  // The last line held is whole: the cut fell on a line break.
+  await page.fill('input[aria-label="Jump to line"]', last);
+  await page.click('.fl-jump button');
+  await page.locator(`.fl-log-row[data-line="${last}"]:not(.fl-loading)`).waitFor();
+  assert.match(await page.innerText(`.fl-log-row[data-line="${last}"]`), /node=ip-10-0-1-242$/);
+  await shot(page, 'logs-cut-by-budget');
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use faultline_core::logline::Level;
 use faultline_core::logview::{LogQuery, ViewLine};
+use faultline_core::warning::{Warning, WarningKind};
 use yew::prelude::*;
 
 use crate::app::{Ctx, go};
@@ -365,6 +366,7 @@ pub fn logs() -> Html {
                 </form>
                 <span class="fl-muted" aria-live="polite">{ status }</span>
             </div>
+            if let Some(note) = cut_note(&ctx.loaded.report.warnings, &file) { <p class="fl-hint fl-cut" role="note">{ note }</p> }
             if let Some(err) = search_error { <p class="fl-error" role="alert">{ err.clone() }</p> }
             if !pending && search_error.is_none() && filtered.as_ref().is_some_and(|f| f.is_empty()) {
                 <p class="fl-empty fl-no-match">{ no_match_text(&file, &query) }</p>
@@ -373,6 +375,17 @@ pub fn logs() -> Html {
                          class={classes!("fl-log-view")} label={format!("Lines of {file}")} />
         </div>
     }
+}
+
+/// What of `file` was not read, when the worker's budget cut it: the view ends early and must say so.
+fn cut_note(warnings: &[Warning], file: &str) -> Option<String> {
+    let w = warnings.iter().find(|w| {
+        w.file == file && w.kind == WarningKind::LimitExceeded && w.message.contains("maxHeldBytes")
+    })?;
+    Some(match w.line {
+        Some(line) => format!("This view ends at line {}: {}", line.saturating_sub(1), w.message),
+        None => w.message.clone(),
+    })
 }
 
 /// Why the list is empty, in the user's terms: which log, which search, and how to see every line.
@@ -412,6 +425,24 @@ mod tests {
             "No line of dmesg.log is at level fatal or error. Untick “Only matching lines” to see every line."
         );
         assert!(no_match_text("a.log", &q("x", vec![Level::Warn])).contains("matches “x” at level warn"));
+    }
+
+    #[test]
+    fn a_log_cut_by_the_held_budget_says_where_it_ends() {
+        use faultline_core::warning::{Warning, WarningKind};
+        let cut = "only the first 1000 of 5000 bytes were analysed: the wasm package holds at most 1000 bytes of \
+                   input (options.limits.maxHeldBytes); the rest was not read";
+        let warnings = vec![
+            Warning::new(WarningKind::LimitExceeded, "console.log", "the run has 12000 events; …").at_line(3),
+            Warning::new(WarningKind::LimitExceeded, "console.log", cut).at_line(13),
+            Warning::new(WarningKind::LimitExceeded, "junit.xml", cut),
+        ];
+        assert_eq!(
+            super::cut_note(&warnings, "console.log"),
+            Some(format!("This view ends at line 12: {cut}"))
+        );
+        assert_eq!(super::cut_note(&warnings, "junit.xml").as_deref(), Some(cut));
+        assert_eq!(super::cut_note(&warnings, "dmesg.log"), None);
     }
 
     #[test]
