@@ -123,6 +123,14 @@ export class Analyzer {
         this.addChunk(name, value, size);
         total += value.byteLength;
         if (onBytes) onBytes(total);
+        if (size > total && this.#live().isCut(name)) {
+          // Past `limits.maxHeldBytes` the rest would only be counted: its size is known, so stop reading.
+          this.#live().skipBytes(name, size - total);
+          total = size;
+          if (onBytes) onBytes(total);
+          await reader.cancel().catch(() => {});
+          break;
+        }
       }
     } catch (e) {
       reader.cancel(e).catch(() => {});

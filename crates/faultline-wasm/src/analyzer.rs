@@ -169,6 +169,30 @@ impl Analyzer {
         Ok(())
     }
 
+    /// True once the budget has cut the file `name`: the rest of it would only be counted.
+    #[wasm_bindgen(js_name = isCut)]
+    pub fn is_cut(&self, name: &str) -> bool {
+        self.files.iter().rev().find(|f| f.name == name).is_some_and(|f| f.cut.is_some())
+    }
+
+    /// Counts `bytes` more of the cut file `name` without their being handed over: a stream of known
+    /// size can stop being read once the budget has cut it, and the warning still says how big it was.
+    #[wasm_bindgen(js_name = skipBytes)]
+    pub fn skip_bytes(&mut self, name: &str, bytes: f64) -> Result<(), JsValue> {
+        let Some(received) =
+            self.files.iter_mut().rev().find(|f| f.name == name).and_then(|f| f.cut.as_mut())
+        else {
+            return Err(
+                FaultlineError::new("state", format!("{name} was not cut: its bytes must be added")).into()
+            );
+        };
+        if bytes.is_finite() && bytes > 0.0 {
+            // `as` saturates.
+            *received = received.saturating_add(bytes as u64);
+        }
+        Ok(())
+    }
+
     /// Bytes received so far, over all files (held or, past the budget, only counted).
     #[wasm_bindgen(getter, js_name = bytesReceived)]
     pub fn bytes_received(&self) -> f64 {

@@ -123,6 +123,36 @@ test('free() gives an analyzer up: its stream is cancelled, its memory reused, a
   analysis.free();
 });
 
+test('past the held budget a stream of known size stops being read; the warning still has its size', async () => {
+  const chunk = new TextEncoder().encode('2024-11-16T10:12:00.000Z level=info msg="reconciled volume pvc-1"\n'.repeat(16));
+  const size = chunk.length * 1000;
+  let pulled = 0;
+  let cancelled = false;
+  const stream = new ReadableStream({
+    pull(controller) {
+      pulled += 1;
+      if (pulled > 1000) controller.close();
+      else controller.enqueue(chunk.slice());
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const analyzer = new pkg.Analyzer({ limits: { maxHeldBytes: 5000 } });
+  let seen = 0;
+  await analyzer.addStream('big.log', stream, (n) => (seen = n), size);
+  assert.ok(cancelled, 'the stream was cancelled');
+  assert.ok(pulled < 20, `${pulled} chunks were read of 1000`);
+  assert.equal(analyzer.bytesReceived, size);
+  assert.equal(seen, size, 'progress reaches the end');
+  const report = analyzer.finish().report();
+  const cut = report.warnings.filter((w) => /maxHeldBytes/.test(w.message));
+  assert.equal(cut.length, 1);
+  assert.equal(cut[0].file, 'big.log');
+  assert.match(cut[0].message, new RegExp(`^only the first \\d+ of ${size} bytes were analysed`));
+  assert.ok(report.files[0].bytes <= 5000 && report.files[0].bytes > 4000, `${report.files[0].bytes} bytes held`);
+});
+
 test('errors are FaultlineErrors with a kind and a place', () => {
   assert.throws(
     () => pkg.analyze(scenario('rwx-recovery-cr-deleted'), { rules: '[[rule]]\nid = 3\n' }),
