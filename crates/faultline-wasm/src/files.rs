@@ -11,11 +11,6 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The bytes of a `Uint8Array` or `ArrayBuffer` (or any typed-array view), copied into wasm memory once.
-pub fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, FaultlineError> {
-    Ok(view_of(value, what)?.to_vec())
-}
-
 /// Appends `view`'s bytes to `out`, copied straight from JavaScript's memory into `out`'s reserved
 /// room, not through a buffer of their own first.
 pub fn append(view: &Uint8Array, out: &mut Vec<u8>) {
@@ -64,21 +59,10 @@ pub fn named_views(value: &JsValue, what: &str) -> Result<Vec<(String, Uint8Arra
     Ok(out)
 }
 
-/// An array of `{ name, bytes }`.
+/// An array of `{ name, bytes }`, copied into wasm memory.
 pub fn input_files(value: &JsValue, what: &str) -> Result<Vec<InputFile>, FaultlineError> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Vec::new());
-    }
-    let Some(array) = value.dyn_ref::<Array>() else {
-        return Err(FaultlineError::new("input", format!("{what} must be an array of {{ name, bytes }}")));
-    };
-    let mut out = Vec::with_capacity(array.length() as usize);
-    for (i, item) in array.iter().enumerate() {
-        let at = format!("{what}[{i}]");
-        out.push(InputFile::new(
-            name_of(&item, &at)?,
-            bytes_of(&get(&item, "bytes"), &format!("{at}.bytes"))?,
-        ));
-    }
-    Ok(out)
+    Ok(named_views(value, what)?
+        .into_iter()
+        .map(|(name, bytes)| InputFile::new(name, bytes.to_vec()))
+        .collect())
 }
