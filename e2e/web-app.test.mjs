@@ -831,7 +831,7 @@ test('a drop past the held budget: the JUnit report is held whole, the log is cu
   assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/, 'the JUnit report and the logs it needs were held');
   await page.click('summary:has-text("problem(s) reading the input")');
   const warnings = await page.innerText('.fl-warnings');
-  assert.match(warnings, /longhorn-manager-huge\.log:\d+ LimitExceeded only the first \d+ of 1150\d{6} bytes were analysed/, warnings);
+  assert.match(warnings, /longhorn-manager-huge\.log:\d+ limit_exceeded only the first \d+ of 1150\d{6} bytes were analysed/, warnings);
   await view(page, 'Logs');
   await page.selectOption('select[aria-label="Log file"]', 'longhorn-manager-huge.log');
   const note = page.locator('.fl-cut');

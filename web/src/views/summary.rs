@@ -50,7 +50,7 @@ pub fn summary() -> Html {
             (Some(l), None) => format!("{}:{l}", w.file),
             _ => w.file.clone(),
         };
-        html! { <li><code>{ shown(&place) }</code>{ " " }<span class="fl-muted">{ format!("{:?}", w.kind) }</span>{ " " }{ shown(&w.message) }</li> }
+        html! { <li><code>{ shown(&place) }</code>{ " " }<span class="fl-muted">{ w.kind.name() }</span>{ " " }{ shown(&w.message) }</li> }
     });
     let files = report.files.iter().map(|f| {
         let detail = match (f.lines, f.tests) {

@@ -1037,8 +1037,7 @@ fn warnings(out: &mut Out<'_>, report: &Report) {
         &table_head(&[("w-kind", "", "kind"), ("w-third", "", "where"), ("", "", "message")]),
         |out, _, w| {
             out.push_str("<tr><td class=\"mono nw\">");
-            let kind = serde_json::to_value(w.kind).ok().and_then(|v| v.as_str().map(str::to_string));
-            text_max(out, kind.as_deref().unwrap_or(""), CELL_CHARS);
+            text_max(out, w.kind.name(), CELL_CHARS);
             out.push_str("</td><td class=\"loc\">");
             text_max(out, &w.file, CELL_CHARS);
             if let Some(l) = w.line {
