@@ -552,6 +552,37 @@ test('user rules are checked live with located errors and kept in local storage'
   await page.close();
 });
 
+test('log rows the worker cannot give are said, not left loading; they come once it can', async () => {
+  const { page, seen } = await open('/?demo');
+  await ready(page);
+  // The worker fails every request for rows (made there) until told otherwise.
+  const [worker] = page.workers().filter((w) => /worker\.js/.test(w.url()));
+  await worker.evaluate(() => {
+    const handle = self.onmessage;
+    self.failRows = true;
+    self.onmessage = (event) => {
+      if (self.failRows && ['lines', 'pick'].includes(event.data.op)) {
+        postMessage({ id: event.data.id, error: { kind: 'state', message: 'nothing has been analysed yet' } });
+        return undefined;
+      }
+      return handle(event);
+    };
+  });
+  await tab(page, 'Logs');
+  const alert = page.locator('.fl-rows-error');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /^Could not read the lines of \S+: nothing has been analysed yet$/);
+  assert.ok((await page.locator('.fl-log-row.fl-loading').count()) > 0, 'the rows it could not get');
+  await worker.evaluate(() => {
+    self.failRows = false;
+  });
+  await page.locator('.fl-log-view').evaluate((el) => (el.scrollTop = 200));
+  await page.locator('.fl-log-row:not(.fl-loading)').first().waitFor();
+  await alert.waitFor({ state: 'detached' });
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+});
+
 test('exports: JSON, Markdown and HTML come from the page', async () => {
   const { page } = await open('/?demo');
   await ready(page);

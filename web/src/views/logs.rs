@@ -49,6 +49,8 @@ struct Cache {
     key: String,
     blocks: HashMap<usize, Rc<Vec<ViewLine>>>,
     asked: HashSet<usize>,
+    /// Why the last block asked for did not come: said on the page, or its rows would wait forever.
+    failed: Option<String>,
 }
 
 fn level_class(level: Option<Level>) -> Option<&'static str> {
@@ -245,11 +247,15 @@ pub fn logs() -> Html {
                         return;
                     }
                     c.asked.remove(&block);
-                    if let Ok(lines) = result {
-                        c.blocks.insert(block, Rc::new(lines));
-                        drop(c);
-                        version.set(*version + 1);
+                    match result {
+                        Ok(lines) => {
+                            c.blocks.insert(block, Rc::new(lines));
+                            c.failed = None;
+                        }
+                        Err(e) => c.failed = Some(e.located()),
                     }
+                    drop(c);
+                    version.set(*version + 1);
                 });
             }
         })
@@ -350,6 +356,7 @@ pub fn logs() -> Html {
         ),
         _ => format!("{line_count} lines"),
     };
+    let rows_error = cache.borrow().failed.clone();
     let cached_version = *version;
     html! {
         <div class="fl-logs" data-version={cached_version.to_string()}>
@@ -368,6 +375,7 @@ pub fn logs() -> Html {
             </div>
             if let Some(note) = cut_note(&ctx.loaded.report.warnings, &file) { <p class="fl-hint fl-cut" role="note">{ note }</p> }
             if let Some(err) = search_error { <p class="fl-error" role="alert">{ err.clone() }</p> }
+            if let Some(err) = rows_error { <p class="fl-error fl-rows-error" role="alert">{ format!("Could not read the lines of {file}: {err}") }</p> }
             if !pending && search_error.is_none() && filtered.as_ref().is_some_and(|f| f.is_empty()) {
                 <p class="fl-empty fl-no-match">{ no_match_text(&file, &query) }</p>
             }
