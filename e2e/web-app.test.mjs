@@ -552,33 +552,50 @@ test('user rules are checked live with located errors and kept in local storage'
   await page.close();
 });
 
-test('log rows the worker cannot give are said, not left loading; they come once it can', async () => {
+/**
+ * Makes the page's worker answer requests of the kinds in `ops` with `error` (done inside the worker,
+ * before its own handler), until the returned function is called.
+ */
+async function failInWorker(page, ops, error) {
+  const [worker] = page.workers().filter((w) => /worker\.js/.test(w.url()));
+  await worker.evaluate(
+    ({ ops, error }) => {
+      self.failing = ops;
+      if (self.handle) return;
+      self.handle = self.onmessage;
+      self.onmessage = (event) => {
+        if (!self.failing.includes(event.data.op)) return self.handle(event);
+        postMessage({ id: event.data.id, error: self.failError });
+        return undefined;
+      };
+      self.failError = error;
+    },
+    { ops, error },
+  );
+  return () => worker.evaluate(() => (self.failing = []));
+}
+
+test('what the worker cannot give is said, not left loading: log rows, the built-in rules', async () => {
   const { page, seen } = await open('/?demo');
   await ready(page);
-  // The worker fails every request for rows (made there) until told otherwise.
-  const [worker] = page.workers().filter((w) => /worker\.js/.test(w.url()));
-  await worker.evaluate(() => {
-    const handle = self.onmessage;
-    self.failRows = true;
-    self.onmessage = (event) => {
-      if (self.failRows && ['lines', 'pick'].includes(event.data.op)) {
-        postMessage({ id: event.data.id, error: { kind: 'state', message: 'nothing has been analysed yet' } });
-        return undefined;
-      }
-      return handle(event);
-    };
-  });
+  const stop = await failInWorker(page, ['lines', 'pick', 'builtinRules'], { kind: 'state', message: 'nothing has been analysed yet' });
   await tab(page, 'Logs');
   const alert = page.locator('.fl-rows-error');
   await alert.waitFor();
   assert.match(await alert.innerText(), /^Could not read the lines of \S+: nothing has been analysed yet$/);
   assert.ok((await page.locator('.fl-log-row.fl-loading').count()) > 0, 'the rows it could not get');
-  await worker.evaluate(() => {
-    self.failRows = false;
-  });
+  await tab(page, 'Rules');
+  const rules = page.locator('.fl-rules .fl-error');
+  await rules.waitFor();
+  assert.equal(await rules.innerText(), 'Could not load the built-in rules: nothing has been analysed yet');
+  // Once the worker answers again, the rows come and the message goes.
+  await stop();
+  await tab(page, 'Logs');
   await page.locator('.fl-log-view').evaluate((el) => (el.scrollTop = 200));
   await page.locator('.fl-log-row:not(.fl-loading)').first().waitFor();
   await alert.waitFor({ state: 'detached' });
+  await tab(page, 'Rules');
+  await page.locator('.fl-rule-list').waitFor();
   assert.deepEqual(seen.errors, []);
   await page.close();
 });
@@ -613,18 +630,11 @@ test('exports: JSON, Markdown and HTML come from the page', async () => {
 
   // A failure in the worker (made there, once) is said beside its button, as text; the button works
   // again, and the next export replaces the message.
-  const [worker] = page.workers().filter((w) => /worker\.js/.test(w.url()));
-  await worker.evaluate(() => {
-    const handle = self.onmessage;
-    self.onmessage = (event) => {
-      if (event.data.op !== 'export') return handle(event);
-      self.onmessage = handle;
-      postMessage({ id: event.data.id, error: { kind: 'internal', message: 'the renderer <b>broke</b>', file: 'report.md' } });
-    };
-  });
+  const stop = await failInWorker(page, ['export'], { kind: 'internal', message: 'the renderer <b>broke</b>', file: 'report.md' });
   await page.click('button:has-text("Markdown")');
   const alert = page.locator('.fl-export-error');
   await alert.waitFor();
+  await stop();
   assert.equal(await alert.innerText(), 'Markdown export failed: report.md: the renderer <b>broke</b>');
   assert.equal(await page.locator('.fl-export-error b').count(), 0, 'the message is text');
   assert.ok(await page.locator('button[aria-label="Export the report as Markdown"]').isEnabled());

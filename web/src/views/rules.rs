@@ -42,7 +42,7 @@ pub fn rules() -> Html {
     // The text each check was made on: until the current text's check is back, the status says so and
     // Apply stays off, or a broken edit could be applied on the strength of the text before it.
     let checks = use_state(|| None::<(String, Result<Vec<RuleCheck>, String>)>);
-    let builtin = use_state(|| None::<BuiltinRules>);
+    let builtin = use_state(|| None::<Result<BuiltinRules, String>>);
     let editor = use_node_ref();
     let engine = ctx.as_ref().map(|c| c.engine.clone());
 
@@ -52,9 +52,7 @@ pub fn rules() -> Html {
         use_effect_with((), move |_| {
             if let Some(engine) = engine {
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(b) = engine.builtin_rules().await {
-                        builtin.set(Some(b));
-                    }
+                    builtin.set(Some(engine.builtin_rules().await.map_err(|e| e.located())));
                 });
             }
         });
@@ -130,24 +128,9 @@ pub fn rules() -> Html {
         let rerun = ctx.rerun.clone();
         Callback::from(move |_| rerun.emit(()))
     };
-    let builtin_list = builtin.as_ref().map(|b| {
-        let items = b.rules.iter().map(|r| {
-            html! {
-                <li class="fl-rule-info">
-                    <div><code>{ r.id.clone() }</code>{ " " }
-                        <span class={classes!("fl-badge", format!("fl-blame-{}", r.blame.as_str()))}>{ format!("blame: {}", blame_label(r.blame)) }</span>
-                        <span class="fl-muted">{ format!(" confidence {:.0}% · priority {}", r.confidence * 100.0, r.priority) }</span></div>
-                    <p>{ r.summary.clone() }</p>
-                    <p class="fl-muted">{ "Fix: " }{ r.fix.clone() }</p>
-                </li>
-            }
-        });
-        html! {
-            <>
-                <ul class="fl-rule-list">{ for items }</ul>
-                <details><summary>{ "The built-in rules as TOML (copy from here)" }</summary><pre class="fl-line">{ b.source.clone() }</pre></details>
-            </>
-        }
+    let builtin_list = builtin.as_ref().map(|b| match b {
+        Err(e) => html! { <p class="fl-error" role="alert">{ format!("Could not load the built-in rules: {e}") }</p> },
+        Ok(b) => builtin_rules_list(b),
     });
     html! {
         <div class="fl-rules">
@@ -169,6 +152,27 @@ pub fn rules() -> Html {
                 { builtin_list.unwrap_or_else(|| html! { <p class="fl-muted">{ "Loading…" }</p> }) }
             </section>
         </div>
+    }
+}
+
+/// The built-in rules, each with its blame, confidence, priority and fix, and their TOML to copy.
+fn builtin_rules_list(b: &BuiltinRules) -> Html {
+    let items = b.rules.iter().map(|r| {
+        html! {
+            <li class="fl-rule-info">
+                <div><code>{ r.id.clone() }</code>{ " " }
+                    <span class={classes!("fl-badge", format!("fl-blame-{}", r.blame.as_str()))}>{ format!("blame: {}", blame_label(r.blame)) }</span>
+                    <span class="fl-muted">{ format!(" confidence {:.0}% · priority {}", r.confidence * 100.0, r.priority) }</span></div>
+                <p>{ r.summary.clone() }</p>
+                <p class="fl-muted">{ "Fix: " }{ r.fix.clone() }</p>
+            </li>
+        }
+    });
+    html! {
+        <>
+            <ul class="fl-rule-list">{ for items }</ul>
+            <details><summary>{ "The built-in rules as TOML (copy from here)" }</summary><pre class="fl-line">{ b.source.clone() }</pre></details>
+        </>
     }
 }
 
