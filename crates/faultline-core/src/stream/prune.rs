@@ -1,4 +1,4 @@
-//! Events a streamed log cannot keep: the analysis keeps at most `max_events_per_test` events per test
+//! Events a log cannot keep, streamed or held whole: the analysis keeps at most `max_events_per_test` events per test
 //! (the earliest and the latest half, in time order) and a big log yields far more. An event that, in
 //! this log alone, already has `head` earlier and `tail` later events of its test is dropped by that cap
 //! whatever else comes, so it is dropped here at once: memory stays bounded by the cap, not the log.
