@@ -20,9 +20,10 @@ export interface Progress {
 
 export interface Limits {
   /**
-   * Input bytes held in wasm memory, all files together (default 1 GiB; wasm memory is at most 4 GiB
-   * and the analysis needs room of its own). Past it, bytes are counted, not held: what was held is
-   * analysed, each file cut at a line break, and a `limit_exceeded` warning per file names what was left out.
+   * Input bytes held in wasm memory, all the run's files together (default 1 GiB; `baseline` files
+   * are read whole, outside it). Wasm memory is at most 4 GiB and the analysis needs room of its own.
+   * Past it, bytes are counted, not held: what was held is analysed, each file cut at a line break,
+   * and a `limit_exceeded` warning per file names what was left out.
    */
   maxHeldBytes?: number;
   /** Bytes expanded from one archive input (default here 1 GiB; the CLI's is 4 GiB). */
