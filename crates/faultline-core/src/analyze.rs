@@ -907,7 +907,7 @@ fn junit_events(t: &TestCase, pack: &Pack, out: &mut Vec<Event>) {
         let message = f.message.clone().unwrap_or_else(|| f.text.lines().next().unwrap_or("").to_string());
         let mut fields = Fields::new();
         fields.insert("message".into(), message.clone());
-        fields.insert("failure_kind".into(), format!("{:?}", f.kind).to_lowercase());
+        fields.insert("failure_kind".into(), format!("{:?}", f.kind).to_ascii_lowercase());
         if let Some(ty) = &f.type_ {
             fields.insert("exception".into(), ty.clone());
         }

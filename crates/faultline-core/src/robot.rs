@@ -279,7 +279,7 @@ impl State<'_> {
                     (other, _) => other.to_string(),
                 };
                 let step_name =
-                    get(&attrs, "name").map(str::to_string).unwrap_or_else(|| kind.to_uppercase());
+                    get(&attrs, "name").map(str::to_string).unwrap_or_else(|| kind.to_ascii_uppercase());
                 let source = self.idx.source(self.file, pos);
                 let Some(test) = self.test.as_mut() else { return };
                 test.steps.push(RobotStep {
