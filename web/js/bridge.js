@@ -71,20 +71,21 @@ export class Engine {
     this.pending.clear();
   }
 
+  /** A fresh worker in place of this one; what this one still owed is rejected with `reason`. */
+  replace(reason) {
+    this.worker.terminate();
+    this.failAll(Object.assign(new Error(reason), { kind: 'state' }));
+    this.start();
+  }
+
   /** A fresh worker when the current one holds more memory than a new analysis should inherit. */
   recycleIfBig() {
-    if (this.memory <= RECYCLE_BYTES) return;
-    this.worker.terminate();
-    this.failAll(Object.assign(new Error('a new analysis replaced this one'), { kind: 'state' }));
-    this.start();
+    if (this.memory > RECYCLE_BYTES) this.replace('a new analysis replaced this one');
   }
 
   /** A fresh worker in place of one that failed to start or whose wasm instance broke. */
   restartIfBroken() {
-    if (!this.broken) return;
-    this.worker.terminate();
-    this.failAll(Object.assign(new Error('the analysis worker was restarted'), { kind: 'state' }));
-    this.start();
+    if (this.broken) this.replace('the analysis worker was restarted');
   }
 
   call(op, args, onProgress) {

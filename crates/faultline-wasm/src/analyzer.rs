@@ -172,16 +172,14 @@ impl Analyzer {
     /// True once the budget has cut the file `name`: the rest of it would only be counted.
     #[wasm_bindgen(js_name = isCut)]
     pub fn is_cut(&self, name: &str) -> bool {
-        self.files.iter().rev().find(|f| f.name == name).is_some_and(|f| f.cut.is_some())
+        self.last(name).is_some_and(|i| self.files[i].cut.is_some())
     }
 
     /// Counts `bytes` more of the cut file `name` without their being handed over: a stream of known
     /// size can stop being read once the budget has cut it, and the warning still says how big it was.
     #[wasm_bindgen(js_name = skipBytes)]
     pub fn skip_bytes(&mut self, name: &str, bytes: f64) -> Result<(), JsValue> {
-        let Some(received) =
-            self.files.iter_mut().rev().find(|f| f.name == name).and_then(|f| f.cut.as_mut())
-        else {
+        let Some(received) = self.last(name).and_then(|i| self.files[i].cut.as_mut()) else {
             return Err(
                 FaultlineError::new("state", format!("{name} was not cut: its bytes must be added")).into()
             );
@@ -215,6 +213,11 @@ impl Analyzer {
         run(files, &self.options, cuts.into_iter().flatten().collect())
     }
 
+    /// The file chunks named `name` go to: the last one of that name.
+    fn last(&self, name: &str) -> Option<usize> {
+        self.files.iter().rposition(|f| f.name == name)
+    }
+
     /// A whole file: a file of its own even when another one has its name.
     fn add_whole(&mut self, name: String, view: &Uint8Array) {
         self.files.push(Incoming::new(name.clone()));
@@ -224,7 +227,7 @@ impl Analyzer {
     /// `view`'s bytes into the file `name` (the last one of that name, started if new), as far as the
     /// budget allows.
     fn take(&mut self, name: String, view: &Uint8Array, size: Option<usize>) {
-        let i = match self.files.iter().rposition(|f| f.name == name) {
+        let i = match self.last(&name) {
             Some(i) => i,
             None => {
                 self.files.push(Incoming::new(name));
