@@ -584,10 +584,12 @@ test('what the worker cannot give is said, not left loading: log rows, the built
   await alert.waitFor();
   assert.match(await alert.innerText(), /^Could not read the lines of \S+: nothing has been analysed yet$/);
   assert.ok((await page.locator('.fl-log-row.fl-loading').count()) > 0, 'the rows it could not get');
+  await shot(page, 'logs-rows-failed');
   await tab(page, 'Rules');
   const rules = page.locator('.fl-rules .fl-error');
   await rules.waitFor();
   assert.equal(await rules.innerText(), 'Could not load the built-in rules: nothing has been analysed yet');
+  await shot(page, 'rules-builtin-failed');
   // Once the worker answers again, the rows come and the message goes.
   await stop();
   await tab(page, 'Logs');
