@@ -467,12 +467,13 @@ fn keep_quoted(
             })
             .collect();
         let total = u32::try_from(counted.lines).unwrap_or(u32::MAX);
+        let policy = s.survey.as_ref().map(|survey| survey.policy).unwrap_or_default();
+        let index = stream::kept::LineIndex::new(counted.marks.clone(), policy, counted.head_time);
         if wanted.is_empty() {
-            kept.push(KeptLines { name: s.name.clone(), total, lines: Default::default() });
+            kept.push(KeptLines { name: s.name.clone(), total, lines: Default::default(), index });
             continue;
         }
-        let (lines, problem) =
-            stream::kept::read(&mut *s.source, total, wanted, &counted.marks, max_line_chars);
+        let (lines, problem) = stream::kept::read(&mut *s.source, total, wanted, index, max_line_chars);
         g.warnings.extend(problem);
         kept.push(lines);
     }

@@ -2,11 +2,16 @@
 //! a level filter. The logs stay where the analysis read them (a worker's memory, for the web app), so a
 //! 500 MB log is never copied to the page: the page asks for the hundred lines it shows.
 
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::Analysis;
+use crate::logline::incremental;
 use crate::logline::{Level, LogFile};
+use crate::stream::{self, KeptLines, LogSource};
 
 /// A log line as a viewer shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,12 +63,15 @@ pub struct SearchHits {
     pub truncated: bool,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum QueryError {
     #[error("{0:?} is not a log this analysis read")]
     NoSuchLog(String),
     #[error("search pattern: {0}")]
     Pattern(String),
+    /// A streamed log's source could not be read again (the file changed or vanished).
+    #[error("{file}: could not be read again: {message}")]
+    Read { file: String, message: String },
 }
 
 /// A query's pattern, compiled once for a search or a block of rows; `None` when the pattern is empty.
@@ -150,37 +158,185 @@ pub fn pick(
 
 fn view_line(analysis: &Analysis, log: &LogFile, idx: usize, marker: Option<&Matcher>) -> ViewLine {
     let l = &log.lines[idx];
-    let cleaned = log.clean(idx);
-    let shown = crate::export::escape::bidi(&cleaned);
-    let text = crate::export::clip(&shown, analysis.limits.max_line_chars).into_owned();
-    let marks = marker.map(|m| m.marks(&text)).unwrap_or_default();
-    ViewLine { line: l.line, text, level: l.level, time_ms: l.time_ms, marks }
+    let row = Row { line: l.line, clean: &log.clean(idx), level: l.level, time_ms: l.time_ms };
+    row.view(analysis.limits.max_line_chars, marker)
+}
+
+/// A line as the viewer reads it, from a held log or again from a source.
+struct Row<'a> {
+    line: u32,
+    /// Without ANSI sequences.
+    clean: &'a str,
+    level: Option<Level>,
+    time_ms: Option<i64>,
+}
+
+impl Row<'_> {
+    fn view(&self, max_line_chars: usize, marker: Option<&Matcher>) -> ViewLine {
+        let shown = crate::export::escape::bidi(self.clean);
+        let text = crate::export::clip(&shown, max_line_chars).into_owned();
+        let marks = marker.map(|m| m.marks(&text)).unwrap_or_default();
+        ViewLine { line: self.line, text, level: self.level, time_ms: self.time_ms, marks }
+    }
+}
+
+/// Search hits gathered line by line.
+struct Hits<'q> {
+    query: &'q LogQuery,
+    matcher: Matcher,
+    limit: usize,
+    hits: SearchHits,
+}
+
+impl<'q> Hits<'q> {
+    fn new(query: &'q LogQuery) -> Result<Hits<'q>, QueryError> {
+        let limit = if query.limit == 0 { DEFAULT_HIT_LIMIT } else { query.limit };
+        let hits = SearchHits { lines: Vec::new(), total: 0, truncated: false };
+        Ok(Hits { query, matcher: Matcher::new(query)?, limit, hits })
+    }
+
+    /// Line `line`, its level, and its text without ANSI sequences, made only if the level passes: a
+    /// level filter over a million lines reads only the levels.
+    fn line<'t>(
+        &mut self,
+        line: u32,
+        level: Option<Level>,
+        clean: impl FnOnce() -> std::borrow::Cow<'t, str>,
+    ) {
+        if !self.query.levels.is_empty() && !level.is_some_and(|lv| self.query.levels.contains(&lv)) {
+            return;
+        }
+        if let Some(re) = &self.matcher.0
+            && !re.is_match(&clean())
+        {
+            return;
+        }
+        self.hits.total += 1;
+        if self.hits.lines.len() < self.limit {
+            self.hits.lines.push(line);
+        } else {
+            self.hits.truncated = true;
+        }
+    }
 }
 
 /// Every line of `file` that matches `query`, matched against the line without ANSI sequences.
 pub fn search(analysis: &Analysis, file: &str, query: &LogQuery) -> Result<SearchHits, QueryError> {
     let log = log(analysis, file)?;
-    let matcher = Matcher::new(query)?;
-    let limit = if query.limit == 0 { DEFAULT_HIT_LIMIT } else { query.limit };
-    let mut hits = SearchHits { lines: Vec::new(), total: 0, truncated: false };
+    let mut hits = Hits::new(query)?;
     for (idx, l) in log.lines.iter().enumerate() {
-        if !query.levels.is_empty() && !l.level.is_some_and(|lv| query.levels.contains(&lv)) {
-            continue;
+        hits.line(l.line, l.level, || log.clean(idx));
+    }
+    Ok(hits.hits)
+}
+
+// A log the analysis read as a stream ([`crate::stream`]) keeps only the lines its report quotes; a
+// viewer that can reach the source again (the browser's `File`) reads the lines it shows from it, from
+// the index's nearest mark (a MiB or less before them), timed as the analysis timed them. The same
+// answers as for the log held whole, byte for byte.
+
+fn streamed<'a>(analysis: &'a Analysis, source: &dyn LogSource) -> Result<&'a KeptLines, QueryError> {
+    let name = source.name();
+    analysis.kept.iter().find(|k| k.name == name).ok_or_else(|| QueryError::NoSuchLog(name.to_string()))
+}
+
+/// Reads `log`'s lines from the last mark at or before line `from`, handing each to `visit` until it
+/// breaks or the file ends.
+fn read_rows(
+    source: &mut dyn LogSource,
+    log: &KeptLines,
+    from: u32,
+    visit: &mut dyn FnMut(Row<'_>) -> ControlFlow<()>,
+) -> Result<(), QueryError> {
+    let index = &log.index;
+    let mark = index.mark_for(from).copied();
+    let mut n = mark.map_or(0, |m| m.line.saturating_sub(1));
+    let mut time = mark.map_or(index.head_time, |m| m.time_before);
+    let (_, result) = stream::lines_from(source, mark.map(|m| m.offset), &mut |_| {}, &mut |line, _| {
+        n = n.saturating_add(1);
+        let clean = incremental::clean(line.text);
+        let parsed = index.policy.parse(n as usize - 1, &clean);
+        time = parsed.time_ms.or(time);
+        visit(Row { line: n, clean: &clean, level: parsed.level, time_ms: time })
+    });
+    result.map_err(|message| QueryError::Read { file: log.name.clone(), message })
+}
+
+/// [`window`] over a log read as a stream, from `source`.
+pub fn window_from(
+    analysis: &Analysis,
+    source: &mut dyn LogSource,
+    first: u32,
+    count: u32,
+    query: Option<&LogQuery>,
+) -> Result<Vec<ViewLine>, QueryError> {
+    let log = streamed(analysis, source)?;
+    let marker = query.map(Matcher::new).transpose()?;
+    let first = first.max(1);
+    let last = first.saturating_add(count.saturating_sub(1)).min(log.total);
+    let mut out = Vec::new();
+    if count == 0 || first > last {
+        return Ok(out);
+    }
+    read_rows(source, log, first, &mut |row| {
+        if row.line >= first {
+            out.push(row.view(analysis.limits.max_line_chars, marker.as_ref()));
         }
-        // No pattern, no cleaning: a level filter over a million lines reads only the levels.
-        if let Some(re) = &matcher.0
-            && !re.is_match(&log.clean(idx))
-        {
-            continue;
-        }
-        hits.total += 1;
-        if hits.lines.len() < limit {
-            hits.lines.push(l.line);
-        } else {
-            hits.truncated = true;
+        if row.line >= last { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    })?;
+    Ok(out)
+}
+
+/// [`pick`] over a log read as a stream, from `source`: the lines between two marks are read once.
+pub fn pick_from(
+    analysis: &Analysis,
+    source: &mut dyn LogSource,
+    lines: &[u32],
+    query: Option<&LogQuery>,
+) -> Result<Vec<ViewLine>, QueryError> {
+    let log = streamed(analysis, source)?;
+    let marker = query.map(Matcher::new).transpose()?;
+    let mut wanted: Vec<u32> = lines.iter().copied().filter(|&n| n >= 1 && n <= log.total).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut rows: HashMap<u32, ViewLine> = HashMap::with_capacity(wanted.len());
+    let mut next = 0;
+    while let Some(&start) = wanted.get(next) {
+        // Lines before the next mark come in this read; a later one is read from its own mark.
+        let mark = log.index.mark_for(start).map(|m| m.line);
+        read_rows(source, log, start, &mut |row| {
+            let Some(&want) = wanted.get(next) else { return ControlFlow::Break(()) };
+            if row.line == want {
+                rows.insert(want, row.view(analysis.limits.max_line_chars, marker.as_ref()));
+                next += 1;
+                let further = wanted.get(next).is_none_or(|&w| log.index.mark_for(w).map(|m| m.line) != mark);
+                if further {
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        })?;
+        if wanted.get(next) == Some(&start) {
+            // The file ended before it (it is shorter than when it was analysed).
+            break;
         }
     }
-    Ok(hits)
+    Ok(lines.iter().filter_map(|n| rows.get(n).cloned()).collect())
+}
+
+/// [`search`] over a log read as a stream, from `source`: the whole file is read again.
+pub fn search_from(
+    analysis: &Analysis,
+    source: &mut dyn LogSource,
+    query: &LogQuery,
+) -> Result<SearchHits, QueryError> {
+    let log = streamed(analysis, source)?;
+    let mut hits = Hits::new(query)?;
+    read_rows(source, log, 1, &mut |row| {
+        hits.line(row.line, row.level, || row.clean.into());
+        ControlFlow::Continue(())
+    })?;
+    Ok(hits.hits)
 }
 
 #[cfg(test)]

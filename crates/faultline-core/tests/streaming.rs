@@ -133,3 +133,148 @@ fn a_small_event_cap_cuts_the_same_streamed() {
         }
     }
 }
+
+/// The held log's answers and the streamed log's, read again from its source, for one log.
+/// False when the file is not a log both read (held and streamed: a log that looks like XML is read whole).
+fn assert_same_view(label: &str, held: &Analysis, streamed: &Analysis, file: &InputFile) -> bool {
+    use faultline_core::logline::Level;
+    use faultline_core::logview::{self, LogQuery};
+    let Some(log) = held.logs.iter().find(|l| l.name == file.name) else { return false };
+    if !streamed.kept.iter().any(|k| k.name == file.name) {
+        return false;
+    }
+    let mut source = Chunked { file: file.clone(), chunk: 4093 };
+    let total = log.lines.len() as u32;
+    let window = |a: u32, n: u32, q: Option<&LogQuery>| logview::window(held, &file.name, a, n, q);
+    let window_from =
+        |s: &mut Chunked, a, n, q: Option<&LogQuery>| logview::window_from(streamed, s, a, n, q);
+    let error = LogQuery { pattern: "error|fail".into(), regex: true, ..Default::default() };
+    for (first, count) in
+        [(0, u32::MAX), (1, 200), (total / 2, 300), (total.saturating_sub(5), 10), (total + 1, 5)]
+    {
+        for q in [None, Some(&error)] {
+            assert_eq!(
+                window(first, count, q),
+                window_from(&mut source, first, count, q),
+                "{label}: {} lines {first}+{count}",
+                file.name
+            );
+        }
+    }
+    // Every line too: each read from the mark before it, starting at that mark's own line.
+    let every: Vec<u32> = (1..=total).collect();
+    for picks in [&[total, 1, total / 2, total / 2, 0, total + 1, total / 3, 2][..], &every] {
+        assert_eq!(
+            logview::pick(held, &file.name, picks, Some(&error)),
+            logview::pick_from(streamed, &mut source, picks, Some(&error)),
+            "{label}: {} picks",
+            file.name
+        );
+    }
+    let queries = [
+        LogQuery::default(),
+        LogQuery { pattern: "ERROR".into(), ..Default::default() },
+        LogQuery { pattern: r"\d{2}:\d{2}".into(), regex: true, limit: 7, ..Default::default() },
+        LogQuery { levels: vec![Level::Error, Level::Warn], ..Default::default() },
+    ];
+    for q in &queries {
+        let hits = logview::search(held, &file.name, q);
+        assert_eq!(
+            hits,
+            logview::search_from(streamed, &mut source, q),
+            "{label}: {} search {q:?}",
+            file.name
+        );
+        let lines = hits.map(|h| h.lines).unwrap_or_default();
+        assert_eq!(
+            logview::pick(held, &file.name, &lines, Some(q)),
+            logview::pick_from(streamed, &mut source, &lines, Some(q)),
+            "{label}: {} hits of {q:?}",
+            file.name
+        );
+    }
+    true
+}
+
+/// Every line a viewer asks of a streamed log, read again from its source, is the line, level, time and
+/// marks the log held whole gives: over every scenario's and hostile input's logs, and over a log big
+/// enough to be read from its marks (a MiB apart) with year-less and untimed lines among timed ones.
+#[test]
+fn every_log_views_the_same_streamed() {
+    let mut dirs = scenarios();
+    dirs.push(fixtures().join("hostile"));
+    let mut compared = 0;
+    for dir in dirs {
+        let files = load(&dir);
+        let held = analyze(files.clone(), &AnalyzeOptions::default());
+        let streamed = streamed(files.clone(), 4093, &AnalyzeOptions::default());
+        for file in &files {
+            compared += usize::from(assert_same_view(&dir.display().to_string(), &held, &streamed, file));
+        }
+    }
+    assert!(compared > 40, "only {compared} logs compared");
+    let mut big = String::from("untimed head line\n\x1b[31mERROR\x1b[0m before any time\n");
+    let mut n = 0;
+    while big.len() < 3 << 20 {
+        n += 1;
+        // Most lines untimed, so the lines where marks fall mostly inherit their time from above them.
+        match n % 11 {
+            0 => big.push_str(&format!(
+                "E1116 10:{:02}:{:02}.000000 1 x.go:1] klog error {n}\n",
+                n / 60 % 60,
+                n % 60
+            )),
+            1 => big.push_str(&format!("2024-11-16T10:{:02}:{:02}Z WARN step {n}\n", n / 60 % 60, n % 60)),
+            2 => big.push_str(&format!(
+                "Nov 16 10:{:02}:{:02} host kubelet[1]: error {n}\n",
+                n / 60 % 60,
+                n % 60
+            )),
+            3 | 5 | 7 => big.push_str(&format!("  continuation {n} with \u{202e}bidi and 🦀\r\n")),
+            _ => big.push_str(&format!("\x1b[1mINFO\x1b[0m untimed {n}\n")),
+        }
+    }
+    let file = InputFile::new("big.log", big);
+    let held = analyze(vec![file.clone()], &AnalyzeOptions::default());
+    let streamed = streamed(vec![file.clone()], 65_536, &AnalyzeOptions::default());
+    assert!(assert_same_view("big", &held, &streamed, &file));
+    let marks = streamed.kept.iter().map(|k| k.index.marks()).sum::<usize>();
+    assert!(marks >= 2, "the big log was read from {marks} marks");
+}
+
+/// A source that no longer reads is an error naming the log, not a panic or an empty answer.
+#[test]
+fn a_streamed_log_that_cannot_be_read_again_is_an_error() {
+    use faultline_core::logview::{self, LogQuery, QueryError};
+    struct Gone;
+    impl LogSource for Gone {
+        fn name(&self) -> &str {
+            "a.log"
+        }
+        fn size(&self) -> u64 {
+            0
+        }
+        fn read(&mut self, _: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+            Err("the file is gone".into())
+        }
+    }
+    let file = InputFile::new("a.log", "2024-11-16T10:00:00Z INFO one\n".repeat(10));
+    let a = streamed(vec![file], 7, &AnalyzeOptions::default());
+    let gone = QueryError::Read { file: "a.log".into(), message: "the file is gone".into() };
+    assert_eq!(logview::window_from(&a, &mut Gone, 1, 5, None), Err(gone.clone()));
+    assert_eq!(logview::pick_from(&a, &mut Gone, &[3], None), Err(gone.clone()));
+    assert_eq!(logview::search_from(&a, &mut Gone, &LogQuery::default()), Err(gone));
+    struct Other;
+    impl LogSource for Other {
+        fn name(&self) -> &str {
+            "b.log"
+        }
+        fn size(&self) -> u64 {
+            0
+        }
+        fn read(&mut self, _: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+            Ok(())
+        }
+    }
+    assert_eq!(logview::window_from(&a, &mut Other, 1, 5, None), Err(QueryError::NoSuchLog("b.log".into())));
+}

@@ -115,6 +115,12 @@ pub(crate) enum TimePolicy {
     Found { year: i32, at: usize },
 }
 
+impl Default for TimePolicy {
+    fn default() -> TimePolicy {
+        TimePolicy::Fixed(None)
+    }
+}
+
 impl TimePolicy {
     /// Line `idx` (0-based), without ANSI: its time, format and level as `read_log` records them
     /// before times are inherited.

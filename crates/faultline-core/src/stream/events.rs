@@ -87,7 +87,7 @@ pub(crate) fn read(
             Some(super::each_line(&mut *source, &mut |chunk| digest.chunk(chunk), &mut |line, bad| {
                 let clean = incremental::clean(line.text);
                 let parsed = survey.policy.parse(idx, &clean);
-                tally.line(&line, &clean, bad, parsed.untimed);
+                tally.line(&line, &clean, bad, parsed.untimed, last_time.or(head_time));
                 let (own, format, level) = (parsed.time_ms, parsed.format, parsed.level);
                 let time = match own {
                     Some(t) => {
@@ -153,7 +153,7 @@ pub(crate) fn read(
     Read {
         dropped,
         problem: result.err().map(|e| super::survey::read_error(&name, &e)),
-        counted: tally.finish(&name, pass, digest),
+        counted: tally.finish(&name, pass, digest, head_time),
     }
 }
 

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 
 use super::LogSource;
 use super::tally::Mark;
-use crate::logline::incremental;
+use crate::logline::incremental::{self, TimePolicy};
 
 /// The quoted lines of a log read as a stream: without ANSI codes, clipped to the line limit (what
 /// evidence and excerpts show of a line, so quoting them again gives the same text).
@@ -17,6 +17,34 @@ pub struct KeptLines {
     pub total: u32,
     /// 1-based line number → text.
     pub lines: BTreeMap<u32, String>,
+    /// How to read any of its lines again, for a viewer that can reach the source.
+    pub index: LineIndex,
+}
+
+/// How a viewer reads a streamed log's lines again from its source ([`crate::logview`]): where lines
+/// start, and how each is timed, exactly as the analysis timed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    pub(crate) marks: Vec<Mark>,
+    pub(crate) policy: TimePolicy,
+    pub(crate) head_time: Option<i64>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(marks: Vec<Mark>, policy: TimePolicy, head_time: Option<i64>) -> LineIndex {
+        LineIndex { marks, policy, head_time }
+    }
+
+    /// How many places it can be read from besides the start.
+    pub fn marks(&self) -> usize {
+        self.marks.len()
+    }
+
+    /// The last mark at or before line `n` (1-based), if any: reading for line `n` starts there.
+    pub(crate) fn mark_for(&self, n: u32) -> Option<&Mark> {
+        let i = self.marks.partition_point(|m| m.line <= n);
+        i.checked_sub(1).and_then(|i| self.marks.get(i))
+    }
 }
 
 impl KeptLines {
@@ -30,20 +58,20 @@ impl KeptLines {
 pub(crate) const RADIUS: u32 = crate::export::html::EXCERPT_RADIUS;
 
 /// Reads the lines in `wanted` (inclusive 1-based ranges) back from `source`.
-/// Reads from the last of `marks` before the first wanted line, if any.
+/// Reads from the index's last mark before the first wanted line, if any.
 pub(crate) fn read(
     source: &mut dyn LogSource,
     total: u32,
     mut wanted: Vec<(u32, u32)>,
-    marks: &[Mark],
+    index: LineIndex,
     max_line_chars: usize,
 ) -> (KeptLines, Option<crate::warning::Warning>) {
     let name = source.name().to_string();
     wanted.sort_unstable();
-    let mut kept = KeptLines { name: name.clone(), total, lines: BTreeMap::new() };
     let last_wanted = wanted.iter().map(|w| w.1).max().unwrap_or(0);
     let first_wanted = wanted.first().map_or(0, |w| w.0);
-    let mark = marks.iter().take_while(|m| m.line <= first_wanted).last();
+    let mark = index.mark_for(first_wanted).copied();
+    let mut kept = KeptLines { name: name.clone(), total, lines: BTreeMap::new(), index };
     let mut n = mark.map_or(0, |m| m.line.saturating_sub(1));
     let mut next = 0usize;
     let from = mark.map(|m| m.offset);

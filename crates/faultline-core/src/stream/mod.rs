@@ -24,7 +24,7 @@ pub(crate) mod tally;
 
 use std::ops::ControlFlow;
 
-pub use kept::KeptLines;
+pub use kept::{KeptLines, LineIndex};
 
 use crate::input::{self, ArtifactKind};
 use crate::warning::Warning;

@@ -17,22 +17,25 @@ pub(crate) struct Tally {
     /// The first replaced sequence's (line, column).
     located: Option<(u32, u32)>,
     bad_stamps: BadStamps,
-    /// Places the quoted lines may be read from: (line number, its offset in the text).
-    marks: Vec<(u32, usize)>,
+    /// Places the quoted lines may be read from: (line number, its offset in the text, the time the
+    /// lines before it left for untimed lines to inherit).
+    marks: Vec<(u32, usize, Option<i64>)>,
 }
 
-/// A line start the quoted-lines pass may read from instead of the file's start.
+/// A line start the quoted-lines pass, and a viewer, may read from instead of the file's start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Mark {
     /// 1-based line number.
     pub line: u32,
     /// The file's byte where it starts.
     pub offset: u64,
+    /// The time an untimed line here inherits: the last one the lines above it had.
+    pub time_before: Option<i64>,
 }
 
-/// Text between marks: a few hundred for a 2 GB log. Small in unit tests, so their small logs get
-/// marks and the quoted lines are read from them.
-const MARK_BYTES: usize = if cfg!(test) { 64 } else { 8 << 20 };
+/// Text between marks: two thousand for a 2 GB log, and a viewer reads at most this much to show any
+/// line. Small in unit tests, so their small logs get marks and every read starts from one.
+const MARK_BYTES: usize = if cfg!(test) { 64 } else { 1 << 20 };
 
 /// The counts, once the pass is done.
 pub(crate) struct Counted {
@@ -45,8 +48,10 @@ pub(crate) struct Counted {
     pub decode_warnings: Vec<Warning>,
     /// The bad-timestamp warning: it belongs where `read_log` would have given it.
     pub bad_stamps: Vec<Warning>,
-    /// Where lines start, every few MiB (none unless the file is UTF-8).
+    /// Where lines start, every MiB (none unless the file is UTF-8).
     pub marks: Vec<Mark>,
+    /// The time lines above the first timestamped one inherit.
+    pub head_time: Option<i64>,
 }
 
 impl Tally {
@@ -62,8 +67,16 @@ impl Tally {
     }
 
     /// The next line (`clean` is it without ANSI); `bad` is the offset of the first replaced sequence
-    /// decoded so far; `untimed` as [`crate::logline::incremental::Parsed::untimed`].
-    pub(crate) fn line(&mut self, line: &Line<'_>, clean: &str, bad: Option<usize>, untimed: bool) {
+    /// decoded so far; `untimed` as [`crate::logline::incremental::Parsed::untimed`]; `time_before` the
+    /// time an untimed line here would inherit.
+    pub(crate) fn line(
+        &mut self,
+        line: &Line<'_>,
+        clean: &str,
+        bad: Option<usize>,
+        untimed: bool,
+        time_before: Option<i64>,
+    ) {
         self.lines += 1;
         let n = u32::try_from(self.lines).unwrap_or(u32::MAX);
         if self.located.is_none()
@@ -84,11 +97,11 @@ impl Tally {
         if line.start >= self.marks.last().map_or(MARK_BYTES, |m| m.1 + MARK_BYTES)
             && bad.is_none_or(|at| at >= line.start)
         {
-            self.marks.push((n, line.start));
+            self.marks.push((n, line.start, time_before));
         }
     }
 
-    pub(crate) fn finish(self, name: &str, pass: Pass, digest: Digest) -> Counted {
+    pub(crate) fn finish(self, name: &str, pass: Pass, digest: Digest, head_time: Option<i64>) -> Counted {
         let mut decode_warnings = pass.decode_warnings;
         if let Some(bad) = pass.bad {
             let (line, col) = self.located.unwrap_or((1, 1));
@@ -100,7 +113,11 @@ impl Tally {
         let md5 = digest.0.filter(|_| bytes <= MD5_MAX_BYTES).map(|m| format!("{:x}", m.finalize()));
         let marks = match pass.utf8_skip {
             Some(skip) => {
-                self.marks.iter().map(|&(line, at)| Mark { line, offset: (at + skip) as u64 }).collect()
+                let offset = |at: usize| (at + skip) as u64;
+                self.marks
+                    .iter()
+                    .map(|&(line, at, time_before)| Mark { line, offset: offset(at), time_before })
+                    .collect()
             }
             None => Vec::new(),
         };
@@ -112,6 +129,7 @@ impl Tally {
             decode_warnings,
             bad_stamps,
             marks,
+            head_time,
         }
     }
 }

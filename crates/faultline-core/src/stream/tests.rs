@@ -85,11 +85,11 @@ fn streamed(source: &mut Cut<'_>) -> (Vec<(String, usize, usize)>, Vec<Warning>)
     let mut idx = 0;
     let (pass, _) = each_line(source, &mut |_| {}, &mut |l, bad| {
         let clean = incremental::clean(l.text);
-        tally.line(&l, &clean, bad, s.policy.parse(idx, &clean).untimed);
+        tally.line(&l, &clean, bad, s.policy.parse(idx, &clean).untimed, None);
         idx += 1;
         ControlFlow::Continue(())
     });
-    let counted = tally.finish("x.log", pass, Digest::new(u64::MAX));
+    let counted = tally.finish("x.log", pass, Digest::new(u64::MAX), None);
     let mut warnings = counted.decode_warnings;
     warnings.extend(counted.bad_stamps);
     warnings.extend(s.warnings);
