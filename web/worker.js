@@ -84,6 +84,12 @@ async function read(analyzer, inputs, report) {
     if (input.file) {
       const name = input.name ?? input.file.name;
       const total = input.file.size;
+      if (total > analyzer.heldRoom) {
+        // Past the held budget: a log is read from the File in passes, whole, and never held.
+        analyzer.addBlob(name, input.file);
+        report({ stage: 'reading', file: name, bytes: total, total });
+        continue;
+      }
       await analyzer.addStream(
         name,
         input.file.stream(),

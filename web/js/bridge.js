@@ -22,8 +22,9 @@ const HELD_BYTES = 2 ** 30;
 
 /**
  * The order the worker reads `inputs` in. Past the package's budget the files read last are the ones
- * cut, so then the biggest go last: a JUnit report dropped next to a 3 GB log is held whole and the
- * log is cut, not the other way round. Otherwise the order is kept (it is the report's file order).
+ * that do not fit, so then the biggest go last: a JUnit report dropped next to a 3 GB log is held whole
+ * and the log is read from its File in passes (`addBlob`), not the other way round. Otherwise the order
+ * is kept (it is the report's file order).
  */
 export function readingOrder(inputs) {
   const size = (input) => input.file?.size ?? 0;

@@ -353,9 +353,7 @@ impl Gathered {
 fn read_source(mut source: Box<dyn LogSource>, options: &AnalyzeOptions, g: &mut Gathered) {
     let name = source.name().to_string();
     let size = source.size();
-    let streamable = options.baseline.is_empty()
-        && stream::head(&mut *source, stream::HEAD_BYTES).is_ok_and(|h| stream::streamable(&name, &h, size));
-    if !streamable {
+    if !stream::streams(&mut *source, options) {
         match stream::whole(&mut *source) {
             Ok(bytes) => {
                 for member in input::expand(InputFile::new(name, bytes), &options.limits, &mut g.warnings) {

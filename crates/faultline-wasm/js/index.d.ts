@@ -139,7 +139,16 @@ export class Analyzer {
     onBytes?: ((total: number) => void) | null,
     size?: number,
   ): Promise<this>;
+  /**
+   * In a worker only (it reads with `FileReaderSync`): a plain log is read from the Blob in passes when
+   * `finish()` runs and never held, so it is analysed whole at any size, and the `Analysis` reads the
+   * rows a viewer asks for from it again (keep the file unchanged while it is in use). Anything else is
+   * read now, into the held budget. Throws kind `input` on a page, or given something else.
+   */
+  addBlob(name: string, blob: Blob): this;
   readonly bytesReceived: number;
+  /** Bytes `limits.maxHeldBytes` still has room for: a bigger `File` is best given to `addBlob`. */
+  readonly heldRoom: number;
   finish(): Analysis;
   /**
    * Gives up: what was received leaves wasm memory now, and an `addStream` in progress cancels its

@@ -142,6 +142,18 @@ export class Analyzer {
     return this;
   }
 
+  /** In a worker: a log read from the Blob when `finish()` runs, never held (see the README). */
+  addBlob(name, blob) {
+    const inner = this.#live();
+    guard(() => inner.addBlob(name, blob));
+    return this;
+  }
+
+  get heldRoom() {
+    const inner = this.#live();
+    return guard(() => inner.heldRoom);
+  }
+
   get bytesReceived() {
     const inner = this.#live();
     return guard(() => inner.bytesReceived);

@@ -4,16 +4,30 @@ use faultline_core::export::{ctrf, excerpt, github, html, markdown};
 use faultline_core::logview::{self, LogQuery, QueryError};
 use wasm_bindgen::prelude::*;
 
+use crate::blob::BlobSource;
 use crate::error::FaultlineError;
 
 #[wasm_bindgen]
 pub struct Analysis {
     inner: faultline_core::Analysis,
+    /// The logs read from `Blob`s: their rows are read again from them, not held.
+    blobs: Vec<BlobSource>,
 }
 
 impl Analysis {
-    pub fn new(inner: faultline_core::Analysis) -> Analysis {
-        Analysis { inner }
+    pub fn new(inner: faultline_core::Analysis, blobs: Vec<BlobSource>) -> Analysis {
+        Analysis { inner, blobs }
+    }
+
+    /// The Blob a log was streamed from, when it was not held: the viewer's queries read it again.
+    fn blob(&self, file: &str) -> Option<BlobSource> {
+        let streamed = || self.inner.logs.iter().all(|l| l.name != file);
+        self.blobs
+            .iter()
+            .rev()
+            .find(|b| faultline_core::LogSource::name(*b) == file)
+            .filter(|_| streamed())
+            .cloned()
     }
 }
 
@@ -84,7 +98,11 @@ impl Analysis {
     /// matches each line's text (`[start, end)` in UTF-16 units), for highlighting.
     pub fn lines(&self, file: &str, first: u32, count: u32, query: JsValue) -> Result<JsValue, JsValue> {
         let query = log_query(query)?;
-        to_js(&logview::window(&self.inner, file, first, count, query.as_ref()).map_err(query_error)?)
+        let rows = match self.blob(file) {
+            Some(mut blob) => logview::window_from(&self.inner, &mut blob, first, count, query.as_ref()),
+            None => logview::window(&self.inner, file, first, count, query.as_ref()),
+        };
+        to_js(&rows.map_err(query_error)?)
     }
 
     /// The given lines (1-based numbers, as `search` returns them) of a log, skipping numbers past its
@@ -92,14 +110,22 @@ impl Analysis {
     #[wasm_bindgen(js_name = pickLines)]
     pub fn pick_lines(&self, file: &str, lines: &[u32], query: JsValue) -> Result<JsValue, JsValue> {
         let query = log_query(query)?;
-        to_js(&logview::pick(&self.inner, file, lines, query.as_ref()).map_err(query_error)?)
+        let rows = match self.blob(file) {
+            Some(mut blob) => logview::pick_from(&self.inner, &mut blob, lines, query.as_ref()),
+            None => logview::pick(&self.inner, file, lines, query.as_ref()),
+        };
+        to_js(&rows.map_err(query_error)?)
     }
 
     /// The lines of a log matching `{ pattern, regex, caseSensitive, levels, limit }` (all optional; an
     /// empty pattern with `levels` is a level filter): `{ lines: Uint32Array, total, truncated }`.
     pub fn search(&self, file: &str, query: JsValue) -> Result<JsValue, JsValue> {
         let query = log_query(query)?.unwrap_or_default();
-        let hits = logview::search(&self.inner, file, &query).map_err(query_error)?;
+        let hits = match self.blob(file) {
+            Some(mut blob) => logview::search_from(&self.inner, &mut blob, &query),
+            None => logview::search(&self.inner, file, &query),
+        };
+        let hits = hits.map_err(query_error)?;
         let out = js_sys::Object::new();
         js_sys::Reflect::set(&out, &"lines".into(), &js_sys::Uint32Array::from(hits.lines.as_slice()))?;
         js_sys::Reflect::set(&out, &"total".into(), &JsValue::from_f64(hits.total as f64))?;
@@ -129,11 +155,17 @@ impl Analysis {
 }
 
 fn query_error(e: QueryError) -> JsValue {
-    let kind = match e {
-        QueryError::NoSuchLog(_) => "state",
-        QueryError::Pattern(_) => "options",
+    let (kind, file) = match &e {
+        QueryError::NoSuchLog(_) => ("state", None),
+        QueryError::Pattern(_) => ("options", None),
+        QueryError::Read { file, .. } => ("input", Some(file.clone())),
     };
-    FaultlineError::new(kind, e.to_string()).into()
+    let error = FaultlineError::new(kind, e.to_string());
+    match file {
+        Some(file) => error.in_file(file),
+        None => error,
+    }
+    .into()
 }
 
 /// A log query from JavaScript: `undefined` or `null` is none.

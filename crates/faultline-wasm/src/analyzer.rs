@@ -1,11 +1,14 @@
 //! Running an analysis: [`analyze`] in one call, or [`Analyzer`] fed file by file and chunk by chunk.
 
-use faultline_core::InputFile;
+use std::ops::ControlFlow;
+
 use faultline_core::warning::{Warning, WarningKind};
+use faultline_core::{Input, InputFile, LogSource};
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use crate::analysis::Analysis;
+use crate::blob::BlobSource;
 use crate::error::FaultlineError;
 use crate::files::{append, named_views, view_of};
 use crate::options::{self, Options};
@@ -29,18 +32,19 @@ pub fn analyze_to_analysis(files: JsValue, options: JsValue) -> Result<Analysis,
     Ok(analyzer.run())
 }
 
-fn run(files: Vec<InputFile>, options: &Options, cuts: Vec<Cut>) -> Analysis {
+/// Runs the analysis; `blobs` are the sources among `inputs`, kept for the viewer to read again.
+fn run(inputs: Vec<Input>, options: &Options, cuts: Vec<Cut>, blobs: Vec<BlobSource>) -> Analysis {
     let mut analysis = match &options.on_progress {
-        Some(f) => faultline_core::analyze_with_progress(files, &options.analyze, &mut |p| {
-            options::report_progress(f, p)
-        }),
-        None => faultline_core::analyze(files, &options.analyze),
+        Some(f) => {
+            faultline_core::analyze_inputs(inputs, &options.analyze, &mut |p| options::report_progress(f, p))
+        }
+        None => faultline_core::analyze_inputs(inputs, &options.analyze, &mut |_| {}),
     };
     for cut in cuts {
         let warning = cut.warning(&analysis.report, options.max_held_bytes);
         analysis.report.warnings.push(warning);
     }
-    Analysis::new(analysis)
+    Analysis::new(analysis, blobs)
 }
 
 /// A file only partly held: wasm memory is at most 4 GiB, never shrinks, and the analysis needs room
@@ -91,11 +95,13 @@ struct Incoming {
     rest: Vec<Vec<u8>>,
     /// Set once the budget stopped the intake: every byte received, held or not.
     cut: Option<u64>,
+    /// A log read from its `Blob` in passes when the analysis runs: nothing is held.
+    blob: Option<BlobSource>,
 }
 
 impl Incoming {
     fn new(name: String) -> Incoming {
-        Incoming { name, head: Vec::new(), rest: Vec::new(), cut: None }
+        Incoming { name, head: Vec::new(), rest: Vec::new(), cut: None, blob: None }
     }
 
     fn len(&self) -> usize {
@@ -120,7 +126,7 @@ impl Incoming {
     /// line break: a line read in part would be a different line.
     fn into_input(self) -> (InputFile, Option<Cut>) {
         let total = self.len();
-        let Incoming { name, mut head, rest, cut } = self;
+        let Incoming { name, mut head, rest, cut, .. } = self;
         if !rest.is_empty() {
             head.reserve_exact(total - head.len());
             for chunk in rest {
@@ -169,6 +175,43 @@ impl Analyzer {
         Ok(())
     }
 
+    /// Adds a `Blob` (a `File`), in a worker: a plain log is read from it in passes when `finish` runs,
+    /// in slices, and is never held, so a log of any size is analysed whole, and the `Analysis` reads the
+    /// rows a viewer asks for from it again. Anything else (an archive, a test report, any file when
+    /// there is a baseline) is read now, into the held budget, as `addChunk` would take it. Throws
+    /// `input` off a worker (no `FileReaderSync`: use `addStream`) or given something else than a Blob.
+    #[wasm_bindgen(js_name = addBlob)]
+    pub fn add_blob(&mut self, name: String, blob: JsValue) -> Result<(), JsValue> {
+        let mut source = BlobSource::new(name.clone(), &blob)?;
+        let mut file = Incoming::new(name.clone());
+        if faultline_core::stream::streams(&mut source, &self.options.analyze) {
+            file.blob = Some(source);
+            self.files.push(file);
+            return Ok(());
+        }
+        self.files.push(file);
+        let size = usize::try_from(source.size()).ok();
+        let mut read = 0u64;
+        let result = source.each_slice(0, &mut |view| {
+            read += u64::from(view.length());
+            self.take(name.clone(), view, size);
+            if self.is_cut(&name) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        });
+        result.map_err(|e| FaultlineError::new("input", format!("{name}: {e}")).in_file(&name))?;
+        if self.is_cut(&name) {
+            // Its size is known: the rest is counted without being read.
+            self.skip_bytes(&name, source.size().saturating_sub(read) as f64)?;
+        }
+        Ok(())
+    }
+
+    /// Bytes the budget (`limits.maxHeldBytes`) still has room for: a `File` bigger than this is best
+    /// given to `addBlob`, in a worker, where it is analysed whole without being held.
+    #[wasm_bindgen(getter, js_name = heldRoom)]
+    pub fn held_room(&self) -> f64 {
+        self.options.max_held_bytes.saturating_sub(self.held as u64) as f64
+    }
+
     /// True once the budget has cut the file `name`: the rest of it would only be counted.
     #[wasm_bindgen(js_name = isCut)]
     pub fn is_cut(&self, name: &str) -> bool {
@@ -194,7 +237,12 @@ impl Analyzer {
     /// Bytes received so far, over all files (held or, past the budget, only counted).
     #[wasm_bindgen(getter, js_name = bytesReceived)]
     pub fn bytes_received(&self) -> f64 {
-        self.files.iter().map(|f| f.cut.map_or(f.len() as f64, |n| n as f64)).sum()
+        let received = |f: &Incoming| match (&f.blob, f.cut) {
+            (Some(blob), _) => blob.size(),
+            (None, Some(n)) => n,
+            (None, None) => f.len() as u64,
+        };
+        self.files.iter().map(|f| received(f) as f64).sum()
     }
 
     /// Runs the analysis over everything added. The analyzer is consumed.
@@ -208,14 +256,23 @@ impl Analyzer {
 
 impl Analyzer {
     fn run(self) -> Analysis {
-        let (files, cuts): (Vec<InputFile>, Vec<Option<Cut>>) =
-            self.files.into_iter().map(Incoming::into_input).unzip();
-        run(files, &self.options, cuts.into_iter().flatten().collect())
+        let (mut inputs, mut cuts, mut blobs) = (Vec::new(), Vec::new(), Vec::new());
+        for mut file in self.files {
+            if let Some(blob) = file.blob.take() {
+                blobs.push(blob.clone());
+                inputs.push(Input::Stream(Box::new(blob)));
+                continue;
+            }
+            let (input, cut) = file.into_input();
+            inputs.push(Input::Bytes(input));
+            cuts.extend(cut);
+        }
+        run(inputs, &self.options, cuts, blobs)
     }
 
-    /// The file chunks named `name` go to: the last one of that name.
+    /// The file chunks named `name` go to: the last one of that name, unless that is a Blob's.
     fn last(&self, name: &str) -> Option<usize> {
-        self.files.iter().rposition(|f| f.name == name)
+        self.files.iter().rposition(|f| f.name == name).filter(|&i| self.files[i].blob.is_none())
     }
 
     /// A whole file: a file of its own even when another one has its name.

@@ -19,6 +19,12 @@ impl FaultlineError {
         FaultlineError { kind, message: message.into(), file: None, line: None, column: None }
     }
 
+    /// The problem is with a file as a whole, not at a place in it.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
     pub fn at(mut self, file: impl Into<String>, line: u32, column: u32) -> Self {
         self.file = Some(file.into());
         self.line = Some(line);

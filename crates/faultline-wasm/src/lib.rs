@@ -14,6 +14,7 @@
 
 mod analysis;
 mod analyzer;
+mod blob;
 mod error;
 mod files;
 mod options;

@@ -12,28 +12,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-pub struct Scenario {
-    name: &'static str,
-    files: &'static [(&'static str, &'static [u8])],
-    snapshot: &'static str,
-}
-
-include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
-
-fn js_files(files: &[(&str, &[u8])]) -> JsValue {
-    let array = Array::new();
-    for (name, bytes) in files {
-        let obj = Object::new();
-        let _ = Reflect::set(&obj, &"name".into(), &JsValue::from_str(name));
-        let _ = Reflect::set(&obj, &"bytes".into(), &Uint8Array::from(*bytes).into());
-        array.push(&obj);
-    }
-    array.into()
-}
-
-fn get(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
+mod common;
+use common::{SCENARIOS, founding, get, held_at_most, js_files, report_of};
 
 /// The JSON body of an insta snapshot (after its `---` header).
 fn snapshot_json(snap: &str) -> serde_json::Value {
@@ -58,10 +38,6 @@ fn every_scenario_matches_the_native_diagnosis() {
         }
         assert_eq!(serde_json::to_value(counts).unwrap_or_default(), native["event_counts"], "{}", s.name);
     }
-}
-
-fn founding() -> &'static Scenario {
-    SCENARIOS.iter().find(|s| s.name == "rwx-recovery-cr-deleted").expect("the founding scenario")
 }
 
 #[wasm_bindgen_test]
@@ -151,18 +127,6 @@ fn bad_arguments_are_typed_errors() {
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("options"));
 }
 
-fn held_at_most(bytes: f64) -> JsValue {
-    let limits = Object::new();
-    let _ = Reflect::set(&limits, &"maxHeldBytes".into(), &JsValue::from_f64(bytes));
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"limits".into(), &limits);
-    options.into()
-}
-
-fn report_of(analysis: &faultline_wasm::Analysis) -> serde_json::Value {
-    serde_json::from_str(&analysis.report_json(Some(true))).unwrap_or_default()
-}
-
 /// Past `limits.maxHeldBytes` the intake counts and does not hold: what was held is analysed, cut at a
 /// line break, and a warning per file says what was left out, from which line. Memory cannot run out
 /// mid-file and lose the analysis.
@@ -226,4 +190,17 @@ fn input_past_the_held_budget_is_counted_analysed_in_part_and_named() {
     assert_eq!(twice["files"].as_array().map(Vec::len), Some(2));
     let err = Analyzer::new(held_at_most(-1.0)).err().expect("a negative budget is refused");
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("options"));
+}
+
+/// On a page there is no `FileReaderSync`: `addBlob` says so, and what to use instead, as a typed error.
+#[wasm_bindgen_test]
+fn add_blob_on_a_page_says_it_needs_a_worker() {
+    let parts = Array::of1(&Uint8Array::from(&b"2024-11-16T10:00:00Z ERROR x\n"[..]));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).expect("blob");
+    let mut analyzer = Analyzer::new(JsValue::UNDEFINED).expect("analyzer");
+    let err = analyzer.add_blob("x.log".into(), blob.into()).expect_err("no worker");
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("input"));
+    assert_eq!(get(&err, "file").as_string().as_deref(), Some("x.log"));
+    let message = get(&err, "message").as_string().unwrap_or_default();
+    assert!(message.contains("FileReaderSync") && message.contains("addStream"), "{message}");
 }

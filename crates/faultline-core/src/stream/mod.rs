@@ -73,6 +73,14 @@ pub enum Input {
 /// Bytes of a source's beginning read to decide how to take it (as much as [`input::sniff`] looks at).
 pub(crate) const HEAD_BYTES: usize = 64 * 1024;
 
+/// True when an analysis with `options` reads `source` as a stream: a plain log, and no baseline to
+/// compare its lines with. Anything else it reads whole, so a front end that budgets the memory it
+/// holds asks first, and reads into its budget what would be held.
+pub fn streams(source: &mut dyn LogSource, options: &crate::AnalyzeOptions) -> bool {
+    let (name, size) = (source.name().to_string(), source.size());
+    options.baseline.is_empty() && head(source, HEAD_BYTES).is_ok_and(|h| streamable(&name, &h, size))
+}
+
 /// The first `max` bytes of a source.
 pub(crate) fn head(source: &mut dyn LogSource, max: usize) -> Result<Vec<u8>, String> {
     let mut head = Vec::new();
