@@ -241,11 +241,13 @@ fn streamed<'a>(analysis: &'a Analysis, source: &dyn LogSource) -> Result<&'a Ke
 }
 
 /// Reads `log`'s lines from the last mark at or before line `from`, handing each to `visit` until it
-/// breaks or the file ends.
+/// breaks or the file ends. Without `timed`, rows have no level or time: a search by pattern alone over
+/// a 1 GB log does not parse ten million timestamps it would not use.
 fn read_rows(
     source: &mut dyn LogSource,
     log: &KeptLines,
     from: u32,
+    timed: bool,
     visit: &mut dyn FnMut(Row<'_>) -> ControlFlow<()>,
 ) -> Result<(), QueryError> {
     let index = &log.index;
@@ -255,9 +257,13 @@ fn read_rows(
     let (_, result) = stream::lines_from(source, mark.map(|m| m.offset), &mut |_| {}, &mut |line, _| {
         n = n.saturating_add(1);
         let clean = incremental::clean(line.text);
-        let parsed = index.policy.parse(n as usize - 1, &clean);
-        time = parsed.time_ms.or(time);
-        visit(Row { line: n, clean: &clean, level: parsed.level, time_ms: time })
+        let mut level = None;
+        if timed {
+            let parsed = index.policy.parse(n as usize - 1, &clean);
+            time = parsed.time_ms.or(time);
+            level = parsed.level;
+        }
+        visit(Row { line: n, clean: &clean, level, time_ms: time.filter(|_| timed) })
     });
     result.map_err(|message| QueryError::Read { file: log.name.clone(), message })
 }
@@ -278,7 +284,7 @@ pub fn window_from(
     if count == 0 || first > last {
         return Ok(out);
     }
-    read_rows(source, log, first, &mut |row| {
+    read_rows(source, log, first, true, &mut |row| {
         if row.line >= first {
             out.push(row.view(analysis.limits.max_line_chars, marker.as_ref()));
         }
@@ -304,7 +310,7 @@ pub fn pick_from(
     while let Some(&start) = wanted.get(next) {
         // Lines before the next mark come in this read; a later one is read from its own mark.
         let mark = log.index.mark_for(start).map(|m| m.line);
-        read_rows(source, log, start, &mut |row| {
+        read_rows(source, log, start, true, &mut |row| {
             let Some(&want) = wanted.get(next) else { return ControlFlow::Break(()) };
             if row.line == want {
                 rows.insert(want, row.view(analysis.limits.max_line_chars, marker.as_ref()));
@@ -332,7 +338,7 @@ pub fn search_from(
 ) -> Result<SearchHits, QueryError> {
     let log = streamed(analysis, source)?;
     let mut hits = Hits::new(query)?;
-    read_rows(source, log, 1, &mut |row| {
+    read_rows(source, log, 1, !query.levels.is_empty(), &mut |row| {
         hits.line(row.line, row.level, || row.clean.into());
         ControlFlow::Continue(())
     })?;
