@@ -9,8 +9,10 @@
 //!    assignment to tests and events, line by line, counting on the way (`tally`) the line count, md5,
 //!    bad timestamps, the first over-long line and where decoding failed;
 //! 3. `kept`: after diagnosis, only the lines the report quotes (evidence and excerpt context), read
-//!    from the last line start before them the events pass marked (every 8 MiB of a UTF-8 log, up to
-//!    its first undecodable byte) with [`LogSource::read_from`], not from the file's start.
+//!    from the last line start before them the events pass marked (every MiB of a UTF-8 log, up to
+//!    its first undecodable byte) with [`LogSource::read_from`], not from the file's start. The marks
+//!    stay in the [`KeptLines`]' [`LineIndex`], so a viewer that can reach the source reads any line
+//!    again the same way ([`crate::logview::window_from`]).
 //!
 //! The report is byte-for-byte the one the in-memory path gives (a test runs every fixture both ways).
 
