@@ -159,6 +159,15 @@ test('errors are FaultlineErrors with a kind and a place', () => {
     (e) => e instanceof pkg.FaultlineError && e.kind === 'rules' && e.file === 'rules[0].toml' && e.line >= 1,
   );
   assert.throws(() => pkg.analyze('nope'), (e) => e instanceof pkg.FaultlineError && e.kind === 'input');
+  // A Blob is read with FileReaderSync, which only a browser's worker has: elsewhere, a typed error
+  // saying what to use instead.
+  const analyzer = new pkg.Analyzer();
+  assert.equal(analyzer.heldRoom, 2 ** 30);
+  assert.throws(
+    () => analyzer.addBlob('console.log', new Blob(['a line\n'])),
+    (e) => e instanceof pkg.FaultlineError && e.kind === 'input' && e.file === 'console.log' && /FileReaderSync.*addStream/.test(e.message),
+  );
+  analyzer.free();
   const checks = pkg.checkRules('[[rule]]\nid = 3\n', 'mine.toml');
   assert.equal(checks[0].file, 'mine.toml');
   assert.ok(pkg.builtinRules().rules.some((r) => r.id === 'deleted-cr-instead-of-pod'));
