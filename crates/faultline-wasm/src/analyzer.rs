@@ -34,12 +34,12 @@ pub fn analyze_to_analysis(files: JsValue, options: JsValue) -> Result<Analysis,
 
 /// Runs the analysis; `blobs` are the sources among `inputs`, kept for the viewer to read again.
 fn run(inputs: Vec<Input>, options: &Options, cuts: Vec<Cut>, blobs: Vec<BlobSource>) -> Analysis {
-    let mut analysis = match &options.on_progress {
-        Some(f) => {
-            faultline_core::analyze_inputs(inputs, &options.analyze, &mut |p| options::report_progress(f, p))
+    let mut progress = |p| {
+        if let Some(f) = &options.on_progress {
+            options::report_progress(f, p);
         }
-        None => faultline_core::analyze_inputs(inputs, &options.analyze, &mut |_| {}),
     };
+    let mut analysis = faultline_core::analyze_inputs(inputs, &options.analyze, &mut progress);
     for cut in cuts {
         let warning = cut.warning(&analysis.report, options.max_held_bytes);
         analysis.report.warnings.push(warning);
