@@ -888,6 +888,11 @@ test('a log past the held budget is analysed whole from the dropped File; fetche
   console.log(`# 1.15 GB log dropped, read from the File: diagnosis after ${ms} ms in the page`);
   assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
   assert.doesNotMatch(await page.innerText('.fl-root'), /limit_exceeded/, 'nothing was cut');
+  // The worker's wasm memory (the same module instance the worker imported): the log was not held.
+  const [engine] = page.workers().filter((w) => /worker\.js/.test(w.url()));
+  const memory = await engine.evaluate(async () => (await import('./pkg/index.js')).memoryBytes());
+  console.log(`# 1.15 GB log read from the File: ${Math.round(memory / 2 ** 20)} MiB of wasm memory in the worker`);
+  assert.ok(memory < 256 * 2 ** 20, `${memory} bytes of wasm memory: the log was held`);
   await view(page, 'Logs');
   await page.selectOption('select[aria-label="Log file"]', 'longhorn-manager-huge.log');
   const total = lines + 1;
@@ -916,6 +921,8 @@ test('a log past the held budget is analysed whole from the dropped File; fetche
     const url = `${server.url}/e2e-huge-${process.pid}/longhorn-manager-huge.log`;
     const fetched = await open(`/?src=${encodeURIComponent(url)}`);
     await ready(fetched.page, 600_000);
+    // A log alone: no verdict on tests that are not there.
+    assert.match(await fetched.page.innerText('.fl-verdict'), /^No test results in these artifacts/);
     // No test failed here, so the problems are open already.
     assert.notEqual(await fetched.page.getAttribute('.fl-warnings', 'open'), null);
     const warnings = await fetched.page.innerText('.fl-warnings');

@@ -69,7 +69,7 @@ fn export_button(props: &ExportProps) -> Html {
 pub fn frame(props: &FrameProps) -> Html {
     let Some(ctx) = use_context::<Ctx>() else { return Html::default() };
     let s = &ctx.loaded.report.summary;
-    let failing = s.failed + s.errors;
+    let (verdict_text, verdict_class) = verdict(s.tests, s.failed + s.errors);
     let tabs = View::ALL.iter().map(|&v| {
         let current = ctx.route.view == v;
         let count = match v {
@@ -97,8 +97,8 @@ pub fn frame(props: &FrameProps) -> Html {
             <header class="fl-header">
                 <div class="fl-header-row">
                     <a class="fl-brand" href={Route::view(View::Summary).to_hash()} onclick={go(&ctx, Route::view(View::Summary))}>{ "faultline" }</a>
-                    <p class={classes!("fl-verdict", if failing > 0 { "fl-bad" } else { "fl-good" })}>
-                        { if failing > 0 { format!("{failing} of {} tests failed", s.tests) } else { format!("All {} tests passed", s.tests) } }
+                    <p class={classes!("fl-verdict", verdict_class)}>
+                        { verdict_text }
                         <span class="fl-muted">{ format!(" · analysed in {:.0} ms", ctx.loaded.millis) }</span>
                     </p>
                     <div class="fl-header-actions" role="group" aria-label="Export and open">
@@ -113,5 +113,31 @@ pub fn frame(props: &FrameProps) -> Html {
             </header>
             <main class="fl-main" id="fl-main">{ view }</main>
         </>
+    }
+}
+
+/// The header's one-line verdict and its colour. A run of logs without test results has no verdict: it
+/// is not "All 0 tests passed", in green.
+fn verdict(tests: u64, failing: u64) -> (String, &'static str) {
+    let noun = if tests == 1 { "test" } else { "tests" };
+    match (tests, failing) {
+        (0, _) => (String::from("No test results in these artifacts"), "fl-muted"),
+        (_, 0) if tests == 1 => (String::from("The 1 test passed"), "fl-good"),
+        (_, 0) => (format!("All {tests} tests passed"), "fl-good"),
+        _ => (format!("{failing} of {tests} {noun} failed"), "fl-bad"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verdict;
+
+    #[test]
+    fn the_verdict_says_what_was_found_and_counts_in_words() {
+        assert_eq!(verdict(0, 0), (String::from("No test results in these artifacts"), "fl-muted"));
+        assert_eq!(verdict(1, 0), (String::from("The 1 test passed"), "fl-good"));
+        assert_eq!(verdict(7, 0), (String::from("All 7 tests passed"), "fl-good"));
+        assert_eq!(verdict(1, 1), (String::from("1 of 1 test failed"), "fl-bad"));
+        assert_eq!(verdict(2, 1), (String::from("1 of 2 tests failed"), "fl-bad"));
     }
 }
