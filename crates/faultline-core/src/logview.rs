@@ -437,6 +437,81 @@ mod tests {
         assert!(matches!(window(&a, "a.log", 1, 1, Some(&bad)), Err(QueryError::Pattern(_))));
     }
 
+    /// A log in memory handed over in pieces of `chunk` bytes.
+    struct Pieces {
+        bytes: Vec<u8>,
+        chunk: usize,
+    }
+
+    impl LogSource for Pieces {
+        fn name(&self) -> &str {
+            "p.log"
+        }
+        fn size(&self) -> u64 {
+            self.bytes.len() as u64
+        }
+        fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+            for piece in self.bytes.chunks(self.chunk) {
+                if sink(piece).is_break() {
+                    break;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    const LINES: &[&str] = &[
+        "2024-11-16T10:15:03.123Z INFO timed",
+        "I1116 10:15:04.000000 1 x.go:1] klog without a year",
+        "Nov 16 10:15:05 host kubelet[1]: syslog error",
+        "untimed continuation",
+        "\x1b[31mERROR\x1b[0m coloured md5sum: Connection timed out",
+        "Starts Uppercase untimed",
+        "é→🦀 \u{202e}bidi",
+        "[2024-11-16T10:15:06Z] WARN bracketed",
+        "",
+        "2099-99-99T99:99:99Z bad stamp",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+        /// Whatever lines a log holds and whatever pieces it arrives in, a streamed log's rows, picks and
+        /// hits read again from marks (64 bytes apart in unit tests) are the held log's.
+        #[test]
+        fn a_streamed_log_views_as_the_held_one(
+            picks in proptest::collection::vec((0..LINES.len(), 0u8..4), 0..120),
+            chunk in 1usize..200,
+            first in 0u32..130,
+            count in 0u32..40,
+            wanted in proptest::collection::vec(0u32..130, 0..20),
+        ) {
+            let mut text = String::new();
+            for (i, end) in picks {
+                text.push_str(LINES[i]);
+                text.push_str(["\n", "\r\n", "\r", "\n\n"][usize::from(end)]);
+            }
+            let options = AnalyzeOptions::default();
+            let held = analyze(vec![InputFile::new("p.log", text.clone())], &options);
+            let mut source = Pieces { bytes: text.into_bytes(), chunk };
+            let streamed = crate::analyze_inputs(
+                vec![crate::Input::Stream(Box::new(Pieces { bytes: source.bytes.clone(), chunk }))],
+                &options,
+                &mut |_| {},
+            );
+            let q = LogQuery { pattern: "error|time".into(), regex: true, ..LogQuery::default() };
+            let levels = LogQuery { levels: vec![Level::Error, Level::Warn], ..LogQuery::default() };
+            proptest::prop_assert_eq!(
+                window(&held, "p.log", first, count, Some(&q)),
+                window_from(&streamed, &mut source, first, count, Some(&q))
+            );
+            proptest::prop_assert_eq!(pick(&held, "p.log", &wanted, None), pick_from(&streamed, &mut source, &wanted, None));
+            for query in [&q, &levels] {
+                proptest::prop_assert_eq!(search(&held, "p.log", query), search_from(&streamed, &mut source, query));
+            }
+        }
+    }
+
     #[test]
     fn marks_count_utf16_units_after_wide_characters_and_fold_unicode_case() {
         let log = "Ünïcode 😀 ÉCHEC then échec\n";
