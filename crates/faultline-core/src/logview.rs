@@ -330,6 +330,34 @@ pub fn pick_from(
     Ok(lines.iter().filter_map(|n| rows.get(n).cloned()).collect())
 }
 
+/// [`excerpt`](crate::export::excerpt::excerpt) over a log read as a stream, from `source`: any radius,
+/// not only the context the report kept around its evidence.
+pub fn excerpt_from(
+    analysis: &Analysis,
+    source: &mut dyn LogSource,
+    line: u32,
+    line_end: Option<u32>,
+    radius: u32,
+) -> Result<Vec<crate::export::excerpt::ExcerptLine>, QueryError> {
+    let log = streamed(analysis, source)?;
+    let last_cited = line_end.unwrap_or(line).max(line);
+    let first = line.saturating_sub(radius).max(1);
+    let last = last_cited.saturating_add(radius).min(log.total);
+    let mut out = Vec::new();
+    if first > last {
+        return Ok(out);
+    }
+    read_rows(source, log, first, false, &mut |row| {
+        if row.line >= first {
+            let text = crate::export::clip(row.clean, analysis.limits.max_line_chars).into_owned();
+            let cited = (line..=last_cited).contains(&row.line);
+            out.push(crate::export::excerpt::ExcerptLine { line: row.line, text, cited });
+        }
+        if row.line >= last { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    })?;
+    Ok(out)
+}
+
 /// [`search`] over a log read as a stream, from `source`: the whole file is read again.
 pub fn search_from(
     analysis: &Analysis,
@@ -509,6 +537,10 @@ mod tests {
             for query in [&q, &levels] {
                 proptest::prop_assert_eq!(search(&held, "p.log", query), search_from(&streamed, &mut source, query));
             }
+            let (line, radius) = (first.max(1), count);
+            let excerpt = crate::export::excerpt::excerpt(&held, "p.log", line, Some(line + 2), radius);
+            let from = excerpt_from(&streamed, &mut source, line, Some(line + 2), radius).ok();
+            proptest::prop_assert_eq!(excerpt.map(|e| format!("{e:?}")), from.map(|e| format!("{e:?}")));
         }
     }
 

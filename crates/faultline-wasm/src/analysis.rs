@@ -80,7 +80,14 @@ impl Analysis {
     /// Lines `line` (1-based) ± `radius` of a log the analysis read: `{ line, text, cited }[]`, or null
     /// when `file` is not a log (evidence from XML carries its own text).
     pub fn excerpt(&self, file: &str, line: u32, radius: u32) -> Result<JsValue, JsValue> {
-        match excerpt::excerpt(&self.inner, file, line, None, radius) {
+        let lines = match self.blob(file) {
+            // A log read from its File: any radius, read again, not only the context the report kept.
+            Some(mut blob) => {
+                Some(logview::excerpt_from(&self.inner, &mut blob, line, None, radius).map_err(query_error)?)
+            }
+            None => excerpt::excerpt(&self.inner, file, line, None, radius),
+        };
+        match lines {
             None => Ok(JsValue::NULL),
             Some(lines) => {
                 let rows: Vec<serde_json::Value> = lines

@@ -48,6 +48,8 @@ fn view(a: &Analysis, file: &str) -> Vec<String> {
         summary,
         json(a.pick_lines(file, &found, q.clone())),
         json(a.pick_lines(file, &[9_999_999, 2, 1], JsValue::NULL)),
+        json(a.excerpt(file, 40, 30)),
+        json(a.excerpt(file, 1, 0)),
     ]
 }
 
