@@ -4,34 +4,11 @@
 //! streamed log's rows, hits and picks again from the source gets the held log's.
 #![no_main]
 
-use std::ops::ControlFlow;
-
 use faultline_core::logline::Level;
 use faultline_core::logview::{self, LogQuery};
-use faultline_core::{AnalyzeOptions, Input, InputFile, LogSource, analyze, analyze_inputs};
+use faultline_core::stream::InMemory;
+use faultline_core::{AnalyzeOptions, Input, InputFile, analyze, analyze_inputs};
 use libfuzzer_sys::fuzz_target;
-
-struct Chunked {
-    bytes: Vec<u8>,
-    chunk: usize,
-}
-
-impl LogSource for Chunked {
-    fn name(&self) -> &str {
-        "console.log"
-    }
-    fn size(&self) -> u64 {
-        self.bytes.len() as u64
-    }
-    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
-        for piece in self.bytes.chunks(self.chunk) {
-            if sink(piece).is_break() {
-                break;
-            }
-        }
-        Ok(())
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, bytes)) = data.split_first() else { return };
@@ -41,13 +18,13 @@ fuzz_target!(|data: &[u8]| {
     options.limits.max_line_chars = 40;
     options.limits.max_events_per_test = 8;
     let held = analyze(vec![InputFile::new("console.log", bytes.to_vec())], &options);
-    let source = Chunked { bytes: bytes.to_vec(), chunk };
+    let source = InMemory { name: "console.log".into(), bytes: bytes.to_vec(), chunk };
     let streamed = analyze_inputs(vec![Input::Stream(Box::new(source))], &options, &mut |_| {});
     assert_eq!(held.report.to_json_pretty(), streamed.report.to_json_pretty(), "chunks of {chunk}");
     if held.logs.is_empty() || streamed.kept.is_empty() {
         return; // read whole (XML-like, binary): nothing streamed to view
     }
-    let mut again = Chunked { bytes: bytes.to_vec(), chunk };
+    let mut again = InMemory { name: "console.log".into(), bytes, chunk };
     let all = logview::window(&held, "console.log", 1, u32::MAX, None);
     assert_eq!(all, logview::window_from(&streamed, &mut again, 1, u32::MAX, None), "rows, chunks of {chunk}");
     let lines: Vec<u32> = (0..=all.as_ref().map_or(0, |r| r.len() as u32 + 1)).rev().collect();

@@ -4,39 +4,17 @@
 //! frame, extract, assign). About 1.5 % of lines match a pattern, as in real
 //! component logs.
 
-use std::ops::ControlFlow;
+use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use faultline_core::extract::Pack;
 use faultline_core::logview::{self, LogQuery};
-use faultline_core::{AnalyzeOptions, Input, InputFile, LogSource, analyze, analyze_inputs, logline};
+use faultline_core::stream::InMemory;
+use faultline_core::{AnalyzeOptions, Input, InputFile, analyze, analyze_inputs, logline};
 
 /// A log in memory handed over in 8 MiB slices, as the browser reads a File (`FileReaderSync`).
-struct Sliced(std::sync::Arc<[u8]>);
-
-impl LogSource for Sliced {
-    fn name(&self) -> &str {
-        "k8s.log"
-    }
-    fn size(&self) -> u64 {
-        self.0.len() as u64
-    }
-    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
-        self.read_from(0, sink)
-    }
-    fn read_from(
-        &mut self,
-        offset: u64,
-        sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
-    ) -> Result<(), String> {
-        let rest = self.0.get(usize::try_from(offset).unwrap_or(usize::MAX)..).unwrap_or_default();
-        for slice in rest.chunks(8 << 20) {
-            if sink(slice).is_break() {
-                break;
-            }
-        }
-        Ok(())
-    }
+fn sliced(bytes: Arc<[u8]>) -> InMemory<Arc<[u8]>> {
+    InMemory { name: "k8s.log".into(), bytes, chunk: 8 << 20 }
 }
 
 struct Lcg(u64);
@@ -172,9 +150,9 @@ fn bench(c: &mut Criterion) {
     // What a viewer asks of the log: held whole, or (past the browser's held budget) read again from its
     // source. A search reads it all; a window of rows reads from the mark before it (a MiB at most).
     let held = analyze(vec![InputFile::new("k8s.log", log.clone().into_bytes())], &AnalyzeOptions::default());
-    let bytes: std::sync::Arc<[u8]> = log.as_bytes().into();
+    let bytes: Arc<[u8]> = log.as_bytes().into();
     let streamed = analyze_inputs(
-        vec![Input::Stream(Box::new(Sliced(bytes.clone())))],
+        vec![Input::Stream(Box::new(sliced(bytes.clone())))],
         &AnalyzeOptions::default(),
         &mut |_| {},
     );
@@ -187,12 +165,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| logview::search(&held, "k8s.log", &search).map(|h| h.total))
     });
     group.bench_function("search_streamed_100MB", |b| {
-        b.iter(|| logview::search_from(&streamed, &mut Sliced(bytes.clone()), &search).map(|h| h.total))
+        b.iter(|| logview::search_from(&streamed, &mut sliced(bytes.clone()), &search).map(|h| h.total))
     });
     group.throughput(Throughput::Elements(200));
     group.bench_function("window_200_rows_streamed_mid_100MB", |b| {
         b.iter(|| {
-            logview::window_from(&streamed, &mut Sliced(bytes.clone()), lines / 2, 200, None).map(|r| r.len())
+            logview::window_from(&streamed, &mut sliced(bytes.clone()), lines / 2, 200, None).map(|r| r.len())
         })
     });
     group.finish();

@@ -376,6 +376,7 @@ pub fn search_from(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stream::InMemory;
     use crate::{AnalyzeOptions, InputFile, analyze};
 
     fn analysis() -> Analysis {
@@ -465,29 +466,6 @@ mod tests {
         assert!(matches!(window(&a, "a.log", 1, 1, Some(&bad)), Err(QueryError::Pattern(_))));
     }
 
-    /// A log in memory handed over in pieces of `chunk` bytes.
-    struct Pieces {
-        bytes: Vec<u8>,
-        chunk: usize,
-    }
-
-    impl LogSource for Pieces {
-        fn name(&self) -> &str {
-            "p.log"
-        }
-        fn size(&self) -> u64 {
-            self.bytes.len() as u64
-        }
-        fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
-            for piece in self.bytes.chunks(self.chunk) {
-                if sink(piece).is_break() {
-                    break;
-                }
-            }
-            Ok(())
-        }
-    }
-
     const LINES: &[&str] = &[
         "2024-11-16T10:15:03.123Z INFO timed",
         "I1116 10:15:04.000000 1 x.go:1] klog without a year",
@@ -521,9 +499,10 @@ mod tests {
             }
             let options = AnalyzeOptions::default();
             let held = analyze(vec![InputFile::new("p.log", text.clone())], &options);
-            let mut source = Pieces { bytes: text.into_bytes(), chunk };
+            let mut source = InMemory { name: "p.log".into(), bytes: text.into_bytes(), chunk };
+            let again = InMemory { name: "p.log".into(), bytes: source.bytes.clone(), chunk };
             let streamed = crate::analyze_inputs(
-                vec![crate::Input::Stream(Box::new(Pieces { bytes: source.bytes.clone(), chunk }))],
+                vec![crate::Input::Stream(Box::new(again))],
                 &options,
                 &mut |_| {},
             );

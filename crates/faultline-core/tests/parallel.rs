@@ -3,13 +3,13 @@
 
 mod common;
 
-use std::ops::ControlFlow;
 use std::sync::Mutex;
 
 use common::{fixtures, load, scenarios};
 use faultline_core::export::{github, html, markdown};
 use faultline_core::parallel::{Executor, Inline, Job, Producer, Task};
-use faultline_core::{Analysis, AnalyzeOptions, Input, InputFile, LogSource, analyze_inputs_on};
+use faultline_core::stream::InMemory;
+use faultline_core::{Analysis, AnalyzeOptions, Input, InputFile, analyze_inputs_on};
 
 /// Every job and every block's task on a thread of its own, all at once.
 struct Threads;
@@ -52,23 +52,9 @@ impl Executor for Backwards {
     }
 }
 
-struct Chunked(InputFile);
-
-impl LogSource for Chunked {
-    fn name(&self) -> &str {
-        &self.0.name
-    }
-    fn size(&self) -> u64 {
-        self.0.bytes.len() as u64
-    }
-    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
-        for piece in self.0.bytes.chunks(65_536) {
-            if sink(piece).is_break() {
-                break;
-            }
-        }
-        Ok(())
-    }
+/// A file handed over 64 KiB at a time.
+fn chunked(f: InputFile) -> InMemory<Vec<u8>> {
+    InMemory { name: f.name, bytes: f.bytes, chunk: 65_536 }
 }
 
 /// Each file given as bytes (`stream` false: logs held whole) or as a source (plain logs streamed).
@@ -76,7 +62,7 @@ fn run(files: &[InputFile], stream: bool, executor: &dyn Executor, options: &Ana
     let inputs = files
         .iter()
         .cloned()
-        .map(|f| if stream { Input::Stream(Box::new(Chunked(f))) } else { Input::Bytes(f) })
+        .map(|f| if stream { Input::Stream(Box::new(chunked(f))) } else { Input::Bytes(f) })
         .collect();
     let a: Analysis = analyze_inputs_on(inputs, options, &mut |_| {}, executor);
     [

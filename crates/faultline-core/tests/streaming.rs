@@ -9,33 +9,18 @@ use std::path::Path;
 
 use common::{fixtures, load, scenarios};
 use faultline_core::export::{github, html, markdown};
+use faultline_core::stream::InMemory;
 use faultline_core::{Analysis, AnalyzeOptions, Input, InputFile, LogSource, analyze, analyze_inputs};
 
 /// A file held in memory, handed over `chunk` bytes at a time, as the CLI hands over a file on disk.
-struct Chunked {
-    file: InputFile,
-    chunk: usize,
-}
+type Chunked = InMemory<Vec<u8>>;
 
-impl LogSource for Chunked {
-    fn name(&self) -> &str {
-        &self.file.name
-    }
-    fn size(&self) -> u64 {
-        self.file.bytes.len() as u64
-    }
-    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
-        for piece in self.file.bytes.chunks(self.chunk) {
-            if sink(piece).is_break() {
-                break;
-            }
-        }
-        Ok(())
-    }
+fn chunked(file: InputFile, chunk: usize) -> Chunked {
+    InMemory { name: file.name, bytes: file.bytes, chunk }
 }
 
 fn streamed(files: Vec<InputFile>, chunk: usize, options: &AnalyzeOptions) -> Analysis {
-    let inputs = files.into_iter().map(|file| Input::Stream(Box::new(Chunked { file, chunk }))).collect();
+    let inputs = files.into_iter().map(|file| Input::Stream(Box::new(chunked(file, chunk)))).collect();
     analyze_inputs(inputs, options, &mut |_| {})
 }
 
@@ -143,7 +128,7 @@ fn assert_same_view(label: &str, held: &Analysis, streamed: &Analysis, file: &In
     if !streamed.kept.iter().any(|k| k.name == file.name) {
         return false;
     }
-    let mut source = Chunked { file: file.clone(), chunk: 4093 };
+    let mut source = chunked(file.clone(), 4093);
     let total = log.lines.len() as u32;
     let window = |a: u32, n: u32, q: Option<&LogQuery>| logview::window(held, &file.name, a, n, q);
     let window_from =

@@ -66,6 +66,44 @@ pub trait LogSource: Send {
     }
 }
 
+/// Bytes already in memory as a [`LogSource`], handed over `chunk` bytes at a time: the streamed path's
+/// tests and benchmarks (any chunk size must give the same answers), and a front end that has a file's
+/// bytes but wants it read as a stream. `B` is anything that derefs to bytes (`Vec<u8>`, `Arc<[u8]>`).
+pub struct InMemory<B> {
+    pub name: String,
+    pub bytes: B,
+    pub chunk: usize,
+}
+
+impl<B: AsRef<[u8]> + Send> LogSource for InMemory<B> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn size(&self) -> u64 {
+        self.bytes.as_ref().len() as u64
+    }
+
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        self.read_from(0, sink)
+    }
+
+    fn read_from(
+        &mut self,
+        offset: u64,
+        sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+    ) -> Result<(), String> {
+        let bytes = self.bytes.as_ref();
+        let rest = bytes.get(usize::try_from(offset).unwrap_or(usize::MAX)..).unwrap_or_default();
+        for piece in rest.chunks(self.chunk.max(1)) {
+            if sink(piece).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// An artifact given to the analysis: bytes, or a log it reads from its source in passes.
 pub enum Input {
     Bytes(crate::InputFile),
