@@ -263,3 +263,54 @@ fn a_streamed_log_that_cannot_be_read_again_is_an_error() {
     }
     assert_eq!(logview::window_from(&a, &mut Other, 1, 5, None), Err(QueryError::NoSuchLog("b.log".into())));
 }
+
+/// A source that counts the bytes it hands over, over every pass.
+struct Counting {
+    inner: Chunked,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl LogSource for Counting {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn size(&self) -> u64 {
+        self.inner.size()
+    }
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), String> {
+        self.read_from(0, sink)
+    }
+    fn read_from(
+        &mut self,
+        offset: u64,
+        sink: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+    ) -> Result<(), String> {
+        let read = &self.read;
+        self.inner.read_from(offset, &mut |piece| {
+            read.fetch_add(piece.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            sink(piece)
+        })
+    }
+}
+
+/// A plain log is read once for its events, not surveyed to its end first: the survey stops at the
+/// first line that gives the year. A console log (a mark near its end) is framed and read again, and
+/// reports as held.
+#[test]
+fn a_plain_log_is_read_once_and_a_console_log_again_once_framed() {
+    let plain: String = (0..40_000)
+        .map(|i| format!("2024-11-16T10:15:{:02}Z INFO line {i} of a component log\n", i % 60))
+        .collect();
+    let console = format!("{plain}tests/test_rwx.py::test_recovery PASSED\n");
+    for (text, at_most, at_least) in [(&plain, 1.1, 1.0), (&console, 3.2, 2.9)] {
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let file = InputFile::new("c.log", text.clone());
+        let source = Counting { inner: chunked(file.clone(), 65_536), read: read.clone() };
+        let got =
+            analyze_inputs(vec![Input::Stream(Box::new(source))], &AnalyzeOptions::default(), &mut |_| {});
+        let held = analyze(vec![file], &AnalyzeOptions::default());
+        assert_eq!(got.report.to_json_pretty(), held.report.to_json_pretty());
+        let passes = read.load(std::sync::atomic::Ordering::Relaxed) as f64 / text.len() as f64;
+        assert!((at_least..=at_most).contains(&passes), "{passes:.2} times the log was read");
+    }
+}

@@ -141,29 +141,41 @@ fn streamed_log(
     done: &AtomicU64,
     poke: &mut dyn FnMut(),
 ) {
-    let Some(survey) = s.survey.as_ref() else { return };
+    let Some(survey) = s.survey.as_mut() else { return };
     let ctx = stream::events::Context {
         tests: shared.tests,
         windows: shared.windows,
         pack: shared.pack,
         max_events_per_test: shared.max_events_per_test,
     };
-    let mut through = 0u64;
-    let mut report = |bytes: u64| {
-        done.fetch_add(bytes.saturating_sub(through), Ordering::Relaxed);
-        through = through.max(bytes);
-        poke();
-    };
-    let read = stream::events::read(
-        &mut *s.source,
-        survey,
-        &ctx,
-        executor,
-        &mut out.events,
-        &mut out.assignments,
-        shared.max_line_chars,
-        &mut report,
-    );
-    done.fetch_add(read.counted.bytes.saturating_sub(through), Ordering::Relaxed);
-    out.read = Some(read);
+    loop {
+        let mut through = 0u64;
+        let mut report = |bytes: u64| {
+            done.fetch_add(bytes.saturating_sub(through), Ordering::Relaxed);
+            through = through.max(bytes);
+            poke();
+        };
+        let read = stream::events::read(
+            &mut *s.source,
+            survey,
+            &ctx,
+            executor,
+            &mut out.events,
+            &mut out.assignments,
+            shared.max_line_chars,
+            &mut report,
+        );
+        if read.unframed && !survey.framed {
+            // A console log: framed in a pass of its own, then read again from the start.
+            done.fetch_sub(through, Ordering::Relaxed);
+            out.events.clear();
+            out.assignments.clear();
+            survey.frames = stream::survey::frame(&mut *s.source);
+            survey.framed = true;
+            continue;
+        }
+        done.fetch_add(read.counted.bytes.saturating_sub(through), Ordering::Relaxed);
+        out.read = Some(read);
+        return;
+    }
 }

@@ -52,6 +52,9 @@ pub(crate) struct Read {
     pub problem: Option<Warning>,
     /// What the pass counted on the way ([`super::tally`]).
     pub counted: Counted,
+    /// The survey had not framed the log and a line holds a console's mark: the pass stopped there, and
+    /// what it gave must be dropped and the log read again once it is framed.
+    pub unframed: bool,
 }
 
 /// Reads the log again, appending its events (in line order, without those the per-test cap is sure to
@@ -82,9 +85,14 @@ pub(crate) fn read(
     let mut pruner = Pruner::new(ctx.max_events_per_test);
     let mut pending: VecDeque<Slot> = VecDeque::new();
     let mut pass_result = None;
+    let mut unframed = false;
     executor.pipeline(&mut |hand| {
         pass_result =
             Some(super::each_line(&mut *source, &mut |chunk| digest.chunk(chunk), &mut |line, bad| {
+                if !survey.framed && super::survey::has_mark(line.text) {
+                    unframed = true;
+                    return ControlFlow::Break(());
+                }
                 let clean = incremental::clean(line.text);
                 let parsed = survey.policy.parse(idx, &clean);
                 tally.line(&line, &clean, bad, parsed.untimed, last_time.or(head_time));
@@ -154,6 +162,7 @@ pub(crate) fn read(
         dropped,
         problem: result.err().map(|e| super::survey::read_error(&name, &e)),
         counted: tally.finish(&name, pass, digest, head_time),
+        unframed,
     }
 }
 
