@@ -4,7 +4,8 @@
 //! The core still does no I/O: the source pushes chunks into it. A streamed log is read in passes, each
 //! line by line with bounded state, and nothing per line is kept:
 //! 1. `survey`: what needs look-ahead — the year (for year-less formats, read until a line reveals it)
-//!    and console framing (only in a log with a console's mark, found by substring search);
+//!    and console framing (a pass of its own, only once the events pass met a console's mark: it then
+//!    starts again);
 //! 2. `events`: the time of the first timestamped line (lines above it inherit it), then times,
 //!    assignment to tests and events, line by line, counting on the way (`tally`) the line count, md5,
 //!    bad timestamps, the first over-long line and where decoding failed;
