@@ -89,10 +89,6 @@ pub(crate) fn read(
     executor.pipeline(&mut |hand| {
         pass_result =
             Some(super::each_line(&mut *source, &mut |chunk| digest.chunk(chunk), &mut |line, bad| {
-                if !survey.framed && super::survey::has_mark(line.text) {
-                    unframed = true;
-                    return ControlFlow::Break(());
-                }
                 let clean = incremental::clean(line.text);
                 let parsed = survey.policy.parse(idx, &clean);
                 tally.line(&line, &clean, bad, parsed.untimed, last_time.or(head_time));
@@ -136,6 +132,11 @@ pub(crate) fn read(
                 );
                 idx += 1;
                 if block.full() {
+                    // A console's mark is looked for once a block, not once a line (a searcher each).
+                    if !survey.framed && super::survey::has_mark(&block.log.text) {
+                        unframed = true;
+                        return ControlFlow::Break(());
+                    }
                     let full = block.split_last();
                     let slot = Slot::default();
                     pending.push_back(Arc::clone(&slot));
@@ -153,7 +154,10 @@ pub(crate) fn read(
     take_done(&mut pending, &mut pruner, true);
     let (pass, result) = pass_result.unwrap_or_else(|| (Default::default(), Ok(())));
     let mut found = Vec::new();
-    block.extract(ctx, true, &mut found);
+    unframed = unframed || (!survey.framed && super::survey::has_mark(&block.log.text));
+    if !unframed {
+        block.extract(ctx, true, &mut found);
+    }
     found.into_iter().for_each(|e| pruner.push(e));
     let (kept, dropped) = pruner.finish();
     events.extend(kept);

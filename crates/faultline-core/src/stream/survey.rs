@@ -54,10 +54,11 @@ pub(crate) fn survey(source: &mut dyn LogSource, year_hint: Option<i32>) -> Surv
     Survey { frames: Vec::new(), framed: false, policy: years.finish(), warnings }
 }
 
-/// True when a line holds either console's mark (neither holds a line break, so the lines hold every
-/// mark the text does): the log must be framed.
-pub(crate) fn has_mark(line: &str) -> bool {
-    let bytes = line.as_bytes();
+/// True when `lines` (a log's lines, joined by line breaks) hold either console's mark: the log must be
+/// framed. Neither mark holds a line break, so the lines hold every mark the text does, and joining
+/// them makes none.
+pub(crate) fn has_mark(lines: &str) -> bool {
+    let bytes = lines.as_bytes();
     memchr::memmem::find(bytes, ROBOT_MARK).is_some() || memchr::memmem::find(bytes, PYTEST_MARK).is_some()
 }
 
