@@ -884,6 +884,14 @@ test('a log past the held budget is analysed whole from the dropped File; fetche
   const { page, seen } = await open('/');
   await page.waitForSelector('.fl-root[data-state=empty]');
   await page.setInputFiles('input[type=file]:not([webkitdirectory])', [big, ...artifacts(FOUNDING)]);
+  // While the worker reads the File in passes, the bar moves through the analysis's stages.
+  await page.waitForFunction(() => /^Reading the logs/.test(document.querySelector('#fl-progress-label')?.textContent ?? ''), null, {
+    timeout: 120_000,
+  });
+  await page.waitForFunction(() => Number(document.querySelector('.fl-progress')?.getAttribute('aria-valuenow')) > 10, null, {
+    timeout: 120_000,
+  });
+  await shot(page, 'progress-huge-from-file');
   const ms = await ready(page, 600_000);
   console.log(`# 1.15 GB log dropped, read from the File: diagnosis after ${ms} ms in the page`);
   assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
