@@ -281,16 +281,33 @@ pub fn window_from(
     let first = first.max(1);
     let last = first.saturating_add(count.saturating_sub(1)).min(log.total);
     let mut out = Vec::new();
-    if count == 0 || first > last {
-        return Ok(out);
-    }
-    read_rows(source, log, first, true, &mut |row| {
-        if row.line >= first {
+    if count > 0 {
+        read_range(source, log, first..=last, true, &mut |row| {
             out.push(row.view(analysis.limits.max_line_chars, marker.as_ref()));
-        }
-        if row.line >= last { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-    })?;
+        })?;
+    }
     Ok(out)
+}
+
+/// [`read_rows`] handing over only lines `range` (1-based): nothing when it is empty.
+fn read_range(
+    source: &mut dyn LogSource,
+    log: &KeptLines,
+    range: std::ops::RangeInclusive<u32>,
+    timed: bool,
+    each: &mut dyn FnMut(Row<'_>),
+) -> Result<(), QueryError> {
+    if range.is_empty() {
+        return Ok(());
+    }
+    let (first, last) = range.into_inner();
+    read_rows(source, log, first, timed, &mut |row| {
+        let line = row.line;
+        if line >= first {
+            each(row);
+        }
+        if line >= last { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    })
 }
 
 /// [`pick`] over a log read as a stream, from `source`: the lines between two marks are read once.
@@ -344,16 +361,10 @@ pub fn excerpt_from(
     let first = line.saturating_sub(radius).max(1);
     let last = last_cited.saturating_add(radius).min(log.total);
     let mut out = Vec::new();
-    if first > last {
-        return Ok(out);
-    }
-    read_rows(source, log, first, false, &mut |row| {
-        if row.line >= first {
-            let text = crate::export::clip(row.clean, analysis.limits.max_line_chars).into_owned();
-            let cited = (line..=last_cited).contains(&row.line);
-            out.push(crate::export::excerpt::ExcerptLine { line: row.line, text, cited });
-        }
-        if row.line >= last { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    read_range(source, log, first..=last, false, &mut |row| {
+        let text = crate::export::clip(row.clean, analysis.limits.max_line_chars).into_owned();
+        let cited = (line..=last_cited).contains(&row.line);
+        out.push(crate::export::excerpt::ExcerptLine { line: row.line, text, cited });
     })?;
     Ok(out)
 }
