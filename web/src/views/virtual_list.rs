@@ -35,6 +35,10 @@ pub struct VirtualListProps {
 }
 
 /// Which rows to draw for a scroll position, and where the first of them goes.
+///
+/// Past [`MAX_PX`], the scroll range maps linearly onto the rows' natural positions, so the rows sit
+/// where a list of natural height would put them: the last one ends at the viewport's bottom edge when
+/// the list is scrolled to its end.
 pub fn window(rows: usize, row_height: f64, scroll_top: f64, viewport: f64) -> (usize, usize, f64) {
     let natural = rows as f64 * row_height;
     let visible = (viewport / row_height).ceil() as usize + 1;
@@ -42,27 +46,34 @@ pub fn window(rows: usize, row_height: f64, scroll_top: f64, viewport: f64) -> (
         let first = (scroll_top / row_height).floor().max(0.0) as usize;
         (first, first as f64 * row_height)
     } else {
-        let scrollable = (MAX_PX - viewport).max(1.0);
-        let last_first = rows.saturating_sub(visible) as f64;
-        let first = ((scroll_top / scrollable).clamp(0.0, 1.0) * last_first).floor() as usize;
-        (first, scroll_top)
+        let top = natural_top(natural, scroll_top, viewport);
+        let first = (top / row_height).floor() as usize;
+        // Row `first` starts this far above the viewport's top edge.
+        (first, scroll_top - (top - first as f64 * row_height))
     };
-    let start = first.saturating_sub(OVERSCAN).min(rows);
+    let first = first.min(rows);
+    let start = first.saturating_sub(OVERSCAN);
     let end = (first + visible + OVERSCAN).min(rows);
     let offset = offset - (first - start) as f64 * row_height;
     (start, end, offset)
 }
 
-/// The scroll position that shows row `row` in the middle of the viewport.
+/// Where a list of natural height would be scrolled to, for a scroll position of a capped list.
+fn natural_top(natural: f64, scroll_top: f64, viewport: f64) -> f64 {
+    let scrollable = (MAX_PX - viewport).max(1.0);
+    (scroll_top / scrollable).clamp(0.0, 1.0) * (natural - viewport).max(0.0)
+}
+
+/// The scroll position that shows row `row` in the middle of the viewport (or as near as the list's
+/// ends allow).
 pub fn scroll_for(rows: usize, row_height: f64, row: usize, viewport: f64) -> f64 {
     let natural = rows as f64 * row_height;
+    let centred = (row as f64 * row_height - viewport / 2.0 + row_height / 2.0).max(0.0);
     if natural <= MAX_PX {
-        (row as f64 * row_height - viewport / 2.0 + row_height / 2.0).max(0.0)
+        centred
     } else {
-        let visible = (viewport / row_height).ceil() as usize + 1;
-        let last_first = rows.saturating_sub(visible).max(1) as f64;
-        let first = row.saturating_sub(visible / 2) as f64;
-        (first / last_first).clamp(0.0, 1.0) * (MAX_PX - viewport).max(1.0)
+        let last = (natural - viewport).max(1.0);
+        (centred / last).clamp(0.0, 1.0) * (MAX_PX - viewport).max(1.0)
     }
 }
 
@@ -145,13 +156,50 @@ mod tests {
         assert_eq!(window(5, 20.0, 0.0, 400.0), (0, 5, 0.0));
     }
 
+    /// Where row `row` is drawn, from the viewport's top edge, or None if it is not drawn.
+    fn drawn_at(rows: usize, h: f64, scroll_top: f64, viewport: f64, row: usize) -> Option<f64> {
+        let (start, end, offset) = window(rows, h, scroll_top, viewport);
+        (start..end).contains(&row).then(|| offset + (row - start) as f64 * h - scroll_top)
+    }
+
+    fn in_view(rows: usize, h: f64, scroll_top: f64, viewport: f64, row: usize) -> bool {
+        drawn_at(rows, h, scroll_top, viewport, row).is_some_and(|y| y >= -0.01 && y + h <= viewport + 0.01)
+    }
+
     #[test]
-    fn huge_lists_reach_their_last_row() {
-        let rows = 5_000_000;
-        let (_, end, _) = window(rows, 20.0, MAX_PX - 400.0, 400.0);
-        assert_eq!(end, rows);
-        let top = scroll_for(rows, 20.0, rows / 2, 400.0);
-        let (start, end, _) = window(rows, 20.0, top, 400.0);
-        assert!(start <= rows / 2 && rows / 2 < end, "{start}..{end}");
+    fn huge_lists_show_their_last_row_whole_at_the_end() {
+        // Viewports that are not a whole number of rows, as a window's is.
+        for viewport in [400.0, 731.0, 899.5] {
+            for rows in [750_001, 5_000_000, 10_100_001] {
+                let end = (MAX_PX - viewport).max(1.0);
+                assert!(in_view(rows, 20.0, end, viewport, rows - 1), "{rows} rows, viewport {viewport}");
+                let y = drawn_at(rows, 20.0, end, viewport, rows - 1).unwrap_or_default();
+                assert!((y + 20.0 - viewport).abs() < 0.01, "the last row ends at the bottom edge: {y}");
+                assert_eq!(drawn_at(rows, 20.0, 0.0, viewport, 0), Some(0.0), "the first row at the top");
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_scrolled_to_is_in_view_small_or_huge() {
+        for (rows, viewport) in [(40, 731.0), (1000, 400.0), (750_001, 731.0), (10_100_001, 731.0)] {
+            for row in [0, 1, rows / 3, rows / 2, rows - 2, rows - 1] {
+                // The element reports whole pixels back.
+                let top = scroll_for(rows, 20.0, row, viewport).round();
+                let top = top.min((rows as f64 * 20.0).min(MAX_PX) - viewport).max(0.0);
+                assert!(in_view(rows, 20.0, top, viewport, row), "row {row} of {rows}, viewport {viewport}");
+            }
+        }
+    }
+
+    #[test]
+    fn scrolling_a_huge_list_moves_its_rows_by_the_scaled_distance() {
+        let (rows, viewport) = (10_100_001, 731.0);
+        let scale = (rows as f64 * 20.0 - viewport) / (MAX_PX - viewport);
+        let (a, b) = (5_000_000.0, 5_000_001.0);
+        let row = (natural_top(rows as f64 * 20.0, a, viewport) / 20.0) as usize + 5;
+        let (ya, yb) = (drawn_at(rows, 20.0, a, viewport, row), drawn_at(rows, 20.0, b, viewport, row));
+        let moved = ya.zip(yb).map(|(ya, yb)| ya - yb);
+        assert!(moved.is_some_and(|m| (m - scale).abs() < 1e-6), "{moved:?} against {scale}");
     }
 }
