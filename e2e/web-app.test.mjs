@@ -16,6 +16,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
   writeSync,
@@ -876,7 +877,7 @@ test('a 200 MB log goes through the page, in the worker, to the diagnosis', asyn
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a log past the held budget is analysed whole from the dropped File; fetched by URL, it is cut and the page says where', async () => {
+test('a log past the held budget is analysed whole, dropped as a File or fetched by URL; where the browser cannot spool it, cut, and the page says where', async () => {
   // 1.15 GB against the worker's 1 GiB, given first, still read last; its last line is the one that
   // matters, as a failure at the end of a long log is.
   const { dir, path: big, lines } = noiseLog('longhorn-manager-huge.log', 1_150_000_000);
@@ -910,6 +911,7 @@ test('a log past the held budget is analysed whole from the dropped File; fetche
   await page.click('.fl-jump button');
   await page.locator(`.fl-log-row[data-line="${total}"]:not(.fl-loading)`).waitFor({ timeout: 60_000 });
   assert.match(await page.innerText(`.fl-log-row[data-line="${total}"]`), /the needle at the end of the huge log/);
+  await inView(page, `.fl-log-row[data-line="${total}"]`);
   const searched = Date.now();
   await page.fill('input[aria-label="Search the log"]', 'needle');
   await page.waitForFunction(() => /^1 matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent), null, {
@@ -921,33 +923,174 @@ test('a log past the held budget is analysed whole from the dropped File; fetche
   assert.deepEqual(seen.errors, []);
   await page.close();
 
-  // A URL cannot be read again: past the budget its body is cut at a line break, and the page says so.
+  // A URL's body is written to the origin's private file system first, then read from there as the
+  // dropped File was: analysed whole, not held.
   const served = join(DIST, `e2e-huge-${process.pid}`);
   mkdirSync(served, { recursive: true });
   symlinkSync(big, join(served, 'longhorn-manager-huge.log'));
   try {
     const url = `${server.url}/e2e-huge-${process.pid}/longhorn-manager-huge.log`;
     const fetched = await open(`/?src=${encodeURIComponent(url)}`);
-    await ready(fetched.page, 600_000);
+    const fetchedMs = await ready(fetched.page, 600_000);
+    console.log(`# 1.15 GB log by URL, spooled to OPFS: diagnosis after ${fetchedMs} ms in the page`);
     // A log alone: no verdict on tests that are not there.
     assert.match(await fetched.page.innerText('.fl-verdict'), /^No test results in these artifacts/);
-    // No test failed here, so the problems are open already.
-    assert.notEqual(await fetched.page.getAttribute('.fl-warnings', 'open'), null);
-    const warnings = await fetched.page.innerText('.fl-warnings');
-    assert.match(warnings, /longhorn-manager-huge\.log:\d+ limit_exceeded only the first \d+ of 1150\d{6} bytes were analysed/, warnings);
+    assert.doesNotMatch(await fetched.page.innerText('.fl-root'), /limit_exceeded/, 'nothing was cut');
+    const fetchedMemory = await inWorker(fetched.page, async () => (await import('./pkg/index.js')).memoryBytes());
+    assert.ok(fetchedMemory < 256 * 2 ** 20, `${fetchedMemory} bytes of wasm memory: the body was held`);
+    assert.deepEqual(await spooled(fetched.page), [statSync(big).size], 'one spool file, the whole body');
     await view(fetched.page, 'Logs');
-    const note = fetched.page.locator('.fl-cut');
-    await note.waitFor();
-    const [, last] = (await note.innerText()).match(/^This view ends at line (\d+): only the first/);
-    assert.match(await fetched.page.innerText('.fl-toolbar [aria-live]'), new RegExp(`^${last} lines$`));
-    // The last line held is whole: the cut fell on a line break.
-    await fetched.page.fill('input[aria-label="Jump to line"]', last);
+    await fetched.page.waitForFunction((t) => document.querySelector('.fl-toolbar [aria-live]')?.textContent === `${t} lines`, total);
+    assert.equal(await fetched.page.locator('.fl-cut').count(), 0);
+    await fetched.page.fill('input[aria-label="Jump to line"]', String(total));
     await fetched.page.click('.fl-jump button');
-    await fetched.page.locator(`.fl-log-row[data-line="${last}"]:not(.fl-loading)`).waitFor();
-    assert.match(await fetched.page.innerText(`.fl-log-row[data-line="${last}"]`), /node=ip-10-0-1-242$/);
-    await shot(fetched.page, 'logs-cut-by-budget');
+    await fetched.page.locator(`.fl-log-row[data-line="${total}"]:not(.fl-loading)`).waitFor({ timeout: 60_000 });
+    assert.match(await fetched.page.innerText(`.fl-log-row[data-line="${total}"]`), /the needle at the end of the huge log/);
+    await inView(fetched.page, `.fl-log-row[data-line="${total}"]`);
+    await shot(fetched.page, 'logs-huge-from-url');
+    // The spool file goes with its analysis.
+    await fetched.page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(FOUNDING));
+    await fetched.page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
+    await ready(fetched.page);
+    await waitUntil(async () => (await spooled(fetched.page)).length === 0, 'the spool file was removed');
     assert.deepEqual(fetched.seen.errors, []);
     await fetched.page.close();
+
+    // Where the browser cannot make that file (no OPFS, storage off), the body past the budget is cut
+    // at a line break, and the page says so.
+    const cut = await open('/');
+    await cut.page.waitForSelector('.fl-root[data-state=empty]');
+    await inWorker(cut.page, () => {
+      FileSystemFileHandle.prototype.createSyncAccessHandle = () => Promise.reject(new DOMException('off', 'InvalidStateError'));
+    });
+    await analyzeUrls(cut.page, [url]);
+    await ready(cut.page, 600_000);
+    assert.notEqual(await cut.page.getAttribute('.fl-warnings', 'open'), null, 'no test failed: the problems are open');
+    const warnings = await cut.page.innerText('.fl-warnings');
+    assert.match(warnings, /longhorn-manager-huge\.log:\d+ limit_exceeded only the first \d+ of 1150\d{6} bytes were analysed/, warnings);
+    await view(cut.page, 'Logs');
+    const note = cut.page.locator('.fl-cut');
+    await note.waitFor();
+    const [, last] = (await note.innerText()).match(/^This view ends at line (\d+): only the first/);
+    assert.match(await cut.page.innerText('.fl-toolbar [aria-live]'), new RegExp(`^${last} lines$`));
+    // The last line held is whole: the cut fell on a line break.
+    await cut.page.fill('input[aria-label="Jump to line"]', last);
+    await cut.page.click('.fl-jump button');
+    await cut.page.locator(`.fl-log-row[data-line="${last}"]:not(.fl-loading)`).waitFor();
+    assert.match(await cut.page.innerText(`.fl-log-row[data-line="${last}"]`), /node=ip-10-0-1-242$/);
+    await shot(cut.page, 'logs-cut-by-budget');
+    assert.deepEqual(cut.seen.errors, []);
+    await cut.page.close();
+  } finally {
+    rmSync(served, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Waits until the row `selector` is whole inside the log view's viewport, not just drawn. */
+async function inView(page, selector) {
+  await page.waitForFunction((selector) => {
+    const row = document.querySelector(selector)?.getBoundingClientRect();
+    const list = document.querySelector('.fl-log-view');
+    if (!row || !list) return false;
+    const top = list.getBoundingClientRect().top;
+    return row.top >= top - 0.5 && row.bottom <= top + list.clientHeight + 0.5;
+  }, selector);
+}
+
+/** Runs `fn(arg)` in the page's analysis worker, once it has started. */
+async function inWorker(page, fn, arg) {
+  await waitUntil(() => page.workers().some((w) => /worker\.js/.test(w.url())), 'the analysis worker started');
+  const [worker] = page.workers().filter((w) => /worker\.js/.test(w.url()));
+  return worker.evaluate(fn, arg);
+}
+
+async function waitUntil(check, what, timeout = 10_000) {
+  for (const end = Date.now() + timeout; !(await check()); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The sizes of the spool files (web/spool.js) in the page's origin private file system. */
+function spooled(page) {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    let dir;
+    try {
+      dir = await root.getDirectoryHandle('faultline-spool');
+    } catch {
+      return [];
+    }
+    const sizes = [];
+    for await (const handle of dir.values()) sizes.push((await handle.getFile()).size);
+    return sizes;
+  });
+}
+
+/** What a portal does: hands the app URLs to analyse. */
+function analyzeUrls(page, urls) {
+  return page.evaluate((urls) => window.postMessage({ type: 'faultline:analyze', urls }, location.origin), urls);
+}
+
+test('a URL body of unknown length goes through the spool: whole when the disk takes it, and when the disk fills up midway', async () => {
+  const { dir, path: log, lines } = noiseLog('longhorn-manager-chunked.log', 3_000_000);
+  appendFileSync(log, '2024-11-16T10:16:00.000Z level=error msg="the last line of the chunked body"\n');
+  const total = lines + 1;
+  const served = join(DIST, `e2e-chunked-${process.pid}`);
+  mkdirSync(served, { recursive: true });
+  symlinkSync(log, join(served, 'longhorn-manager-chunked.log'));
+  const url = `${server.url}/e2e-chunked-${process.pid}/longhorn-manager-chunked.log?chunked`;
+  const whole = async (page) => {
+    await ready(page);
+    assert.doesNotMatch(await page.innerText('.fl-root'), /limit_exceeded/, 'nothing was cut');
+    await view(page, 'Logs');
+    await page.waitForFunction((t) => document.querySelector('.fl-toolbar [aria-live]')?.textContent === `${t} lines`, total);
+    await page.fill('input[aria-label="Jump to line"]', String(total));
+    await page.click('.fl-jump button');
+    await page.locator(`.fl-log-row[data-line="${total}"]:not(.fl-loading)`).waitFor();
+    assert.match(await page.innerText(`.fl-log-row[data-line="${total}"]`), /the last line of the chunked body/);
+    await inView(page, `.fl-log-row[data-line="${total}"]`);
+    // It fitted the budget, so it is held and its spool file is gone.
+    await waitUntil(async () => (await spooled(page)).length === 0, 'the spool file was removed');
+  };
+  try {
+    const plain = await open('/');
+    await plain.page.waitForSelector('.fl-root[data-state=empty]');
+    await inWorker(plain.page, () => {
+      const write = FileSystemSyncAccessHandle.prototype.write;
+      self.spooledBytes = 0;
+      FileSystemSyncAccessHandle.prototype.write = function (buffer, options) {
+        self.spooledBytes += buffer.byteLength;
+        return write.call(this, buffer, options);
+      };
+    });
+    await analyzeUrls(plain.page, [url]);
+    await whole(plain.page);
+    assert.equal(await inWorker(plain.page, () => self.spooledBytes), statSync(log).size, 'the body went through the spool');
+    assert.deepEqual(plain.seen.errors, []);
+    await plain.page.close();
+
+    // The disk refuses the body past its first MiB: what it took is read back, then the rest of the response.
+    const full = await open('/');
+    await full.page.waitForSelector('.fl-root[data-state=empty]');
+    await inWorker(full.page, () => {
+      const write = FileSystemSyncAccessHandle.prototype.write;
+      let room = 2 ** 20;
+      FileSystemSyncAccessHandle.prototype.write = function (buffer, options) {
+        if (buffer.byteLength > room) {
+          self.refused = true;
+          throw new DOMException('the disk is full', 'QuotaExceededError');
+        }
+        room -= buffer.byteLength;
+        return write.call(this, buffer, options);
+      };
+    });
+    await analyzeUrls(full.page, [url]);
+    await whole(full.page);
+    assert.equal(await inWorker(full.page, () => self.refused), true, 'the disk refused a write');
+    assert.deepEqual(full.seen.errors, []);
+    await full.page.close();
   } finally {
     rmSync(served, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });

@@ -2,10 +2,14 @@
 // xtask pkg`, staged into dist/pkg by Trunk's pre-build hook) reads the artifacts and keeps the finished
 // analysis, logs included, so the page only ever holds the report and the log rows on screen.
 import { Analyzer, FaultlineError, builtinRules, checkRules, load, memoryBytes } from './pkg/index.js';
+import { forget, spool, sweep } from './spool.js';
 
 const ready = load(new URL('./pkg/faultline_wasm_bg.wasm', import.meta.url));
+void sweep();
 let analysis = null;
-// The analyzer still reading, if any: a newer analysis (the user dropped other files) gives it up, so
+// The spool files (spool.js) the finished analysis reads its logs from; removed with it.
+let analysisFiles = [];
+// The analysis still reading, if any: a newer analysis (the user dropped other files) gives it up, so
 // the two never run side by side and the older one can never finish last and replace the newer.
 let running = null;
 
@@ -30,11 +34,12 @@ function basename(url) {
   }
 }
 
-async function fetchInto(analyzer, input, report) {
+async function fetchInto(job, input, report) {
   let response;
   try {
-    response = await fetch(input.url, { credentials: 'omit' });
+    response = await fetch(input.url, { credentials: 'omit', signal: job.abort.signal });
   } catch (e) {
+    if (job.abort.signal.aborted) throw e;
     throw new FaultlineError(
       `could not fetch ${input.url}: the server is unreachable or does not allow this page to read it ` +
         `(CORS). Download the file and drop it here instead.`,
@@ -47,39 +52,66 @@ async function fetchInto(analyzer, input, report) {
       file: input.url,
     });
   }
+  const { analyzer } = job;
   const name = input.name ?? basename(input.url);
-  const total = Number(response.headers.get('content-length')) || 0;
-  await analyzer.addStream(
-    name,
-    response.body,
-    (bytes) => report({ stage: 'reading', file: name, bytes, total }),
-    total || undefined,
-  );
+  // The length on the wire; a compressed body's decoded length is unknown until it has been read.
+  const encoded = !['', 'identity'].includes(response.headers.get('content-encoding') ?? '');
+  const total = encoded ? 0 : Number(response.headers.get('content-length')) || 0;
+  const progress = (bytes) => report({ stage: 'reading', file: name, bytes, total });
+  // Known to fit: held as it arrives, nothing written to disk.
+  const spooled = total && total <= analyzer.heldRoom ? null : await spool(response.body, progress);
+  if (!spooled) {
+    await analyzer.addStream(name, response.body, progress, total || undefined);
+    return;
+  }
+  job.files.push(spooled.name);
+  if (spooled.file && spooled.size > analyzer.heldRoom) {
+    // As a dropped File past the budget: read in passes, whole, its rows read again from the file.
+    analyzer.addBlob(name, spooled.file);
+    return;
+  }
+  // It fits after all, or the disk took only part of it (then held as far as the budget goes, the rest
+  // cut): held, so its file is not needed any more.
+  const body = spooled.file ? spooled.file.stream() : spooled.stream;
+  const delivered = spooled.file ? () => {} : progress; // a spooled file's reading was reported already
+  await analyzer.addStream(name, body, delivered, spooled.size ?? (total || undefined));
+  void forget(job.files.splice(job.files.indexOf(spooled.name), 1));
 }
 
 async function analyze(id, { inputs, rules }) {
   await ready;
   // Its addStream (or the next one, after a fetch) rejects with kind `state`; the page ignores that reply.
-  running?.free();
+  if (running) {
+    running.abort.abort();
+    running.analyzer.free();
+  }
   if (analysis) {
     analysis.free();
     analysis = null;
+    void forget(analysisFiles.splice(0));
   }
   const report = throttled(id);
   const analyzer = new Analyzer({
     rules,
     onProgress: ({ stage, done, total }) => report({ stage, done, total }, done === total),
   });
-  running = analyzer;
+  const job = { analyzer, abort: new AbortController(), files: [] };
+  running = job;
   try {
-    return await read(analyzer, inputs, report);
+    await read(job, inputs, report);
+    report({ stage: 'diagnosing', done: 0, total: 1 }, true);
+    analysis = analyzer.finish();
+    analysisFiles = job.files.splice(0);
+    return analysis.reportJson(true);
   } finally {
     analyzer.free(); // a no-op once finished; after a failed read, its bytes go back at once
-    if (running === analyzer) running = null;
+    if (running === job) running = null;
+    void forget(job.files); // those of an analysis that failed or was given up
   }
 }
 
-async function read(analyzer, inputs, report) {
+async function read(job, inputs, report) {
+  const { analyzer } = job;
   for (const input of inputs) {
     if (input.file) {
       const name = input.name ?? input.file.name;
@@ -97,14 +129,11 @@ async function read(analyzer, inputs, report) {
         total,
       );
     } else if (input.url) {
-      await fetchInto(analyzer, input, report);
+      await fetchInto(job, input, report);
     } else {
       analyzer.addFile(input.name, new TextEncoder().encode(input.text ?? ''));
     }
   }
-  report({ stage: 'diagnosing', done: 0, total: 1 }, true);
-  analysis = analyzer.finish();
-  return analysis.reportJson(true);
 }
 
 function current() {

@@ -1,6 +1,7 @@
 // A static file server on 127.0.0.1 for pages that cannot run from file:// (module workers, wasm
 // fetches). Serves the repository read-only, refuses paths outside it, and sends the MIME types the
 // browser insists on (application/wasm for streaming compilation, text/javascript for modules).
+// `?chunked` sends a file without its length.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -21,7 +22,8 @@ const TYPES = {
 /** Serves `root`; resolves to `{ url, close }` once listening on a free port. */
 export function serve(root) {
   const server = createServer((req, res) => {
-    let path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    const url = new URL(req.url, 'http://x');
+    let path = normalize(join(root, decodeURIComponent(url.pathname)));
     if (path === root || path === root + sep) path = join(root, 'index.html');
     if (!path.startsWith(root + sep)) {
       res.writeHead(403).end();
@@ -38,7 +40,8 @@ export function serve(root) {
     }
     res.writeHead(200, {
       'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'content-length': size,
+      // `?chunked`: no length, as a server that compresses or generates the body on the fly sends it.
+      ...(url.searchParams.has('chunked') ? {} : { 'content-length': size }),
       'cache-control': 'no-store',
     });
     createReadStream(path).pipe(res);
