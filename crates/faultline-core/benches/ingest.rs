@@ -173,6 +173,22 @@ fn bench(c: &mut Criterion) {
             logview::window_from(&streamed, &mut sliced(bytes.clone()), lines / 2, 200, None).map(|r| r.len())
         })
     });
+    // The same log with one Latin-1 byte in its first line: marks go on past it, so a window still reads
+    // from the mark before it, not from the top.
+    let mut latin1 = log.clone().into_bytes();
+    latin1.splice(10..10, [0xE9]);
+    let latin1: Arc<[u8]> = latin1.into();
+    let latin1_streamed = analyze_inputs(
+        vec![Input::Stream(Box::new(sliced(latin1.clone())))],
+        &AnalyzeOptions::default(),
+        &mut |_| {},
+    );
+    group.bench_function("window_200_rows_streamed_mid_100MB_latin1_byte", |b| {
+        b.iter(|| {
+            logview::window_from(&latin1_streamed, &mut sliced(latin1.clone()), lines / 2, 200, None)
+                .map(|r| r.len())
+        })
+    });
     group.finish();
 }
 

@@ -477,17 +477,21 @@ mod tests {
         assert!(matches!(window(&a, "a.log", 1, 1, Some(&bad)), Err(QueryError::Pattern(_))));
     }
 
-    const LINES: &[&str] = &[
-        "2024-11-16T10:15:03.123Z INFO timed",
-        "I1116 10:15:04.000000 1 x.go:1] klog without a year",
-        "Nov 16 10:15:05 host kubelet[1]: syslog error",
-        "untimed continuation",
-        "\x1b[31mERROR\x1b[0m coloured md5sum: Connection timed out",
-        "Starts Uppercase untimed",
-        "é→🦀 \u{202e}bidi",
-        "[2024-11-16T10:15:06Z] WARN bracketed",
-        "",
-        "2099-99-99T99:99:99Z bad stamp",
+    const LINES: &[&[u8]] = &[
+        b"2024-11-16T10:15:03.123Z INFO timed",
+        b"I1116 10:15:04.000000 1 x.go:1] klog without a year",
+        b"Nov 16 10:15:05 host kubelet[1]: syslog error",
+        b"untimed continuation",
+        b"\x1b[31mERROR\x1b[0m coloured md5sum: Connection timed out",
+        b"Starts Uppercase untimed",
+        "é→🦀 \u{202e}bidi".as_bytes(),
+        b"[2024-11-16T10:15:06Z] WARN bracketed",
+        b"",
+        b"2099-99-99T99:99:99Z bad stamp",
+        // Not UTF-8: each is replaced by U+FFFD, and a streamed log still gets marks past them.
+        b"Latin-1 caf\xe9 error",
+        b"cut \xe2\x82",
+        b"2024-11-16T10:15:07Z stray \xff\xfe bytes, overlong \xc0\xaf",
     ];
 
     proptest::proptest! {
@@ -503,14 +507,14 @@ mod tests {
             count in 0u32..40,
             wanted in proptest::collection::vec(0u32..130, 0..20),
         ) {
-            let mut text = String::new();
+            let mut text = Vec::new();
             for (i, end) in picks {
-                text.push_str(LINES[i]);
-                text.push_str(["\n", "\r\n", "\r", "\n\n"][usize::from(end)]);
+                text.extend_from_slice(LINES[i]);
+                text.extend_from_slice(["\n", "\r\n", "\r", "\n\n"][usize::from(end)].as_bytes());
             }
             let options = AnalyzeOptions::default();
             let held = analyze(vec![InputFile::new("p.log", text.clone())], &options);
-            let mut source = InMemory { name: "p.log".into(), bytes: text.into_bytes(), chunk };
+            let mut source = InMemory { name: "p.log".into(), bytes: text, chunk };
             let again = InMemory { name: "p.log".into(), bytes: source.bytes.clone(), chunk };
             let streamed = crate::analyze_inputs(
                 vec![crate::Input::Stream(Box::new(again))],

@@ -43,11 +43,37 @@ pub(crate) struct ChunkDecoder {
     skip: usize,
     /// The text is decoded as UTF-8, piecewise.
     utf8: bool,
+    /// Where the text's bytes are in the file (see [`ChunkDecoder::file_offset`]).
+    map: OffsetMap,
+}
+
+/// Where a byte of UTF-8 text is in the file: one for one, but for the replaced sequences (each one to
+/// four bytes of the file, three of the text). Only the replacements of the latest chunk are kept, so a
+/// log full of invalid bytes costs nothing; a line start further back is then not known (`None`).
+#[derive(Default)]
+struct OffsetMap {
+    /// File bytes minus text bytes, over every replacement so far.
+    shift: i64,
+    /// The text's length, and `shift`, when the latest chunk began.
+    chunk_start: usize,
+    chunk_shift: i64,
+    /// The end in the text of each replacement in the latest chunk, and `shift` after it.
+    recent: Vec<(usize, i64)>,
+    /// The end in the text of the last replacement.
+    last_end: usize,
 }
 
 impl ChunkDecoder {
     pub(crate) fn new() -> ChunkDecoder {
-        ChunkDecoder { head: Vec::new(), mode: None, produced: 0, first_bad: None, skip: 0, utf8: false }
+        ChunkDecoder {
+            head: Vec::new(),
+            mode: None,
+            produced: 0,
+            first_bad: None,
+            skip: 0,
+            utf8: false,
+            map: OffsetMap::default(),
+        }
     }
 
     /// A decoder for UTF-8 picked up at the start of a line, in the middle of a file already known to be
@@ -60,13 +86,26 @@ impl ChunkDecoder {
             first_bad: None,
             skip: 0,
             utf8: true,
+            map: OffsetMap::default(),
         }
     }
 
-    /// When the file is decoded as UTF-8: the bytes skipped before its text (a BOM). Then, up to the
-    /// first replaced sequence, a byte of text at offset `o` is the file's byte at `o + skip`.
-    pub(crate) fn utf8_skip(&self) -> Option<usize> {
-        self.utf8.then_some(self.skip)
+    /// Where the byte of text at `at` is in the file, when the file is decoded as UTF-8 and `at` is in
+    /// the latest chunk's text or after its last replaced sequence. A reader that starts there at a
+    /// line start decodes the same text from there: a replaced sequence never spans a line break.
+    pub(crate) fn file_offset(&self, at: usize) -> Option<u64> {
+        if !self.utf8 {
+            return None;
+        }
+        let map = &self.map;
+        let shift = if at >= map.last_end {
+            map.shift
+        } else if at >= map.chunk_start {
+            map.recent.iter().rev().find(|r| r.0 <= at).map_or(map.chunk_shift, |r| r.1)
+        } else {
+            return None;
+        };
+        u64::try_from(at as i64 + self.skip as i64 + shift).ok()
     }
 
     /// Where the first replaced sequence landed in the text decoded so far.
@@ -144,6 +183,9 @@ impl ChunkDecoder {
 
     fn decode(&mut self, bytes: &[u8], last: bool, out: &mut String) {
         let before = out.len();
+        self.map.chunk_start = self.produced;
+        self.map.chunk_shift = self.map.shift;
+        self.map.recent.clear();
         match &mut self.mode {
             None => {}
             Some(Mode::Whole(all)) => all.extend_from_slice(bytes),
@@ -177,7 +219,12 @@ impl ChunkDecoder {
                                     self.first_bad.get_or_insert(at);
                                     *replaced += 1;
                                     out.push('\u{FFFD}');
-                                    rest = bad.get(len.unwrap_or(bad.len())..).unwrap_or_default();
+                                    let taken = len.unwrap_or(bad.len());
+                                    let map = &mut self.map;
+                                    map.shift += taken as i64 - '\u{FFFD}'.len_utf8() as i64;
+                                    map.last_end = at + '\u{FFFD}'.len_utf8();
+                                    map.recent.push((map.last_end, map.shift));
+                                    rest = bad.get(taken..).unwrap_or_default();
                                     if rest.is_empty() {
                                         break;
                                     }

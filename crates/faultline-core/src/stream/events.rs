@@ -88,10 +88,10 @@ pub(crate) fn read(
     let mut unframed = false;
     executor.pipeline(&mut |hand| {
         pass_result =
-            Some(super::each_line(&mut *source, &mut |chunk| digest.chunk(chunk), &mut |line, bad| {
+            Some(super::each_line(&mut *source, &mut |chunk| digest.chunk(chunk), &mut |line, decoded| {
                 let clean = incremental::clean(line.text);
                 let parsed = survey.policy.parse(idx, &clean);
-                tally.line(&line, &clean, bad, parsed.untimed, last_time.or(head_time));
+                tally.line(&line, &clean, decoded, parsed.untimed, last_time.or(head_time));
                 let (own, format, level) = (parsed.time_ms, parsed.format, parsed.level);
                 let time = match own {
                     Some(t) => {

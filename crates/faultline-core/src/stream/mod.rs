@@ -10,8 +10,9 @@
 //!    assignment to tests and events, line by line, counting on the way (`tally`) the line count, md5,
 //!    bad timestamps, the first over-long line and where decoding failed;
 //! 3. `kept`: after diagnosis, only the lines the report quotes (evidence and excerpt context), read
-//!    from the last line start before them the events pass marked (every MiB of a UTF-8 log, up to
-//!    its first undecodable byte) with [`LogSource::read_from`], not from the file's start. The marks
+//!    from the last line start before them the events pass marked (every MiB of a UTF-8 log, invalid
+//!    bytes and all: the decoder knows where a line start is in the file past the sequences it
+//!    replaced) with [`LogSource::read_from`], not from the file's start. The marks
 //!    stay in the [`KeptLines`]' [`LineIndex`], so a viewer that can reach the source reads any line
 //!    again the same way ([`crate::logview::window_from`]).
 //!
@@ -171,17 +172,24 @@ pub(crate) struct Pass {
     pub bad: Option<BadBytes>,
     /// Warnings of a file decoded whole (see `decoder`).
     pub decode_warnings: Vec<Warning>,
-    /// [`ChunkDecoder::utf8_skip`]: the file was decoded as UTF-8 after this many bytes.
-    pub utf8_skip: Option<usize>,
 }
 
-/// Reads `source` once, handing each line to `on_line` (which may stop the pass early) with the offset of
-/// the first replaced sequence decoded so far (it lies in this line or a later one). `on_chunk` sees each
-/// chunk of raw bytes (for an md5).
+/// What the decoder knows of a line as it is handed over.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Decoded {
+    /// The offset in the text of the first replaced sequence decoded so far (it lies in this line or a
+    /// later one).
+    pub first_bad: Option<usize>,
+    /// Where the line starts in the file, where known ([`ChunkDecoder::file_offset`]).
+    pub file_at: Option<u64>,
+}
+
+/// Reads `source` once, handing each line to `on_line` (which may stop the pass early) with what the
+/// decoder knows of it. `on_chunk` sees each chunk of raw bytes (for an md5).
 pub(crate) fn each_line(
     source: &mut dyn LogSource,
     on_chunk: &mut dyn FnMut(&[u8]),
-    on_line: &mut dyn FnMut(Line<'_>, Option<usize>) -> ControlFlow<()>,
+    on_line: &mut dyn FnMut(Line<'_>, Decoded) -> ControlFlow<()>,
 ) -> (Pass, Result<(), String>) {
     lines_from(source, None, on_chunk, on_line)
 }
@@ -191,7 +199,7 @@ pub(crate) fn lines_from(
     source: &mut dyn LogSource,
     from: Option<u64>,
     on_chunk: &mut dyn FnMut(&[u8]),
-    on_line: &mut dyn FnMut(Line<'_>, Option<usize>) -> ControlFlow<()>,
+    on_line: &mut dyn FnMut(Line<'_>, Decoded) -> ControlFlow<()>,
 ) -> (Pass, Result<(), String>) {
     let name = source.name().to_string();
     let mut decoder = if from.is_some() { ChunkDecoder::utf8() } else { ChunkDecoder::new() };
@@ -199,9 +207,14 @@ pub(crate) fn lines_from(
     let mut text = String::new();
     let mut bytes = 0u64;
     let mut stopped = false;
-    let mut split = |splitter: &mut LineSplitter, text: &str, bad: Option<usize>, stopped: &mut bool| {
+    let mut split = |splitter: &mut LineSplitter,
+                     text: &str,
+                     decoder: &ChunkDecoder,
+                     bad: Option<usize>,
+                     stopped: &mut bool| {
         splitter.feed(text, &mut |line| {
-            if !*stopped && on_line(line, bad).is_break() {
+            let decoded = Decoded { first_bad: bad, file_at: decoder.file_offset(line.start) };
+            if !*stopped && on_line(line, decoded).is_break() {
                 *stopped = true;
             }
         });
@@ -211,23 +224,22 @@ pub(crate) fn lines_from(
         on_chunk(chunk);
         text.clear();
         decoder.feed(chunk, &mut text);
-        split(&mut splitter, &text, decoder.first_bad(), &mut stopped);
+        split(&mut splitter, &text, &decoder, decoder.first_bad(), &mut stopped);
         if stopped { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     };
     let result = match from {
         Some(offset) => source.read_from(offset, &mut sink),
         None => source.read(&mut sink),
     };
-    let mut pass = Pass { bytes, bad: None, decode_warnings: Vec::new(), utf8_skip: None };
+    let mut pass = Pass { bytes, bad: None, decode_warnings: Vec::new() };
     if !stopped {
         text.clear();
         pass.bad = decoder.finish(&name, &mut text, &mut pass.decode_warnings);
-        pass.utf8_skip = decoder.utf8_skip();
         let bad = pass.bad.as_ref().map(|b| b.at);
-        split(&mut splitter, &text, bad, &mut stopped);
+        split(&mut splitter, &text, &decoder, bad, &mut stopped);
         splitter.finish(&mut |line| {
             if !stopped {
-                let _ = on_line(line, bad);
+                let _ = on_line(line, Decoded { first_bad: bad, file_at: decoder.file_offset(line.start) });
             }
         });
     }

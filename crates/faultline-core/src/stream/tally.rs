@@ -2,8 +2,8 @@
 //! first over-long line, where the first undecodable bytes are — counted by the events pass as it
 //! reads each line, so no pass of its own decodes, splits and parses the log for them.
 
-use super::Pass;
 use super::lines::Line;
+use super::{Decoded, Pass};
 use crate::logline::incremental::BadStamps;
 use crate::warning::{Warning, WarningKind};
 
@@ -17,9 +17,10 @@ pub(crate) struct Tally {
     /// The first replaced sequence's (line, column).
     located: Option<(u32, u32)>,
     bad_stamps: BadStamps,
-    /// Places the quoted lines may be read from: (line number, its offset in the text, the time the
-    /// lines before it left for untimed lines to inherit).
-    marks: Vec<(u32, usize, Option<i64>)>,
+    /// Places the quoted lines may be read from.
+    marks: Vec<Mark>,
+    /// The text offset of the last mark.
+    last_mark: Option<usize>,
 }
 
 /// A line start the quoted-lines pass, and a viewer, may read from instead of the file's start.
@@ -48,7 +49,8 @@ pub(crate) struct Counted {
     pub decode_warnings: Vec<Warning>,
     /// The bad-timestamp warning: it belongs where `read_log` would have given it.
     pub bad_stamps: Vec<Warning>,
-    /// Where lines start, every MiB (none unless the file is UTF-8).
+    /// Where lines start, every MiB (none unless the file is UTF-8; past an invalid sequence, the first
+    /// line that starts in a chunk of the file decoded after it).
     pub marks: Vec<Mark>,
     /// The time lines above the first timestamped one inherit.
     pub head_time: Option<i64>,
@@ -63,24 +65,24 @@ impl Tally {
             located: None,
             bad_stamps: BadStamps::default(),
             marks: Vec::new(),
+            last_mark: None,
         }
     }
 
-    /// The next line (`clean` is it without ANSI); `bad` is the offset of the first replaced sequence
-    /// decoded so far; `untimed` as [`crate::logline::incremental::Parsed::untimed`]; `time_before` the
+    /// The next line (`clean` is it without ANSI), with what the decoder knows of it; `untimed` as [`crate::logline::incremental::Parsed::untimed`]; `time_before` the
     /// time an untimed line here would inherit.
     pub(crate) fn line(
         &mut self,
         line: &Line<'_>,
         clean: &str,
-        bad: Option<usize>,
+        decoded: Decoded,
         untimed: bool,
         time_before: Option<i64>,
     ) {
         self.lines += 1;
         let n = u32::try_from(self.lines).unwrap_or(u32::MAX);
         if self.located.is_none()
-            && let Some(at) = bad
+            && let Some(at) = decoded.first_bad
             && (line.start..=line.end).contains(&at)
         {
             let col = line.text.get(..at - line.start).map_or(0, |t| t.chars().count()) + 1;
@@ -93,11 +95,11 @@ impl Tally {
             self.long_line = Some(n);
         }
         self.bad_stamps.line(n, clean, untimed);
-        // Up to the first replaced sequence, text offsets map to file offsets (see `finish`).
-        if line.start >= self.marks.last().map_or(MARK_BYTES, |m| m.1 + MARK_BYTES)
-            && bad.is_none_or(|at| at >= line.start)
+        if line.start >= self.last_mark.map_or(MARK_BYTES, |at| at + MARK_BYTES)
+            && let Some(offset) = decoded.file_at
         {
-            self.marks.push((n, line.start, time_before));
+            self.marks.push(Mark { line: n, offset, time_before });
+            self.last_mark = Some(line.start);
         }
     }
 
@@ -111,16 +113,6 @@ impl Tally {
         self.bad_stamps.finish(name, &mut bad_stamps);
         let bytes = pass.bytes;
         let md5 = digest.0.filter(|_| bytes <= MD5_MAX_BYTES).map(|m| format!("{:x}", m.finalize()));
-        let marks = match pass.utf8_skip {
-            Some(skip) => {
-                let offset = |at: usize| (at + skip) as u64;
-                self.marks
-                    .iter()
-                    .map(|&(line, at, time_before)| Mark { line, offset: offset(at), time_before })
-                    .collect()
-            }
-            None => Vec::new(),
-        };
         Counted {
             bytes,
             lines: self.lines,
@@ -128,7 +120,7 @@ impl Tally {
             long_line: self.long_line,
             decode_warnings,
             bad_stamps,
-            marks,
+            marks: self.marks,
             head_time,
         }
     }

@@ -83,9 +83,9 @@ fn streamed(source: &mut Cut<'_>) -> (Vec<(String, usize, usize)>, Vec<Warning>)
     let s = survey::survey(source, None);
     let mut tally = Tally::new(2000);
     let mut idx = 0;
-    let (pass, _) = each_line(source, &mut |_| {}, &mut |l, bad| {
+    let (pass, _) = each_line(source, &mut |_| {}, &mut |l, decoded| {
         let clean = incremental::clean(l.text);
-        tally.line(&l, &clean, bad, s.policy.parse(idx, &clean).untimed, None);
+        tally.line(&l, &clean, decoded, s.policy.parse(idx, &clean).untimed, None);
         idx += 1;
         ControlFlow::Continue(())
     });
@@ -337,4 +337,47 @@ fn a_source_read_whole_fills_a_buffer_of_its_size() {
     let all = super::whole(&mut Cut { bytes: &bytes, cuts }).unwrap();
     assert_eq!(all, bytes);
     assert_eq!(all.capacity(), bytes.len());
+}
+
+/// A line start the decoder places in the file (what a mark records) reads back, with a decoder started
+/// there, as the same text the whole file decodes to from that line: past a BOM and past replaced
+/// sequences, wherever the chunks are cut; and lines past an invalid byte still get places.
+#[test]
+fn a_line_start_placed_in_the_file_reads_back_as_the_same_text() {
+    let invalid = variants().into_iter().find(|v| v.0 == "invalid utf-8").map(|v| v.1).unwrap_or_default();
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    for _ in 0..6 {
+        bytes.extend(&invalid);
+        bytes.push(b'\n');
+    }
+    assert!(bytes.len() > 2 * 512, "longer than the decoder's sniffed head, so it decodes in chunks");
+    let text = decode_owned("x.log", bytes.clone(), &mut Vec::new());
+    let first_bad = text.find('\u{FFFD}').unwrap_or(usize::MAX);
+    for (a, b) in [(0, 0), (bytes.len(), bytes.len())]
+        .into_iter()
+        .chain((1..bytes.len()).map(|c| (c, (c + 97).min(bytes.len()))))
+    {
+        let mut source = Cut { bytes: &bytes, cuts: vec![a, b] };
+        let (mut lines, mut placed, mut past_bad) = (0, 0, 0);
+        let _ = each_line(&mut source, &mut |_| {}, &mut |l, decoded| {
+            lines += 1;
+            if let Some(at) = decoded.file_at {
+                let rest = bytes.get(at as usize..).unwrap_or_default();
+                assert_eq!(
+                    String::from_utf8_lossy(rest),
+                    text[l.start..],
+                    "cuts at {a} and {b}, line at {}",
+                    l.start
+                );
+                placed += 1;
+                past_bad += usize::from(l.start > first_bad);
+            }
+            ControlFlow::Continue(())
+        });
+        assert!(past_bad > 0, "cuts at {a} and {b}: no line past the first invalid byte was placed");
+        if a == b {
+            // The last line ends the file after its last replaced sequence: every line has a place.
+            assert_eq!(placed, lines, "one chunk");
+        }
+    }
 }
