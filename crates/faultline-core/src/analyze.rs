@@ -384,14 +384,12 @@ fn read_source(mut source: Box<dyn LogSource>, options: &AnalyzeOptions, g: &mut
     });
 }
 
-/// The first pass over a streamed log ([`stream::survey`]); its bad-timestamp warning, counted later,
-/// goes where `read_log`'s would.
+/// What is known of a streamed log before its passes ([`stream::survey`]); its bad-timestamp warning,
+/// counted later, goes where `read_log`'s would.
 fn survey_stream(g: &mut Gathered, i: usize, year_hint: Option<i32>) {
     let s = &mut g.streams[i];
-    let mut survey = stream::survey::survey(&mut *s.source, year_hint);
     s.stamps_at = g.warnings.len();
-    g.warnings.append(&mut survey.warnings);
-    s.survey = Some(survey);
+    s.survey = Some(stream::survey::survey(year_hint));
 }
 
 /// Puts the warnings the events passes counted where a log held whole gives them: each streamed log's
@@ -465,7 +463,7 @@ fn keep_quoted(
             })
             .collect();
         let total = u32::try_from(counted.lines).unwrap_or(u32::MAX);
-        let policy = s.survey.as_ref().map(|survey| survey.policy).unwrap_or_default();
+        let policy = s.survey.as_ref().map(|survey| survey.timing.policy).unwrap_or_default();
         let index = stream::kept::LineIndex::new(counted.marks.clone(), policy, counted.head_time);
         if wanted.is_empty() {
             kept.push(KeptLines { name: s.name.clone(), total, lines: Default::default(), index });

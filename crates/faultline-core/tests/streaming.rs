@@ -293,16 +293,30 @@ impl LogSource for Counting {
     }
 }
 
-/// A plain log is read once for its events, not surveyed to its end first: the survey stops at the
-/// first line that gives the year. A console log (a mark near its end) is framed and read again, and
-/// reports as held.
+/// A plain log is read once for its events, with no pass of its own for its year or its head's time:
+/// not even a log with neither (it used to be read three times). A log is read again only as far as the
+/// line that showed the lines above it needed what it revealed. A console log (a mark near its end) is
+/// framed and read again. Each reports as held.
 #[test]
 fn a_plain_log_is_read_once_and_a_console_log_again_once_framed() {
     let plain: String = (0..40_000)
         .map(|i| format!("2024-11-16T10:15:{:02}Z INFO line {i} of a component log\n", i % 60))
         .collect();
     let console = format!("{plain}tests/test_rwx.py::test_recovery PASSED\n");
-    for (text, at_most, at_least) in [(&plain, 1.1, 1.0), (&console, 3.2, 2.9)] {
+    let untimed: String = (0..40_000).map(|i| format!("Building module {i}: [INFO] compiled\n")).collect();
+    // Untimed lines above the first timestamp inherit it: learned at line 3, read again from the top.
+    let late_head = format!("Started by user admin\nBuilding\n\n{plain}");
+    // Syslog lines have no year until a later line gives it: learned halfway, read again from the top.
+    let syslog: String =
+        (0..20_000).map(|i| format!("Nov 16 10:15:{:02} node-1 kubelet[7]: line {i}\n", i % 60)).collect();
+    let late_year = format!("{syslog}{plain}");
+    for (text, at_most, at_least) in [
+        (&plain, 1.1, 1.0),
+        (&console, 3.2, 2.9),
+        (&untimed, 1.1, 1.0),
+        (&late_head, 1.1, 1.0),
+        (&late_year, 1.55, 1.3),
+    ] {
         let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let file = InputFile::new("c.log", text.clone());
         let source = Counting { inner: chunked(file.clone(), 65_536), read: read.clone() };
@@ -312,5 +326,45 @@ fn a_plain_log_is_read_once_and_a_console_log_again_once_framed() {
         assert_eq!(got.report.to_json_pretty(), held.report.to_json_pretty());
         let passes = read.load(std::sync::atomic::Ordering::Relaxed) as f64 / text.len() as f64;
         assert!((at_least..=at_most).contains(&passes), "{passes:.2} times the log was read");
+    }
+}
+
+/// Lines whose times depend on what other lines reveal: year-less formats before or after the year,
+/// untimed heads, lines that only look like stamps.
+const MIXED: &[&str] = &[
+    "2024-11-16T10:15:03.123Z INFO timed",
+    "I1116 10:15:04.000000 1 x.go:1] klog without a year",
+    "Nov 16 10:15:05 host kubelet[1]: syslog error: Connection timed out",
+    "Feb 29 10:15:05 host kubelet[1]: a leap day",
+    "untimed continuation",
+    "Starts Uppercase untimed",
+    "[2024-11-16T10:15:06Z] WARN bracketed",
+    "2099-99-99T99:99:99Z bad stamp",
+    "md5sum: can't open '/data/data.txt': Connection timed out",
+    "",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 96, ..Default::default() })]
+
+    /// However the lines above reveal the year and the head's time, a streamed log (read again when a
+    /// line shows it must be) reports as the held one: with no year to go by, and with the tests' year.
+    #[test]
+    fn any_mix_of_timed_and_year_less_lines_reports_the_same_streamed(
+        picks in proptest::collection::vec(0..MIXED.len(), 0..60),
+        chunk in 1usize..300,
+        with_tests in proptest::bool::ANY,
+    ) {
+        let text: String = picks.iter().map(|&i| format!("{}\n", MIXED[i])).collect();
+        let mut files = vec![InputFile::new("mixed.log", text)];
+        if with_tests {
+            files.push(InputFile::new(
+                "junit.xml",
+                r#"<testsuite name="s" tests="1" timestamp="2023-11-16T10:15:00"><testcase name="t" time="60"/></testsuite>"#,
+            ));
+        }
+        let options = AnalyzeOptions::default();
+        let held = analyze(files.clone(), &options).report.to_json_pretty();
+        proptest::prop_assert_eq!(held, streamed(files, chunk, &options).report.to_json_pretty());
     }
 }

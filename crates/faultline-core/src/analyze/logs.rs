@@ -165,6 +165,16 @@ fn streamed_log(
             shared.max_line_chars,
             &mut report,
         );
+        if let Some(timing) = read.retime {
+            // A line showed the lines above it needed the year or head time it revealed: read again.
+            done.fetch_sub(through, Ordering::Relaxed);
+            out.events.clear();
+            out.assignments.clear();
+            survey.timing = timing;
+            continue;
+        }
+        // What the pass learned holds for the lines it read: a read from the top starts with it.
+        survey.timing = read.timing;
         if read.unframed && !survey.framed {
             // A console log: framed in a pass of its own, then read again from the start.
             done.fetch_sub(through, Ordering::Relaxed);

@@ -1,9 +1,13 @@
 //! The per-line rules of [`read_log`](super::read_log) for a log read as a stream, one line at a time
-//! with bounded state. A whole log resolves its year and its bad-stamp warning in one pass over lines it
-//! keeps; a stream cannot keep them, so it takes two looks: [`YearScan`] (first pass) finds where the
-//! file reveals its year, and [`TimePolicy`] (later passes) then parses every line exactly as `read_log`
-//! would have after re-reading the year-less lines above that point; [`BadStamps`] counts what
-//! `read_log`'s first parse of each line would have counted.
+//! with bounded state. A whole log resolves its year, the time its untimed head inherits and its
+//! bad-stamp warning in one pass over lines it keeps; a stream cannot keep them. [`TimingScan`] learns
+//! the year and the head's time as the events pass reads, and [`TimePolicy`] parses every line exactly
+//! as `read_log` would have after re-reading the year-less lines above the year; only when what a line
+//! reveals changes how lines already read should have been parsed is the log read again from the top,
+//! as far as that line. [`BadStamps`] counts what `read_log`'s first parse of each line would have
+//! counted.
+
+use std::ops::ControlFlow;
 
 use super::{ansi, stamp};
 use crate::warning::Warning;
@@ -12,8 +16,12 @@ pub(crate) use super::framing::{PYTEST_MARK, ROBOT_MARK, StreamFramer};
 
 /// True when a line read before the year was known must be parsed again once it is.
 pub(super) fn year_less(parsed: &stamp::Parsed, clean: &str) -> bool {
-    stamp::needs_year(parsed.format)
-        || (parsed.time_ms.is_none() && clean.as_bytes().first().is_some_and(u8::is_ascii_uppercase))
+    year_less_line(parsed.time_ms, parsed.format, clean)
+}
+
+fn year_less_line(time_ms: Option<i64>, format: super::LineFormat, clean: &str) -> bool {
+    stamp::needs_year(format)
+        || (time_ms.is_none() && clean.as_bytes().first().is_some_and(u8::is_ascii_uppercase))
 }
 
 /// The line's text as patterns see it: without ANSI escape sequences.
@@ -21,49 +29,95 @@ pub(crate) fn clean(raw: &str) -> std::borrow::Cow<'_, str> {
     ansi::strip(raw)
 }
 
-/// The first look at a streamed log: where its year comes from, when no hint gives it.
-pub(crate) struct YearScan {
-    hint: Option<i32>,
-    year: Option<i32>,
-    /// 0-based index of the line that revealed the year.
-    found_at: Option<usize>,
-    lines: usize,
+/// How a streamed log's lines get their times, as far as the reads of it have learned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Timing {
+    pub policy: TimePolicy,
+    /// No hint, and no line read so far revealed the year: lines are parsed without one.
+    year_pending: bool,
+    /// The time the lines above the first timed one inherit, once a read has met that line.
+    head: Option<i64>,
+    head_known: bool,
 }
 
-impl YearScan {
-    pub(crate) fn new(year_hint: Option<i32>) -> YearScan {
-        YearScan { hint: year_hint, year: year_hint, found_at: None, lines: 0 }
-    }
-
-    /// True once the year is known: later lines cannot change how any line is parsed.
-    pub(crate) fn known(&self) -> bool {
-        self.year.is_some()
-    }
-
-    /// The next line, without ANSI sequences.
-    pub(crate) fn line(&mut self, clean: &str) {
-        if self.year.is_some() {
-            return;
+impl Timing {
+    pub(crate) fn new(year_hint: Option<i32>) -> Timing {
+        Timing {
+            policy: TimePolicy::Fixed(year_hint),
+            year_pending: year_hint.is_none(),
+            head: None,
+            head_known: false,
         }
-        let parsed = stamp::parse(clean, None);
-        if !year_less(&parsed, clean)
-            && let Some(ms) = parsed.time_ms
-        {
-            self.year = stamp::year_of(ms);
-            if self.year.is_some() {
-                self.found_at = Some(self.lines);
+    }
+
+    /// The time lines above the first timed one inherit: none until a read has met that line, and none
+    /// for a log without one.
+    pub(crate) fn head_time(&self) -> Option<i64> {
+        self.head
+    }
+}
+
+/// Learns a log's [`Timing`] line by line, from its first line, in the pass that needs it (no pass of
+/// its own: a log without a year or a timestamp used to be read to its end for them, twice).
+pub(crate) struct TimingScan {
+    timing: Timing,
+    /// A line read without the year that would parse differently with it.
+    needs_year: bool,
+}
+
+impl TimingScan {
+    pub(crate) fn new(timing: Timing) -> TimingScan {
+        TimingScan { timing, needs_year: false }
+    }
+
+    /// Line `idx` (0-based; every line from the first, in order), without ANSI: its parse. Or, when this
+    /// line shows that lines above it should have been parsed otherwise (the year they lacked, the time
+    /// their head inherits), the timing to read the log again with, from the top.
+    pub(crate) fn line(&mut self, idx: usize, clean: &str) -> ControlFlow<Timing, Parsed> {
+        let parsed = self.timing.policy.parse(idx, clean);
+        if self.timing.year_pending {
+            if year_less_line(parsed.time_ms, parsed.format, clean) {
+                self.needs_year = self.needs_year || changes_with_a_year(&parsed, clean);
+            } else if let Some(year) = parsed.time_ms.and_then(stamp::year_of) {
+                // As `read_log`: lines from here on are parsed with the year, year-less lines above
+                // again with it.
+                self.timing.policy = TimePolicy::Found { year, at: idx };
+                self.timing.year_pending = false;
+                if self.needs_year {
+                    let (head, head_known) = (None, false);
+                    return ControlFlow::Break(Timing { head, head_known, ..self.timing });
+                }
             }
         }
-        self.lines += 1;
+        if !self.timing.head_known
+            && let Some(t) = parsed.time_ms
+        {
+            self.timing.head = Some(t);
+            self.timing.head_known = true;
+            if idx > 0 {
+                // The lines above were read as untimed: they inherit this time.
+                return ControlFlow::Break(self.timing);
+            }
+        }
+        ControlFlow::Continue(parsed)
     }
 
-    /// How later passes parse each line.
-    pub(crate) fn finish(self) -> TimePolicy {
-        match (self.hint, self.year, self.found_at) {
-            (None, Some(year), Some(at)) => TimePolicy::Found { year, at },
-            _ => TimePolicy::Fixed(self.hint),
-        }
+    /// What the lines read so far taught.
+    pub(crate) fn timing(&self) -> Timing {
+        self.timing
     }
+}
+
+/// A year-less line read before the year was known: with the year (any year: 2000 is a leap year, so
+/// every date is valid in it), would its parse change?
+fn changes_with_a_year(parsed: &Parsed, clean: &str) -> bool {
+    if stamp::needs_year(parsed.format) {
+        return true;
+    }
+    let with = stamp::parse(clean, Some(2000));
+    with.time_ms.is_some() != parsed.time_ms.is_some()
+        || with.format != parsed.format
+        || with.level != parsed.level
 }
 
 /// Lines that look timestamped but whose time is impossible, counted as `read_log` counts them: the

@@ -13,7 +13,7 @@ use super::tally::{Counted, Digest, Tally};
 use crate::assign::{self, AssignReason, Assignment, RunBuilder, Window};
 use crate::event::Event;
 use crate::extract::Pack;
-use crate::logline::incremental::{self, TimePolicy};
+use crate::logline::incremental::{self, Timing, TimingScan};
 use crate::logline::{LogFile, LogLine};
 use crate::model::TestCase;
 use crate::parallel::Executor;
@@ -32,19 +32,6 @@ pub(crate) struct Context<'a> {
 const BLOCK_LINES: usize = 8192;
 const BLOCK_BYTES: usize = 4 << 20;
 
-/// The time of the first line with a timestamp of its own: the lines above it inherit it. Usually the
-/// first line, so this pass stops at once.
-pub(crate) fn first_time(source: &mut dyn LogSource, policy: TimePolicy) -> Option<i64> {
-    let mut idx = 0usize;
-    let mut found = None;
-    let _ = super::each_line(source, &mut |_| {}, &mut |line, _| {
-        found = policy.parse(idx, &incremental::clean(line.text)).time_ms;
-        idx += 1;
-        if found.is_some() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-    });
-    found
-}
-
 /// What the events pass gives besides events and assignments.
 pub(crate) struct Read {
     /// Events the cap would drop, dropped already, counted per test ([`super::prune`]).
@@ -55,6 +42,11 @@ pub(crate) struct Read {
     /// The survey had not framed the log and a line holds a console's mark: the pass stopped there, and
     /// what it gave must be dropped and the log read again once it is framed.
     pub unframed: bool,
+    /// A line showed that lines above it were parsed without what it revealed (the year, the time the
+    /// head inherits): the pass stopped there, and the log must be read again with this timing.
+    pub retime: Option<Timing>,
+    /// The timing the lines read were parsed with: the log's, once the pass has read it all.
+    pub timing: Timing,
 }
 
 /// Reads the log again, appending its events (in line order, without those the per-test cap is sure to
@@ -75,7 +67,8 @@ pub(crate) fn read(
     let name = source.name().to_string();
     let mut tally = Tally::new(max_line_chars);
     let mut digest = Digest::new(source.size());
-    let head_time = first_time(source, survey.policy);
+    let mut scan = TimingScan::new(survey.timing);
+    let mut retime = None;
     let frame_tests = assign::frame_tests(&survey.frames, ctx.tests);
     let mut block = Block::new(&name);
     let mut runs = RunBuilder::default();
@@ -90,7 +83,14 @@ pub(crate) fn read(
         pass_result =
             Some(super::each_line(&mut *source, &mut |chunk| digest.chunk(chunk), &mut |line, decoded| {
                 let clean = incremental::clean(line.text);
-                let parsed = survey.policy.parse(idx, &clean);
+                let parsed = match scan.line(idx, &clean) {
+                    ControlFlow::Continue(parsed) => parsed,
+                    ControlFlow::Break(timing) => {
+                        retime = Some(timing);
+                        return ControlFlow::Break(());
+                    }
+                };
+                let head_time = scan.timing().head_time();
                 tally.line(&line, &clean, decoded, parsed.untimed, last_time.or(head_time));
                 let (own, format, level) = (parsed.time_ms, parsed.format, parsed.level);
                 let time = match own {
@@ -154,8 +154,8 @@ pub(crate) fn read(
     take_done(&mut pending, &mut pruner, true);
     let (pass, result) = pass_result.unwrap_or_else(|| (Default::default(), Ok(())));
     let mut found = Vec::new();
-    unframed = unframed || (!survey.framed && super::survey::has_mark(&block.log.text));
-    if !unframed {
+    unframed = unframed || (retime.is_none() && !survey.framed && super::survey::has_mark(&block.log.text));
+    if !unframed && retime.is_none() {
         block.extract(ctx, true, &mut found);
     }
     found.into_iter().for_each(|e| pruner.push(e));
@@ -165,8 +165,10 @@ pub(crate) fn read(
     Read {
         dropped,
         problem: result.err().map(|e| super::survey::read_error(&name, &e)),
-        counted: tally.finish(&name, pass, digest, head_time),
+        counted: tally.finish(&name, pass, digest, scan.timing().head_time()),
         unframed,
+        retime,
+        timing: scan.timing(),
     }
 }
 

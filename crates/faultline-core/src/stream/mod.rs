@@ -3,12 +3,12 @@
 //!
 //! The core still does no I/O: the source pushes chunks into it. A streamed log is read in passes, each
 //! line by line with bounded state, and nothing per line is kept:
-//! 1. `survey`: what needs look-ahead — the year (for year-less formats, read until a line reveals it)
-//!    and console framing (a pass of its own, only once the events pass met a console's mark: it then
-//!    starts again);
-//! 2. `events`: the time of the first timestamped line (lines above it inherit it), then times,
-//!    assignment to tests and events, line by line, counting on the way (`tally`) the line count, md5,
-//!    bad timestamps, the first over-long line and where decoding failed;
+//! 1. `survey`: what needs look-ahead, without a pass where it can — the year of year-less formats and
+//!    the time an untimed head inherits are learned by the events pass as it reads, which starts again
+//!    only when a line shows the lines above it needed them; console framing is a pass of its own,
+//!    only once the events pass met a console's mark (it then starts again);
+//! 2. `events`: times, assignment to tests and events, line by line, counting on the way (`tally`) the
+//!    line count, md5, bad timestamps, the first over-long line and where decoding failed;
 //! 3. `kept`: after diagnosis, only the lines the report quotes (evidence and excerpt context), read
 //!    from the last line start before them the events pass marked (every MiB of a UTF-8 log, invalid
 //!    bytes and all: the decoder knows where a line start is in the file past the sequences it

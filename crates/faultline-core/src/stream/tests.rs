@@ -4,9 +4,9 @@
 use std::ops::ControlFlow;
 
 use super::tally::{Digest, Tally};
-use super::{LogSource, each_line, survey};
+use super::{LogSource, each_line};
 use crate::decode::decode_owned;
-use crate::logline::incremental;
+use crate::logline::incremental::{self, Timing, TimingScan};
 use crate::logline::read_log;
 use crate::warning::Warning;
 
@@ -79,20 +79,33 @@ fn streamed(source: &mut Cut<'_>) -> (Vec<(String, usize, usize)>, Vec<Warning>)
         lines.push((l.text.to_string(), l.start, l.end));
         ControlFlow::Continue(())
     });
-    // The survey, then the counting the events pass does.
-    let s = survey::survey(source, None);
-    let mut tally = Tally::new(2000);
-    let mut idx = 0;
-    let (pass, _) = each_line(source, &mut |_| {}, &mut |l, decoded| {
-        let clean = incremental::clean(l.text);
-        tally.line(&l, &clean, decoded, s.policy.parse(idx, &clean).untimed, None);
-        idx += 1;
-        ControlFlow::Continue(())
-    });
-    let counted = tally.finish("x.log", pass, Digest::new(u64::MAX), None);
+    // The counting the events pass does, read again from the top when a line retimes those above it.
+    let mut timing = Timing::new(None);
+    let counted = loop {
+        let mut scan = TimingScan::new(timing);
+        let mut retime = None;
+        let mut tally = Tally::new(2000);
+        let mut idx = 0;
+        let (pass, _) = each_line(source, &mut |_| {}, &mut |l, decoded| {
+            let clean = incremental::clean(l.text);
+            let parsed = match scan.line(idx, &clean) {
+                ControlFlow::Continue(parsed) => parsed,
+                ControlFlow::Break(t) => {
+                    retime = Some(t);
+                    return ControlFlow::Break(());
+                }
+            };
+            tally.line(&l, &clean, decoded, parsed.untimed, None);
+            idx += 1;
+            ControlFlow::Continue(())
+        });
+        match retime {
+            Some(t) => timing = t,
+            None => break tally.finish("x.log", pass, Digest::new(u64::MAX), None),
+        }
+    };
     let mut warnings = counted.decode_warnings;
     warnings.extend(counted.bad_stamps);
-    warnings.extend(s.warnings);
     assert_eq!(counted.lines as usize, lines.len());
     (lines, warnings)
 }
