@@ -2,13 +2,9 @@
 // xtask pkg`, staged into dist/pkg by Trunk's pre-build hook) reads the artifacts and keeps the finished
 // analysis, logs included, so the page only ever holds the report and the log rows on screen.
 import { Analyzer, FaultlineError, builtinRules, checkRules, load, memoryBytes } from './pkg/index.js';
-import { forget, spool, sweep } from './spool.js';
 
 const ready = load(new URL('./pkg/faultline_wasm_bg.wasm', import.meta.url));
-void sweep();
 let analysis = null;
-// The spool files (spool.js) the finished analysis reads its logs from; removed with it.
-let analysisFiles = [];
 // The analysis still reading, if any: a newer analysis (the user dropped other files) gives it up, so
 // the two never run side by side and the older one can never finish last and replace the newer.
 let running = null;
@@ -52,30 +48,11 @@ async function fetchInto(job, input, report) {
       file: input.url,
     });
   }
-  const { analyzer } = job;
   const name = input.name ?? basename(input.url);
-  // The length on the wire; a compressed body's decoded length is unknown until it has been read.
-  const encoded = !['', 'identity'].includes(response.headers.get('content-encoding') ?? '');
-  const total = encoded ? 0 : Number(response.headers.get('content-length')) || 0;
-  const progress = (bytes) => report({ stage: 'reading', file: name, bytes, total });
-  // Known to fit: held as it arrives, nothing written to disk.
-  const spooled = total && total <= analyzer.heldRoom ? null : await spool(response.body, progress);
-  if (!spooled) {
-    await analyzer.addStream(name, response.body, progress, total || undefined);
-    return;
-  }
-  job.files.push(spooled.name);
-  if (spooled.file && spooled.size > analyzer.heldRoom) {
-    // As a dropped File past the budget: read in passes, whole, its rows read again from the file.
-    analyzer.addBlob(name, spooled.file);
-    return;
-  }
-  // It fits after all, or the disk took only part of it (then held as far as the budget goes, the rest
-  // cut): held, so its file is not needed any more.
-  const body = spooled.file ? spooled.file.stream() : spooled.stream;
-  const delivered = spooled.file ? () => {} : progress; // a spooled file's reading was reported already
-  await analyzer.addStream(name, body, delivered, spooled.size ?? (total || undefined));
-  void forget(job.files.splice(job.files.indexOf(spooled.name), 1));
+  // Past the held budget, or of unknown length, the package spools it to OPFS and reads it whole.
+  await job.analyzer.addResponse(name, response, (bytes, total = 0) =>
+    report({ stage: 'reading', file: name, bytes, total }),
+  );
 }
 
 async function analyze(id, { inputs, rules }) {
@@ -86,27 +63,24 @@ async function analyze(id, { inputs, rules }) {
     running.analyzer.free();
   }
   if (analysis) {
-    analysis.free();
+    analysis.free(); // and the spool files its logs were read from
     analysis = null;
-    void forget(analysisFiles.splice(0));
   }
   const report = throttled(id);
   const analyzer = new Analyzer({
     rules,
     onProgress: ({ stage, done, total }) => report({ stage, done, total }, done === total),
   });
-  const job = { analyzer, abort: new AbortController(), files: [] };
+  const job = { analyzer, abort: new AbortController() };
   running = job;
   try {
     await read(job, inputs, report);
     report({ stage: 'diagnosing', done: 0, total: 1 }, true);
     analysis = analyzer.finish();
-    analysisFiles = job.files.splice(0);
     return analysis.reportJson(true);
   } finally {
     analyzer.free(); // a no-op once finished; after a failed read, its bytes go back at once
     if (running === job) running = null;
-    void forget(job.files); // those of an analysis that failed or was given up
   }
 }
 

@@ -146,13 +146,25 @@ export class Analyzer {
    * read now, into the held budget. Throws kind `input` on a page, or given something else.
    */
   addBlob(name: string, blob: Blob): this;
+  /**
+   * A fetched body, analysed whole at any size: one known to fit the held budget is read as it
+   * arrives; in a worker, a bigger one or one of unknown length is written to the origin private file
+   * system first and given to `addBlob` (its file is removed when the `Analysis` is freed). Without
+   * that storage it is read as it arrives, and cut past the budget. The status is the caller's to check.
+   * `onBytes(bytes, size)`: bytes read so far, and the body's length when its headers say it.
+   */
+  addResponse(
+    name: string,
+    response: Response,
+    onBytes?: ((bytes: number, size: number | undefined) => void) | null,
+  ): Promise<this>;
   readonly bytesReceived: number;
   /** Bytes `limits.maxHeldBytes` still has room for: a bigger `File` is best given to `addBlob`. */
   readonly heldRoom: number;
   finish(): Analysis;
   /**
-   * Gives up: what was received leaves wasm memory now, and an `addStream` in progress cancels its
-   * stream and rejects with kind `state`. Safe to call twice or after `finish()`.
+   * Gives up: what was received leaves wasm memory now, and an `addStream` or `addResponse` in progress
+   * cancels its stream and rejects with kind `state`. Safe to call twice or after `finish()`.
    */
   free(): void;
 }

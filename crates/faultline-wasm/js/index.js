@@ -4,6 +4,7 @@
 // `line` and `column`, including the panic that should never happen (which would otherwise surface as
 // an opaque `RuntimeError: unreachable`).
 import init, * as raw from './faultline_wasm.js';
+import { forget, spool, sweep } from './spool.js';
 
 export class FaultlineError extends Error {
   constructor(message, { kind = 'input', file = null, line = null, column = null, cause } = {}) {
@@ -57,13 +58,18 @@ function guard(fn) {
  * a Response, bytes or a compiled WebAssembly.Module. Call once before anything else.
  */
 export async function load(source) {
+  void sweep();
   await init(source === undefined ? undefined : { module_or_path: source });
 }
 
 /** Loads the module synchronously from bytes or a WebAssembly.Module (Node.js, workers with the bytes). */
 export function loadSync(module) {
+  void sweep();
   raw.initSync({ module });
 }
+
+// The spool files (spool.js) each Analysis reads its logs from: removed when it is freed.
+const spooledBy = new WeakMap();
 
 /** Analyses `{ name, bytes }[]` and returns the `faultline.report/v1` report, exactly the CLI's JSON. */
 export function analyze(files, options) {
@@ -79,6 +85,8 @@ export function analyzeToAnalysis(files, options) {
 export class Analyzer {
   #inner;
   #gone = null;
+  /** Spool files of bodies given to `addBlob`: they go with the analysis. */
+  #spooled = [];
 
   constructor(options) {
     this.#inner = guard(() => new raw.Analyzer(options));
@@ -142,6 +150,37 @@ export class Analyzer {
     return this;
   }
 
+  /**
+   * A fetched body, analysed whole whatever its size: one known to fit the held budget is read as it
+   * arrives (`addStream`); in a worker, a bigger one or one of unknown length is written to the origin
+   * private file system first and read from there (`addBlob`), its file removed with the analysis.
+   * Without that storage (a page, plain http) it is read as it arrives, and cut past the budget.
+   * `onBytes(bytes, size)`: the body's bytes read so far, and its length when the headers say it.
+   * The status is the caller's to check: any body given is read.
+   */
+  async addResponse(name, response, onBytes) {
+    const inner = this.#live();
+    if (!response.body) return this.addFile(name, new Uint8Array(0)); // a 204, a HEAD
+    const headers = response.headers;
+    // The length on the wire; a compressed body's decoded length is unknown until it has been read.
+    const encoded = !['', 'identity'].includes(headers.get('content-encoding') ?? '');
+    const size = encoded ? 0 : Number(headers.get('content-length')) || 0;
+    const progress = (bytes) => onBytes?.(bytes, size || undefined);
+    const spooled = size && size <= guard(() => inner.heldRoom) ? null : await spool(response.body, progress, () => this.#live());
+    if (!spooled) return this.addStream(name, response.body, progress, size || undefined);
+    this.#spooled.push(spooled.name);
+    if (spooled.file && spooled.size > this.heldRoom) return this.addBlob(name, spooled.file);
+    // It fits after all, or the disk took only part of it (then held as far as the budget goes, the
+    // rest cut): held, so its file is not needed any more.
+    try {
+      if (spooled.file) await this.addStream(name, spooled.file.stream(), undefined, spooled.size);
+      else await this.addStream(name, spooled.stream, progress, size || undefined);
+    } finally {
+      void forget(this.#spooled.splice(this.#spooled.indexOf(spooled.name), 1));
+    }
+    return this;
+  }
+
   /** In a worker: a log read from the Blob when `finish()` runs, never held (see the README). */
   addBlob(name, blob) {
     const inner = this.#live();
@@ -164,7 +203,16 @@ export class Analyzer {
     const inner = this.#live();
     this.#inner = undefined;
     this.#gone = 'finish() was already called';
-    return guard(() => inner.finish());
+    const files = this.#spooled.splice(0);
+    let analysis;
+    try {
+      analysis = guard(() => inner.finish());
+    } catch (e) {
+      void forget(files);
+      throw e;
+    }
+    if (files.length) spooledBy.set(analysis, files);
+    return analysis;
   }
 
   /**
@@ -177,6 +225,7 @@ export class Analyzer {
     this.#inner = undefined;
     this.#gone ??= 'this analyzer was freed: it received no more bytes and cannot finish';
     if (inner) inner.free();
+    void forget(this.#spooled.splice(0));
   }
 }
 
@@ -213,6 +262,15 @@ for (const name of Object.getOwnPropertyNames(raw.Analysis.prototype)) {
     return guard(() => method.apply(this, args));
   };
 }
+
+// Freeing an Analysis also removes the spool files it read its logs from.
+const freeAnalysis = raw.Analysis.prototype.free;
+raw.Analysis.prototype.free = function () {
+  const files = spooledBy.get(this);
+  spooledBy.delete(this);
+  freeAnalysis.call(this);
+  if (files) void forget(files);
+};
 
 export const { Analysis } = raw;
 

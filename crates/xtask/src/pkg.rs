@@ -12,6 +12,8 @@ use crate::{WASM_TARGET, cargo, cargo_with_env, ensure_wasm_target, run, step};
 
 pub const PKG_DIR: &str = "crates/faultline-wasm/pkg";
 const JS_DIR: &str = "crates/faultline-wasm/js";
+/// The package's hand-written files, copied from `JS_DIR` beside what wasm-bindgen makes.
+const JS_FILES: [&str; 5] = ["index.js", "spool.js", "index.d.ts", "package.json", "README.md"];
 const SCHEMA: &str = "schema/faultline.report.v1.schema.json";
 /// The release size budget of the wasm module, gzipped.
 pub const MAX_GZIP_BYTES: u64 = 400 * 1024;
@@ -76,7 +78,7 @@ pub fn pkg() -> Result<()> {
             &["--input", SCHEMA, "--output", &format!("{PKG_DIR}/report.d.ts"), "--unreachableDefinitions"],
         )
     })?;
-    for file in ["index.js", "index.d.ts", "package.json", "README.md"] {
+    for file in JS_FILES {
         copy(&Path::new(JS_DIR).join(file), &out.join(file))?;
     }
     copy(Path::new(SCHEMA), &out.join("faultline.report.v1.schema.json"))?;
@@ -155,7 +157,7 @@ pub fn pkg_unless_fresh() -> Result<()> {
     let module = Path::new(PKG_DIR).join("faultline_wasm_bg.wasm");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let mut inputs = vec![built, Path::new(SCHEMA).to_path_buf()];
-    inputs.extend(["index.js", "index.d.ts", "package.json", "README.md"].map(|f| Path::new(JS_DIR).join(f)));
+    inputs.extend(JS_FILES.map(|f| Path::new(JS_DIR).join(f)));
     let sources = inputs.iter().filter_map(|p| modified(p)).max();
     match (modified(&module), sources) {
         (Some(pkg), Some(src)) if pkg >= src => {

@@ -75,6 +75,31 @@ test('a viewer reads windows of a log and searches it where the analysis keeps i
   analysis.free();
 });
 
+test('fetched bodies: with a length, without one, compressed, empty; all read whole as addFile would', async () => {
+  const files = scenario('rwx-recovery-cr-deleted');
+  const expected = JSON.stringify(pkg.analyze(files));
+  const shapes = [
+    (f) => new Response(f.bytes, { headers: { 'content-length': String(f.bytes.length) } }),
+    // Chunked: no length. In Node there is no origin private file system, so it is read as it arrives.
+    (f) => new Response(new Blob([f.bytes]).stream()),
+    // A compressed body's Content-Length is its length on the wire: not the bytes it decodes to.
+    (f) => new Response(f.bytes, { headers: { 'content-length': '3', 'content-encoding': 'gzip' } }),
+  ];
+  for (const shape of shapes) {
+    const analyzer = new pkg.Analyzer();
+    const seen = [];
+    for (const f of files) await analyzer.addResponse(f.name, shape(f), (bytes, size) => seen.push([bytes, size]));
+    const analysis = analyzer.finish();
+    assert.equal(JSON.stringify(analysis.report()), expected);
+    analysis.free();
+    assert.ok(seen.length > 0 && seen.every(([b, s]) => b > 0 && (s === undefined || b <= s)), JSON.stringify(seen));
+  }
+  const empty = new pkg.Analyzer();
+  await empty.addResponse('empty.log', new Response(null, { status: 204 }));
+  const report = empty.finish().report();
+  assert.deepEqual(report.files.map((f) => [f.name, f.bytes]), [['empty.log', 0]]);
+});
+
 test('free() gives an analyzer up: its stream is cancelled, its memory reused, and it cannot finish', async () => {
   const line = '2024-11-16T10:15:03.123Z INFO volume attached\n';
   const chunk = new TextEncoder().encode(line.repeat(4096));
@@ -102,6 +127,7 @@ test('free() gives an analyzer up: its stream is cancelled, its memory reused, a
   const unread = new ReadableStream({ cancel: () => void (late = true) });
   await assert.rejects(analyzer.addStream('late.log', unread), (e) => e.kind === 'state');
   assert.ok(late, 'a stream handed to a freed analyzer is cancelled, not left open');
+  await assert.rejects(analyzer.addResponse('late.log', new Response('x')), (e) => e.kind === 'state');
 
   // What a freed analyzer received is reused at once, not when the garbage collector runs.
   const size = 16 * chunk.length;

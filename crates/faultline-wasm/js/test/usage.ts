@@ -50,6 +50,23 @@ export async function inWorker(files: File[]): Promise<Report> {
   return report;
 }
 
+/** In a worker: artifacts by URL, each read whole, whatever its size. */
+export async function fromUrls(urls: string[], onProgress: (url: string, share: number) => void): Promise<Report> {
+  const analyzer = new Analyzer();
+  for (const url of urls) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const name = new URL(url).pathname.split('/').pop() ?? url;
+    await analyzer.addResponse(name, response, (bytes, size) => onProgress(url, size ? bytes / size : 0));
+  }
+  const analysis = analyzer.finish();
+  try {
+    return analysis.report();
+  } finally {
+    analysis.free(); // and the file a big body was written to
+  }
+}
+
 /** A portal that lets its user cancel a long read gives the analyzer up with `free()`. */
 export async function cancellable(file: File, signal: AbortSignal): Promise<Report | null> {
   const analyzer = new Analyzer();

@@ -1,11 +1,12 @@
-// A URL's body cannot be read twice, and past the worker's held budget the package could only cut it.
-// So a body that may not fit is first written to this origin's private file system (OPFS, on this
-// device: nothing is uploaded), and then read from there exactly as a dropped File is: analysed whole,
-// in passes, its rows read again as the Logs view shows them.
+// `Analyzer.addResponse`: a fetched body cannot be read twice, and past `limits.maxHeldBytes` the
+// analyzer could only cut it. So, in a worker, a body that may not fit is first written to this origin's
+// private file system (OPFS, on this device: nothing is uploaded), and then given to `addBlob` like a
+// dropped File: analysed whole, in passes, its rows read again as a viewer asks for them.
 //
-// A spooled file lives as long as the analysis that reads it. A worker that is closed (the tab, or a
+// A spooled file lives as long as the analysis that reads it. A worker that is closed (a tab, a
 // recycled worker) cannot clean up, so each worker holds a Web Lock named after the prefix of its files,
-// and any worker that starts removes the files whose lock nobody holds: never another tab's live ones.
+// and the next faultline instance of the origin to load removes the files whose lock nobody holds:
+// never another tab's live ones.
 
 const DIR = 'faultline-spool';
 const LOCK = 'faultline-spool:';
@@ -48,14 +49,16 @@ export function rejoin(head, next, rest) {
   });
 }
 
-const owner = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}${Math.random()}`.replace('.', '');
+const owner = typeof globalThis.crypto?.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}${Math.random()}`.replace('.', '');
 let opened = null;
 let count = 0;
 
 /** This worker's spool folder, with its lock held and stale files swept; null where OPFS is missing. */
 function folder() {
   opened ??= (async () => {
-    if (!navigator.storage?.getDirectory || !navigator.locks || !self.FileSystemSyncAccessHandle) return null;
+    // Only a dedicated worker has synchronous file handles; Node.js and pages go without.
+    const { navigator } = globalThis;
+    if (!navigator?.storage?.getDirectory || !navigator.locks || !globalThis.FileSystemSyncAccessHandle) return null;
     await new Promise((resolve, reject) => {
       // Held until this worker is gone: the request's callback never settles.
       navigator.locks.request(LOCK + owner, () => (resolve(), new Promise(() => {}))).catch(reject);
@@ -72,7 +75,7 @@ function folder() {
   return opened;
 }
 
-/** Sweeps what closed workers left, at a worker's start: a closed tab's bodies do not wait for its next URL. */
+/** Sweeps what closed workers left (called on load): a closed tab's bodies do not wait for its next URL. */
 export function sweep() {
   return folder();
 }
@@ -83,9 +86,10 @@ export function sweep() {
  * - `{ name, file, size }` once all of it is on disk;
  * - `{ name, stream, error }` when the disk would take no more (quota): `stream` gives the whole body,
  *   what was written first, then the rest, for the caller to hold as far as its budget goes.
- * A body that fails (the network, an abort) rejects, its file removed.
+ * A body that fails (the network, an abort) rejects, its file removed. So does one whose reader gave
+ * up: `check()` runs after every chunk, and what it throws cancels the body and is rethrown.
  */
-export async function spool(body, onBytes) {
+export async function spool(body, onBytes, check = () => {}) {
   const dir = await folder();
   if (!dir) return null;
   const name = `${owner}.${++count}`;
@@ -119,6 +123,7 @@ export async function spool(body, onBytes) {
       }
       written += value.length;
       onBytes(written);
+      check();
     }
     access.flush();
     close();
@@ -126,6 +131,7 @@ export async function spool(body, onBytes) {
   } catch (error) {
     close();
     await forget([name]);
+    reader.cancel(error).catch(() => {});
     throw error;
   }
 }
