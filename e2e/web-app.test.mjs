@@ -1012,9 +1012,9 @@ async function waitUntil(check, what, timeout = 10_000) {
   }
 }
 
-/** The sizes of the spool files (web/spool.js) in the page's origin private file system. */
-function spooled(page) {
-  return page.evaluate(async () => {
+/** The sizes (or names) of the package's spool files in the page's origin private file system. */
+function spooled(page, { sizes = true } = {}) {
+  return page.evaluate(async (sizes) => {
     const root = await navigator.storage.getDirectory();
     let dir;
     try {
@@ -1022,10 +1022,10 @@ function spooled(page) {
     } catch {
       return [];
     }
-    const sizes = [];
-    for await (const handle of dir.values()) sizes.push((await handle.getFile()).size);
-    return sizes;
-  });
+    const found = [];
+    for await (const handle of dir.values()) found.push(sizes ? (await handle.getFile()).size : handle.name);
+    return found;
+  }, sizes);
 }
 
 /** What a portal does: hands the app URLs to analyse. */
@@ -1033,7 +1033,7 @@ function analyzeUrls(page, urls) {
   return page.evaluate((urls) => window.postMessage({ type: 'faultline:analyze', urls }, location.origin), urls);
 }
 
-test('a URL body of unknown length goes through the spool: whole when the disk takes it, and when the disk fills up midway', async () => {
+test('a URL body of unknown length goes through the spool: whole when the disk takes it, and when the disk fills up midway; dropped files replace it mid-way', async () => {
   const { dir, path: log, lines } = noiseLog('longhorn-manager-chunked.log', 3_000_000);
   appendFileSync(log, '2024-11-16T10:16:00.000Z level=error msg="the last line of the chunked body"\n');
   const total = lines + 1;
@@ -1091,6 +1091,32 @@ test('a URL body of unknown length goes through the spool: whole when the disk t
     assert.equal(await inWorker(full.page, () => self.refused), true, 'the disk refused a write');
     assert.deepEqual(full.seen.errors, []);
     await full.page.close();
+
+    // Other files dropped while a body is being spooled replace it: its download stops, its file goes.
+    // 30 MB sent at about 3 MB/s: still being sent when the other files come.
+    const long = noiseLog('longhorn-manager-slow.log', 30_000_000);
+    symlinkSync(long.path, join(served, 'longhorn-manager-slow.log'));
+    const slowUrl = `${server.url}/e2e-chunked-${process.pid}/longhorn-manager-slow.log?chunked&slow`;
+    const given = await open('/');
+    await given.page.waitForSelector('.fl-root[data-state=empty]');
+    await analyzeUrls(given.page, [slowUrl]);
+    await given.page.waitForFunction(() =>
+      /Reading longhorn-manager-slow\.log: [1-9]/.test(document.querySelector('#fl-progress-label')?.textContent ?? ''),
+    );
+    // Names only: a file being written cannot be opened from the page until it is closed.
+    assert.equal((await spooled(given.page, { sizes: false })).length, 1, 'the body is being spooled');
+    // Dropped on the page: while it works there is no file input.
+    await drop(given.page, artifacts(FOUNDING).map((p) => ({ name: p.split('/').pop(), bytes: readFileSync(p) })));
+    await given.page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
+    await ready(given.page);
+    assert.match(await given.page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
+    const path = new URL(slowUrl).pathname;
+    await waitUntil(() => server.slow.get(path) !== 'reading', 'the download ended', 30_000);
+    assert.equal(server.slow.get(path), 'aborted', 'the body was not read to its end');
+    await waitUntil(async () => (await spooled(given.page)).length === 0, 'the spool file was removed');
+    assert.deepEqual(given.seen.errors, []);
+    await given.page.close();
+    rmSync(long.dir, { recursive: true, force: true });
   } finally {
     rmSync(served, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // A static file server on 127.0.0.1 for pages that cannot run from file:// (module workers, wasm
 // fetches). Serves the repository read-only, refuses paths outside it, and sends the MIME types the
 // browser insists on (application/wasm for streaming compilation, text/javascript for modules).
-// `?chunked` sends a file without its length.
+// `?chunked` sends a file without its length; `?slow` sends it slowly.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -19,7 +19,7 @@ const TYPES = {
   '.gz': 'application/gzip',
 };
 
-/** Serves `root`; resolves to `{ url, close }` once listening on a free port. */
+/** Serves `root`; resolves to `{ url, slow, close }` once listening on a free port. */
 export function serve(root) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -44,12 +44,33 @@ export function serve(root) {
       ...(url.searchParams.has('chunked') ? {} : { 'content-length': size }),
       'cache-control': 'no-store',
     });
-    createReadStream(path).pipe(res);
+    if (!url.searchParams.has('slow')) {
+      createReadStream(path).pipe(res);
+      return;
+    }
+    // `?slow`: 64 KiB every 20 ms (about 3 MB/s), and `slow` records whether the client read it all.
+    const key = url.pathname;
+    slow.set(key, 'reading');
+    const stream = createReadStream(path, { highWaterMark: 64 << 10 });
+    stream.on('data', (chunk) => {
+      stream.pause();
+      res.write(chunk);
+      setTimeout(() => stream.resume(), 20);
+    });
+    stream.on('end', () => {
+      slow.set(key, 'complete');
+      res.end();
+    });
+    res.on('close', () => {
+      if (slow.get(key) === 'reading') slow.set(key, 'aborted');
+      stream.destroy();
+    });
   });
+  const slow = new Map();
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${port}`, slow, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }
