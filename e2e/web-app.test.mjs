@@ -972,6 +972,7 @@ test('a log past the held budget is analysed whole, dropped as a File or fetched
     const note = cut.page.locator('.fl-cut');
     await note.waitFor();
     const [, last] = (await note.innerText()).match(/^This view ends at line (\d+): only the first/);
+    assert.match(await note.innerText(), /the rest was not read\. To analyse all of it, download the file and drop it here/);
     assert.match(await cut.page.innerText('.fl-toolbar [aria-live]'), new RegExp(`^${last} lines$`));
     // The last line held is whole: the cut fell on a line break.
     await cut.page.fill('input[aria-label="Jump to line"]', last);

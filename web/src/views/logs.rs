@@ -385,16 +385,22 @@ pub fn logs() -> Html {
     }
 }
 
-/// What of `file` was not read, when the worker's budget cut it: the view ends early and must say so.
+/// What of `file` was not read, when the worker's budget cut it: the view ends early and must say so,
+/// and what gets all of it read. Only a body that could not be read again is cut (a URL's, where the
+/// browser could not spool it); a dropped log of any size is read whole.
 fn cut_note(warnings: &[Warning], file: &str) -> Option<String> {
     let w = warnings.iter().find(|w| {
         w.file == file && w.kind == WarningKind::LimitExceeded && w.message.contains("maxHeldBytes")
     })?;
-    Some(match w.line {
+    let what = match w.line {
         Some(line) => format!("This view ends at line {}: {}", line.saturating_sub(1), w.message),
         None => w.message.clone(),
-    })
+    };
+    Some(format!("{what}. {CUT_ADVICE}"))
 }
+
+const CUT_ADVICE: &str = "To analyse all of it, download the file and drop it here: a dropped file is read \
+                          whole at any size, from your disk.";
 
 /// Why the list is empty, in the user's terms: which log, which search, and how to see every line.
 fn no_match_text(file: &str, query: &LogQuery) -> String {
@@ -447,9 +453,9 @@ mod tests {
         ];
         assert_eq!(
             super::cut_note(&warnings, "console.log"),
-            Some(format!("This view ends at line 12: {cut}"))
+            Some(format!("This view ends at line 12: {cut}. {}", super::CUT_ADVICE))
         );
-        assert_eq!(super::cut_note(&warnings, "junit.xml").as_deref(), Some(cut));
+        assert_eq!(super::cut_note(&warnings, "junit.xml"), Some(format!("{cut}. {}", super::CUT_ADVICE)));
         assert_eq!(super::cut_note(&warnings, "dmesg.log"), None);
     }
 
