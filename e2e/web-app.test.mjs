@@ -877,6 +877,42 @@ test('a 200 MB log goes through the page, in the worker, to the diagnosis', asyn
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('a log over 256 MiB is read from its File, and by URL from the spool, not held: wasm memory stays small', async () => {
+  const { dir, path: log, lines } = noiseLog('longhorn-manager-300mb.log', 300_000_000);
+  appendFileSync(log, '2024-11-16T10:16:00.000Z level=error msg="the last line of the 300 MB log"\n');
+  const total = lines + 1;
+  const served = join(DIST, `e2e-300mb-${process.pid}`);
+  mkdirSync(served, { recursive: true });
+  symlinkSync(log, join(served, 'longhorn-manager-300mb.log'));
+  try {
+    const dropped = await open('/');
+    await dropped.page.waitForSelector('.fl-root[data-state=empty]');
+    await dropped.page.setInputFiles('input[type=file]:not([webkitdirectory])', [log, ...artifacts(FOUNDING)]);
+    const url = `${server.url}/e2e-300mb-${process.pid}/longhorn-manager-300mb.log`;
+    const fetched = await open(`/?src=${encodeURIComponent(url)}`);
+    for (const [how, { page, seen }] of [['dropped', dropped], ['by URL', fetched]]) {
+      const ms = await ready(page, 300_000);
+      const memory = await inWorker(page, async () => (await import('./pkg/index.js')).memoryBytes());
+      console.log(`# 300 MB log ${how}: diagnosis after ${ms} ms, ${Math.round(memory / 2 ** 20)} MiB of wasm memory`);
+      // Held, the log alone would take more than its size.
+      assert.ok(memory < 128 * 2 ** 20, `${how}: ${memory} bytes of wasm memory: the log was held`);
+      assert.doesNotMatch(await page.innerText('.fl-root'), /limit_exceeded/, 'nothing was cut');
+      await view(page, 'Logs');
+      await page.selectOption('select[aria-label="Log file"]', 'longhorn-manager-300mb.log');
+      await page.waitForFunction((t) => document.querySelector('.fl-toolbar [aria-live]')?.textContent === `${t} lines`, total);
+      await page.fill('input[aria-label="Jump to line"]', String(total));
+      await page.click('.fl-jump button');
+      await page.locator(`.fl-log-row[data-line="${total}"]:not(.fl-loading)`).waitFor({ timeout: 60_000 });
+      assert.match(await page.innerText(`.fl-log-row[data-line="${total}"]`), /the last line of the 300 MB log/);
+      assert.deepEqual(seen.errors, []);
+      await page.close();
+    }
+  } finally {
+    rmSync(served, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a log past the held budget is analysed whole, dropped as a File or fetched by URL; where the browser cannot spool it, cut, and the page says where', async () => {
   // 1.15 GB against the worker's 1 GiB, given first, still read last; its last line is the one that
   // matters, as a failure at the end of a long log is.

@@ -152,11 +152,13 @@ export class Analyzer {
    * system first and given to `addBlob` (its file is removed when the `Analysis` is freed). Without
    * that storage it is read as it arrives, and cut past the budget. The status is the caller's to check.
    * `onBytes(bytes, size)`: bytes read so far, and the body's length when its headers say it.
+   * `holdUpTo`: hold no body bigger than this even when there is room (wasm memory never shrinks).
    */
   addResponse(
     name: string,
     response: Response,
     onBytes?: ((bytes: number, size: number | undefined) => void) | null,
+    options?: { holdUpTo?: number },
   ): Promise<this>;
   readonly bytesReceived: number;
   /** Bytes `limits.maxHeldBytes` still has room for: a bigger `File` is best given to `addBlob`. */

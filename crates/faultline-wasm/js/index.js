@@ -156,9 +156,10 @@ export class Analyzer {
    * private file system first and read from there (`addBlob`), its file removed with the analysis.
    * Without that storage (a page, plain http) it is read as it arrives, and cut past the budget.
    * `onBytes(bytes, size)`: the body's bytes read so far, and its length when the headers say it.
+   * `holdUpTo`: hold no body bigger than this, even with room for it (wasm memory never shrinks).
    * The status is the caller's to check: any body given is read.
    */
-  async addResponse(name, response, onBytes) {
+  async addResponse(name, response, onBytes, { holdUpTo = Infinity } = {}) {
     const inner = this.#live();
     if (!response.body) return this.addFile(name, new Uint8Array(0)); // a 204, a HEAD
     const headers = response.headers;
@@ -166,10 +167,11 @@ export class Analyzer {
     const encoded = !['', 'identity'].includes(headers.get('content-encoding') ?? '');
     const size = encoded ? 0 : Number(headers.get('content-length')) || 0;
     const progress = (bytes) => onBytes?.(bytes, size || undefined);
-    const spooled = size && size <= guard(() => inner.heldRoom) ? null : await spool(response.body, progress, () => this.#live());
+    const room = Math.min(holdUpTo, guard(() => inner.heldRoom));
+    const spooled = size && size <= room ? null : await spool(response.body, progress, () => this.#live());
     if (!spooled) return this.addStream(name, response.body, progress, size || undefined);
     this.#spooled.push(spooled.name);
-    if (spooled.file && spooled.size > this.heldRoom) return this.addBlob(name, spooled.file);
+    if (spooled.file && spooled.size > Math.min(holdUpTo, this.heldRoom)) return this.addBlob(name, spooled.file);
     // It fits after all, or the disk took only part of it (then held as far as the budget goes, the
     // rest cut): held, so its file is not needed any more.
     try {

@@ -57,7 +57,9 @@ export async function fromUrls(urls: string[], onProgress: (url: string, share: 
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const name = new URL(url).pathname.split('/').pop() ?? url;
-    await analyzer.addResponse(name, response, (bytes, size) => onProgress(url, size ? bytes / size : 0));
+    await analyzer.addResponse(name, response, (bytes, size) => onProgress(url, size ? bytes / size : 0), {
+      holdUpTo: 256 * 2 ** 20,
+    });
   }
   const analysis = analyzer.finish();
   try {
