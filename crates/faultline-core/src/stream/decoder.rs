@@ -47,9 +47,13 @@ pub(crate) struct ChunkDecoder {
     map: OffsetMap,
 }
 
+/// Replacements of one chunk whose place in the file is kept (16 bytes each).
+const RECENT_MAX: usize = if cfg!(test) { 32 } else { 1 << 16 };
+
 /// Where a byte of UTF-8 text is in the file: one for one, but for the replaced sequences (each one to
-/// four bytes of the file, three of the text). Only the replacements of the latest chunk are kept, so a
-/// log full of invalid bytes costs nothing; a line start further back is then not known (`None`).
+/// four bytes of the file, three of the text). Only the replacements of the latest chunk are kept, and
+/// at most [`RECENT_MAX`] of those, so a log full of invalid bytes costs little; a line start further
+/// back is then not known (`None`).
 #[derive(Default)]
 struct OffsetMap {
     /// File bytes minus text bytes, over every replacement so far.
@@ -57,8 +61,12 @@ struct OffsetMap {
     /// The text's length, and `shift`, when the latest chunk began.
     chunk_start: usize,
     chunk_shift: i64,
-    /// The end in the text of each replacement in the latest chunk, and `shift` after it.
+    /// The end in the text of each replacement in the latest chunk, and `shift` after it; at most
+    /// [`RECENT_MAX`] of them, so a chunk of binary bytes costs no more than a MiB here.
     recent: Vec<(usize, i64)>,
+    /// The chunk had more replacements than `recent` keeps: text past the last one kept is not placed
+    /// (until the next chunk, or past the chunk's last replacement).
+    overflowed: bool,
     /// The end in the text of the last replacement.
     last_end: usize,
 }
@@ -100,8 +108,10 @@ impl ChunkDecoder {
         let map = &self.map;
         let shift = if at >= map.last_end {
             map.shift
-        } else if at >= map.chunk_start {
-            map.recent.iter().rev().find(|r| r.0 <= at).map_or(map.chunk_shift, |r| r.1)
+        } else if at >= map.chunk_start && !(map.overflowed && map.recent.last().is_some_and(|r| at > r.0)) {
+            // Sorted by their ends: the last replacement that ends at or before `at`.
+            let before = map.recent.partition_point(|r| r.0 <= at);
+            before.checked_sub(1).and_then(|i| map.recent.get(i)).map_or(map.chunk_shift, |r| r.1)
         } else {
             return None;
         };
@@ -186,6 +196,7 @@ impl ChunkDecoder {
         self.map.chunk_start = self.produced;
         self.map.chunk_shift = self.map.shift;
         self.map.recent.clear();
+        self.map.overflowed = false;
         match &mut self.mode {
             None => {}
             Some(Mode::Whole(all)) => all.extend_from_slice(bytes),
@@ -223,7 +234,11 @@ impl ChunkDecoder {
                                     let map = &mut self.map;
                                     map.shift += taken as i64 - '\u{FFFD}'.len_utf8() as i64;
                                     map.last_end = at + '\u{FFFD}'.len_utf8();
-                                    map.recent.push((map.last_end, map.shift));
+                                    if map.recent.len() < RECENT_MAX {
+                                        map.recent.push((map.last_end, map.shift));
+                                    } else {
+                                        map.overflowed = true;
+                                    }
                                     rest = bad.get(taken..).unwrap_or_default();
                                     if rest.is_empty() {
                                         break;

@@ -394,3 +394,29 @@ fn a_line_start_placed_in_the_file_reads_back_as_the_same_text() {
         }
     }
 }
+
+/// A chunk with more replaced sequences than the decoder keeps places in the file: the lines it cannot
+/// place get none (never a wrong one), and those past the chunk's last replacement still do.
+#[test]
+fn a_chunk_of_many_invalid_bytes_places_only_what_it_can() {
+    let mut bytes = Vec::new();
+    for i in 0..100 {
+        bytes.extend(format!("line {i} ").as_bytes());
+        bytes.extend([0xFF, b'\n']);
+    }
+    bytes.extend(b"clean tail one\nclean tail two\n");
+    let text = decode_owned("x.log", bytes.clone(), &mut Vec::new());
+    let mut source = Cut { bytes: &bytes, cuts: vec![] };
+    let mut placed = Vec::new();
+    let _ = each_line(&mut source, &mut |_| {}, &mut |l, decoded| {
+        if let Some(at) = decoded.file_at {
+            let rest = bytes.get(at as usize..).unwrap_or_default();
+            assert_eq!(String::from_utf8_lossy(rest), text[l.start..], "line at {}", l.start);
+            placed.push(l.text.to_string());
+        }
+        ControlFlow::Continue(())
+    });
+    assert!(placed.len() < 102, "a line past the kept replacements was placed: {placed:?}");
+    assert!(placed.iter().any(|l| l == "line 1 \u{FFFD}"), "lines among the kept ones are placed");
+    assert!(placed.ends_with(&["clean tail one".to_string(), "clean tail two".to_string()]));
+}
