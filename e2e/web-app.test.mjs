@@ -570,7 +570,7 @@ test('user rules are checked live with located errors and kept in local storage'
  * before its own handler), until the returned function is called.
  */
 async function failInWorker(page, ops, error) {
-  const [worker] = page.workers().filter((w) => /worker\.js/.test(w.url()));
+  const [worker] = engines(page);
   await worker.evaluate(
     ({ ops, error }) => {
       self.failing = ops;
@@ -860,16 +860,15 @@ test('a 200 MB log goes through the page, in the worker, to the diagnosis', asyn
   await shot(page, 'logs-200mb');
   // The worker keeps the memory of that analysis (wasm memory never shrinks), so the next analysis
   // starts in a fresh worker and the old one is gone.
-  const engines = () => page.workers().filter((w) => /worker\.js/.test(w.url()));
-  assert.equal(engines().length, 1);
-  const old = engines()[0];
+  assert.equal(engines(page).length, 1);
+  const old = engines(page)[0];
   const closed = new Promise((resolve) => old.once('close', resolve));
   await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(FOUNDING));
   await closed;
   await page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
   await ready(page);
-  assert.equal(engines().length, 1, 'one worker, the new one');
-  assert.notEqual(engines()[0], old);
+  assert.equal(engines(page).length, 1, 'one worker, the new one');
+  assert.notEqual(engines(page)[0], old);
   await tab(page, 'Summary');
   assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
   assert.deepEqual(seen.errors, []);
@@ -934,8 +933,7 @@ test('a log past the held budget is analysed whole, dropped as a File or fetched
   assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
   assert.doesNotMatch(await page.innerText('.fl-root'), /limit_exceeded/, 'nothing was cut');
   // The worker's wasm memory (the same module instance the worker imported): the log was not held.
-  const [engine] = page.workers().filter((w) => /worker\.js/.test(w.url()));
-  const memory = await engine.evaluate(async () => (await import('./pkg/index.js')).memoryBytes());
+  const memory = await inWorker(page, async () => (await import('./pkg/index.js')).memoryBytes());
   console.log(`# 1.15 GB log read from the File: ${Math.round(memory / 2 ** 20)} MiB of wasm memory in the worker`);
   assert.ok(memory < 256 * 2 ** 20, `${memory} bytes of wasm memory: the log was held`);
   await view(page, 'Logs');
@@ -1035,11 +1033,15 @@ async function inView(page, selector) {
   }, selector);
 }
 
+/** The page's analysis workers (one, but for the moment one replaces another). */
+function engines(page) {
+  return page.workers().filter((w) => /worker\.js/.test(w.url()));
+}
+
 /** Runs `fn(arg)` in the page's analysis worker, once it has started. */
 async function inWorker(page, fn, arg) {
-  await waitUntil(() => page.workers().some((w) => /worker\.js/.test(w.url())), 'the analysis worker started');
-  const [worker] = page.workers().filter((w) => /worker\.js/.test(w.url()));
-  return worker.evaluate(fn, arg);
+  await waitUntil(() => engines(page).length > 0, 'the analysis worker started');
+  return engines(page)[0].evaluate(fn, arg);
 }
 
 async function waitUntil(check, what, timeout = 10_000) {
