@@ -37,17 +37,11 @@ pub(crate) struct Timing {
     year_pending: bool,
     /// The time the lines above the first timed one inherit, once a read has met that line.
     head: Option<i64>,
-    head_known: bool,
 }
 
 impl Timing {
     pub(crate) fn new(year_hint: Option<i32>) -> Timing {
-        Timing {
-            policy: TimePolicy::Fixed(year_hint),
-            year_pending: year_hint.is_none(),
-            head: None,
-            head_known: false,
-        }
+        Timing { policy: TimePolicy::Fixed(year_hint), year_pending: year_hint.is_none(), head: None }
     }
 
     /// The time lines above the first timed one inherit: none until a read has met that line, and none
@@ -84,16 +78,14 @@ impl TimingScan {
                 self.timing.policy = TimePolicy::Found { year, at: idx };
                 self.timing.year_pending = false;
                 if self.needs_year {
-                    let (head, head_known) = (None, false);
-                    return ControlFlow::Break(Timing { head, head_known, ..self.timing });
+                    return ControlFlow::Break(Timing { head: None, ..self.timing });
                 }
             }
         }
-        if !self.timing.head_known
+        if self.timing.head.is_none()
             && let Some(t) = parsed.time_ms
         {
             self.timing.head = Some(t);
-            self.timing.head_known = true;
             if idx > 0 {
                 // The lines above were read as untimed: they inherit this time.
                 return ControlFlow::Break(self.timing);
