@@ -231,6 +231,7 @@ fn rules_list_names_the_public_rule_ids() {
         "data-lost",
         "wait-timeout",
         "infrastructure",
+        "waited-for-deletion-of-recreated-pod",
     ] {
         assert!(text.contains(id), "{id}");
     }

@@ -166,6 +166,32 @@ fn waits_retries_timeouts() {
 }
 
 #[test]
+fn a_traceback_through_a_deletion_wait_is_a_timeout() {
+    let robot_debug = "Traceback (most recent call last):\n  File \"/e2e/libs/k8s/k8s.py\", line 41, in delete_pod\n    wait_delete_pod(name, namespace)\n  File \"/e2e/libs/k8s/k8s.py\", line 60, in wait_delete_pod\n    assert not found";
+    for (origin, text, function) in [
+        (Origin::RobotMessage, robot_debug, "wait_delete_pod"),
+        (Origin::Junit, "tests/common.py:1570: in wait_for_volume_delete", "wait_for_volume_delete"),
+        (Origin::Junit, "    def wait_delete_pod(api, pod_uid, namespace='default'):", "wait_delete_pod"),
+    ] {
+        let e = events(origin, "x", text, None);
+        let t = e.iter().find(|e| e.kind == EventKind::Timeout).unwrap_or_else(|| panic!("{text}: {e:?}"));
+        assert_eq!(t.fields["function"], function);
+        assert_eq!(t.fields["condition"], format!("an object's deletion (in `{function}`)"));
+    }
+    // Waits for anything else, and the call that only starts the wait, are not a deletion wait given up.
+    for text in [
+        "tests/common.py:880: in wait_for_volume_healthy",
+        "    wait_delete_pod(name, namespace)",
+        "def delete_pod(name, namespace='default'):",
+    ] {
+        assert!(
+            events(Origin::Junit, "x", text, None).iter().all(|e| e.kind != EventKind::Timeout),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn checksums_in_every_shape() {
     let evs = events(
         Origin::Log,

@@ -130,6 +130,7 @@ fn builtin_rules_load_with_their_public_ids() {
         "data-lost",
         "wait-timeout",
         "infrastructure",
+        "waited-for-deletion-of-recreated-pod",
     ] {
         assert!(ids.iter().any(|x| x == id), "{id} missing from {ids:?}");
     }
@@ -247,6 +248,67 @@ fn corrupted_lost_timeout_and_infrastructure() {
     let d = one(&[case(T, TestStatus::Failed, "Volume stays healthy")], &events);
     assert_eq!((d.rule.as_str(), d.blame), ("infrastructure", Blame::Infrastructure));
     assert!(d.symptoms.iter().any(|s| s.rule == "wait-timeout"));
+}
+
+/// A pod deleted at 1 s, a pod created at `recreated_at` under `recreated_name`, and the wait for the
+/// deletion given up at 300 s.
+fn deletion_wait(recreated_name: &str, recreated_at: i64) -> Vec<Event> {
+    let im = "instance-manager-5e7a";
+    vec![
+        ev(
+            T,
+            EventKind::ObjectDeleted,
+            1_000,
+            40,
+            &[("kind", "Pod"), ("name", im), ("plane", "workload"), ("via", "harness")],
+        ),
+        ev(
+            T,
+            EventKind::ObjectCreated,
+            recreated_at,
+            3,
+            &[("kind", "Pod"), ("name", recreated_name), ("via", "controller")],
+        ),
+        ev(
+            T,
+            EventKind::Timeout,
+            300_000,
+            42,
+            &[("condition", "an object's deletion (in `wait_delete_pod`)"), ("function", "wait_delete_pod")],
+        ),
+        ev(T, EventKind::Assertion, 310_000, 16, &[("message", "AssertionError")]),
+    ]
+}
+
+#[test]
+fn waiting_for_the_deletion_of_a_pod_recreated_under_its_name_blames_the_test() {
+    let tests =
+        [case(T, TestStatus::Failed, "Delete the instance-manager pod and verify the volume recovers.")];
+    let d = one(&tests, &deletion_wait("instance-manager-5e7a", 1_800));
+    assert_eq!((d.rule.as_str(), d.blame), ("waited-for-deletion-of-recreated-pod", Blame::Test));
+    assert!(d.summary.contains("pod `instance-manager-5e7a`"), "{}", d.summary);
+    assert!(d.symptoms.iter().any(|s| s.rule == "wait-timeout"), "{:?}", d.symptoms);
+    let roles: Vec<(&str, u32)> = d.evidence.iter().map(|e| (e.role.as_str(), e.line)).collect();
+    assert_eq!(roles, [("deleted", 40), ("recreated", 3), ("stuck", 42), ("assertion", 16)]);
+
+    // Another name (a ReplicaSet's new pod), or the pod back only after the wait gave up: the wait could
+    // have ended, so it is only a timeout.
+    assert_eq!(one(&tests, &deletion_wait("instance-manager-9f0b", 1_800)).rule, "wait-timeout");
+    assert_eq!(one(&tests, &deletion_wait("instance-manager-5e7a", 301_000)).rule, "wait-timeout");
+    // A wait still going (no timeout, no attempt past its budget) is not a failure of the wait.
+    let mut going = deletion_wait("instance-manager-5e7a", 1_800);
+    going[2] = ev(
+        T,
+        EventKind::Wait,
+        300_000,
+        42,
+        &[("condition", "pod instance-manager-5e7a deleted"), ("attempt", "3")],
+    );
+    assert_ne!(one(&tests, &going).rule, "waited-for-deletion-of-recreated-pod");
+    // The controller deleting its own pod is not the test's deletion.
+    let mut by_controller = deletion_wait("instance-manager-5e7a", 1_800);
+    by_controller[0].fields.insert("via".into(), "controller".into());
+    assert_eq!(one(&tests, &by_controller).rule, "wait-timeout");
 }
 
 #[test]
