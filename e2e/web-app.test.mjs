@@ -194,8 +194,15 @@ test('the demo: the founding case is diagnosed on load and said in plain words',
   assert.match(text, /deleted-cr-instead-of-pod/);
   assert.match(text, /blame: the test/);
   assert.match(text, /ShareManager custom resource/);
-  assert.match(text, /instead of its pod `share-manager-pvc-/);
+  assert.match(text, /instead of its pod share-manager-pvc-/);
   assert.match(text, /Suggested fix: Inject the fault on the workload plane/);
+  // The sentence's quoted names are code, as in the HTML report, and no backtick is left showing.
+  assert.deepEqual(
+    await card.locator('.fl-summary-sentence code').allInnerTexts(),
+    ['pvc-4f2a7c1e-9b3d-4e8a-a1c2-7d9e0f3b5a61', 'share-manager-pvc-4f2a7c1e-9b3d-4e8a-a1c2-7d9e0f3b5a61'],
+  );
+  assert.equal(await card.locator('.fl-fix code').count(), 2);
+  assert.doesNotMatch(text, /`/);
   assert.match(text, /What the test meant to do: Delete the Share-manager pod/);
   assert.match(await page.innerText('.fl-verdict'), /1 of 2 tests failed/);
   assert.ok(ms > 0, `time to diagnosis recorded (${ms} ms)`);
@@ -394,6 +401,12 @@ test('an evidence link lands on its log line, highlighted', async () => {
   assert.match(await row.innerText(), /delete_namespaced_custom_object.*sharemanagers/);
   assert.ok(await row.isVisible());
   assert.match(page.url(), /#view=logs&file=console\.log&line=161/);
+  // The toolbar's chips stand apart: none overlaps the next (the level chips used to touch and overlap).
+  const chips = await page.locator('.fl-toolbar .fl-chip').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+  assert.equal(chips.length, 8);
+  for (const [a, b] of chips.slice(1).map((b, i) => [chips[i], b])) {
+    assert.ok(b.top >= a.bottom || b.left >= a.right + 2, `chips overlap or touch: ${JSON.stringify([a, b])}`);
+  }
   await shot(page, 'logs-evidence');
 
   // Search with a regex, then by level, then jump to a line.

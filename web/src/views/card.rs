@@ -4,7 +4,7 @@
 use faultline_core::rules::{Blame, Diagnosis, Evidence};
 use yew::prelude::*;
 
-use crate::text::shown;
+use crate::text::{prose, shown};
 
 use crate::app::{Ctx, go};
 use crate::route::Route;
@@ -62,7 +62,7 @@ pub fn card(props: &CardProps) -> Html {
         }
     });
     let symptoms = d.symptoms.iter().map(|s| {
-        html! { <li><code>{ s.rule.clone() }</code>{ " — " }{ shown(&s.summary) }</li> }
+        html! { <li><code>{ s.rule.clone() }</code>{ " — " }{ prose(&s.summary) }</li> }
     });
     let blame = d.blame.as_str();
     html! {
@@ -79,11 +79,11 @@ pub fn card(props: &CardProps) -> Html {
                     { format!(" {percent}% sure") }
                 </span>
             </p>
-            <p class="fl-summary-sentence">{ shown(&d.summary) }</p>
+            <p class="fl-summary-sentence">{ prose(&d.summary) }</p>
             if let Some(doc) = ctx.loaded.test(&d.test.id).and_then(|t| t.documentation.as_deref()) {
                 <p class="fl-intent"><span class="fl-muted">{ "What the test meant to do: " }</span>{ shown(doc) }</p>
             }
-            <div class="fl-fix"><strong>{ "Suggested fix: " }</strong>{ shown(&d.fix) }</div>
+            <div class="fl-fix"><strong>{ "Suggested fix: " }</strong>{ prose(&d.fix) }</div>
             if !d.evidence.is_empty() {
                 <h4>{ "Evidence" }</h4>
                 <ul class="fl-evidence-list">{ for evidence }</ul>

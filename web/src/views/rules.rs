@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::app::{Ctx, RULES_KEY, stored_rules};
 use crate::engine::{BuiltinRules, RuleCheck};
+use crate::text::prose;
 use crate::views::card::blame_label;
 
 /// A rule users can start from: it names every field a rule has.
@@ -163,8 +164,8 @@ fn builtin_rules_list(b: &BuiltinRules) -> Html {
                 <div><code>{ r.id.clone() }</code>{ " " }
                     <span class={classes!("fl-badge", format!("fl-blame-{}", r.blame.as_str()))}>{ format!("blame: {}", blame_label(r.blame)) }</span>
                     <span class="fl-muted">{ format!(" confidence {:.0}% · priority {}", r.confidence * 100.0, r.priority) }</span></div>
-                <p>{ r.summary.clone() }</p>
-                <p class="fl-muted">{ "Fix: " }{ r.fix.clone() }</p>
+                <p>{ prose(&r.summary) }</p>
+                <p class="fl-muted">{ "Fix: " }{ prose(&r.fix) }</p>
             </li>
         }
     });

@@ -1126,8 +1126,8 @@ fn text_max(out: &mut Out<'_>, s: &str, max: usize) {
 /// Generated sentences (summary, fix) quote names between backticks; those become `<code>`.
 fn prose(out: &mut Out<'_>, s: &str) {
     let s = clip(s, MAX_TEXT);
-    for (i, part) in s.split('`').enumerate() {
-        if i % 2 == 1 {
+    for (code, part) in super::quoted_spans(&s) {
+        if code {
             out.push_str("<code>");
             let _ = escape::html_into(out, part);
             out.push_str("</code>");
