@@ -865,14 +865,33 @@ fn robot_events(rt: &RobotTest, test_id: &str, pack: &Pack, out: &mut Vec<Event>
         };
         pack.extract(&cand, out);
         for m in &step.messages {
-            let cand = Candidate {
-                text: &m.text,
-                next: None,
-                origin: Origin::RobotMessage,
-                source: &m.source,
-                time_ms: m.time_ms,
-            };
-            pack.extract(&cand, out);
+            if m.lines.is_empty() {
+                let cand = Candidate {
+                    text: &m.text,
+                    next: None,
+                    origin: Origin::RobotMessage,
+                    source: &m.source,
+                    time_ms: m.time_ms,
+                };
+                pack.extract(&cand, out);
+                continue;
+            }
+            // A message of several lines is read like a log: line by line, each with the next, each
+            // event citing its own line.
+            let lines: Vec<&str> = m.text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+            let mut source = m.source.clone();
+            for ((i, text), place) in lines.iter().enumerate().zip(&m.lines) {
+                (source.line, source.byte_start, source.byte_end) =
+                    (place.line, place.byte_start, place.byte_end);
+                let cand = Candidate {
+                    text,
+                    next: lines.get(i + 1).copied(),
+                    origin: Origin::RobotMessage,
+                    source: &source,
+                    time_ms: m.time_ms,
+                };
+                pack.extract(&cand, out);
+            }
         }
         for e in &mut out[before..] {
             e.test = Some(test_id.to_string());

@@ -20,6 +20,20 @@ pub struct RobotMessage {
     pub level: String,
     pub text: String,
     pub source: SourceRef,
+    /// For a message of several lines written as such in the file (a DEBUG traceback), where each of
+    /// its lines is, so a fact found on the fifth line cites that line and not the `<msg>` tag's.
+    /// Empty for a one-line message, or when a character reference (`&#10;`) made lines the file
+    /// does not have. Places, not `SourceRef`s: a traceback of 100,000 lines must not copy the file's
+    /// name 100,000 times.
+    pub lines: Vec<LinePlace>,
+}
+
+/// A line of a file: its 1-based number and its byte range, as in [`SourceRef`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinePlace {
+    pub line: u32,
+    pub byte_start: u64,
+    pub byte_end: u64,
 }
 
 /// A keyword (or setup/teardown/FOR iteration) as executed.
@@ -89,6 +103,8 @@ struct State<'a> {
     test: Option<RobotTest>,
     text: String,
     msg: Option<RobotMessage>,
+    /// Where the open `<msg>` starts in the file.
+    msg_at: usize,
     /// Where an open `<status>` element's text (the failure message) goes.
     status_for_test: bool,
     skipped_depth: usize,
@@ -107,6 +123,7 @@ pub fn read_output_xml(file: &str, text: &str, warnings: &mut Vec<Warning>) -> R
         test: None,
         text: String::new(),
         msg: None,
+        msg_at: 0,
         status_for_test: false,
         skipped_depth: 0,
         unknown_entity_reported: false,
@@ -214,6 +231,32 @@ fn times(attrs: &[(String, String)]) -> (Option<i64>, Option<i64>, Option<String
 }
 
 impl State<'_> {
+    /// Each line of the message `text` just read, placed in the file, when its content there has the
+    /// same line breaks (see [`RobotMessage::lines`]).
+    fn message_lines(&self, text: &str) -> Vec<LinePlace> {
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        if breaks == 0 {
+            return Vec::new();
+        }
+        let file = self.idx.text();
+        let Some(rest) = file.get(self.msg_at..) else { return Vec::new() };
+        // The content runs from the end of the start tag (attribute values hold no raw `>`: writers
+        // escape it, and a wrong guess only fails the count below) to the first `</msg`.
+        let (Some(open), Some(close)) = (rest.find('>'), rest.find("</msg")) else { return Vec::new() };
+        let Some(raw) = rest.get(open + 1..close) else { return Vec::new() };
+        if memchr::memchr_iter(b'\n', raw.as_bytes()).count() != breaks {
+            return Vec::new();
+        }
+        let content = self.msg_at + open + 1;
+        std::iter::once(content)
+            .chain(memchr::memchr_iter(b'\n', raw.as_bytes()).map(|i| content + i + 1))
+            .map(|at| {
+                let s = self.idx.source("", at);
+                LinePlace { line: s.line, byte_start: s.byte_start, byte_end: s.byte_end }
+            })
+            .collect()
+    }
+
     fn step_depth(&self) -> u32 {
         self.stack.iter().filter(|o| matches!(o, Open::Step(_))).count() as u32
     }
@@ -305,7 +348,9 @@ impl State<'_> {
                     level: get(&attrs, "level").unwrap_or("INFO").to_string(),
                     text: String::new(),
                     source: self.idx.source(self.file, pos),
+                    lines: Vec::new(),
                 });
+                self.msg_at = pos;
                 Open::Msg
             }
             "arg" => Open::Arg,
@@ -387,6 +432,7 @@ impl State<'_> {
             }
             Open::Msg => {
                 if let (Some(mut m), Some(Open::Step(i))) = (self.msg.take(), parent) {
+                    m.lines = self.message_lines(&text);
                     m.text = text;
                     if let Some(step) = self.test.as_mut().and_then(|t| t.steps.get_mut(i)) {
                         step.messages.push(m);
@@ -488,6 +534,37 @@ mod tests {
 </suite>
 </suite>
 </robot>"#;
+
+    #[test]
+    fn each_line_of_a_message_written_on_several_lines_is_placed_in_the_file() {
+        let xml = r#"<robot><suite name="S"><test name="T"><kw name="K">
+<msg timestamp="20241118 09:05:32.941" level="DEBUG">Traceback (most recent call last):
+  File "k8s.py", line 60, in wait_delete_pod
+    assert not found</msg>
+<msg level="INFO">one line</msg>
+<msg level="INFO">made&#10;of&#10;references</msg>
+<status status="FAIL"/></kw><status status="FAIL"/></test></suite></robot>"#;
+        let (run, w) = read(xml);
+        assert!(w.is_empty(), "{w:?}");
+        let m = &run.tests[0].steps[0].messages;
+        let placed: Vec<(u32, &str)> =
+            m[0].lines.iter().map(|s| (s.line, &xml[s.byte_start as usize..s.byte_end as usize])).collect();
+        assert_eq!(
+            placed,
+            [
+                (
+                    2,
+                    "<msg timestamp=\"20241118 09:05:32.941\" level=\"DEBUG\">Traceback (most recent call last):"
+                ),
+                (3, "  File \"k8s.py\", line 60, in wait_delete_pod"),
+                (4, "    assert not found</msg>"),
+            ]
+        );
+        // One line needs no placing; lines the file does not have cannot be placed.
+        assert!(m[1].lines.is_empty());
+        assert_eq!(m[2].text, "made\nof\nreferences");
+        assert!(m[2].lines.is_empty());
+    }
 
     #[test]
     fn rf6_test_steps_and_messages() {

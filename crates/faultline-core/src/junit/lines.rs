@@ -17,6 +17,11 @@ impl<'a> LineIndex<'a> {
         self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
     }
 
+    /// The text the index is over.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
     /// 1-based line and column (in characters).
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
