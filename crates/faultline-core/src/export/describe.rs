@@ -40,8 +40,13 @@ pub fn describe(e: &Event) -> String {
         EventKind::TestFinished => f("status").to_string(),
         EventKind::StepStarted => format!("> {}", f("name")),
         EventKind::StepFinished => format!("< {} {}", f("name"), f("status")),
-        EventKind::Assertion => f("message").to_string(),
+        EventKind::Assertion => assertion(e),
     }
+}
+
+/// An assertion's message; a bare `AssertionError` has none, and is named by its exception.
+fn assertion(e: &Event) -> String {
+    e.field("message").or_else(|| e.field("exception")).unwrap_or("assertion failed").to_string()
 }
 
 /// The long form of [`describe`], with namespace, plane, how an object was deleted, a state's previous
@@ -121,7 +126,7 @@ pub fn describe_full(e: &Event) -> String {
         EventKind::TestFinished => format!("test finished {}", f("status")),
         EventKind::StepStarted => format!("▸ {}", f("name")),
         EventKind::StepFinished => format!("◂ {} {}", f("name"), f("status")),
-        EventKind::Assertion => f("message").to_string(),
+        EventKind::Assertion => assertion(e),
     }
 }
 
@@ -168,5 +173,26 @@ mod tests {
         assert_eq!(clock(0), "00:00:00.000");
         assert_eq!(clock(1_731_752_102_815), "10:15:02.815");
         assert_eq!(clock(-1), "23:59:59.999");
+    }
+
+    #[test]
+    fn a_bare_assertion_error_is_named_not_left_blank() {
+        let event = |fields: &[(&str, &str)]| Event {
+            kind: EventKind::Assertion,
+            time: None,
+            time_ms: None,
+            test: None,
+            source: crate::source::SourceRef::new("console.log", 16, 0, 0),
+            extractor: "assertion-error".into(),
+            fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        };
+        let bare = event(&[("exception", "AssertionError")]);
+        assert_eq!(
+            (describe(&bare), describe_full(&bare)),
+            ("AssertionError".into(), "AssertionError".into())
+        );
+        let said = event(&[("exception", "AssertionError"), ("message", "Backup status = Error")]);
+        assert_eq!(describe(&said), "Backup status = Error");
+        assert_eq!(describe(&event(&[])), "assertion failed");
     }
 }
