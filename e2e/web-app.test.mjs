@@ -213,6 +213,28 @@ test('the demo: the founding case is diagnosed on load and said in plain words',
   await page.close();
 });
 
+test('the worker warms up while idle, and leaves it to an analysis asked for at once', async () => {
+  // Opened empty, the worker analyses its warm-up artifacts while the user has not dropped anything.
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await waitUntil(async () => (await inWorker(page, () => self.faultlineWarmUp)) === 'done', 'the warm-up ran');
+  // Nothing of it shows, and what is dropped next is analysed as ever.
+  assert.equal(await page.locator('.fl-root[data-state=empty]').count(), 1);
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(FOUNDING));
+  await ready(page);
+  assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
+  assert.doesNotMatch(await page.innerText('.fl-root'), /warm-up/);
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+
+  // The demo asks for its analysis as the page starts: the warm-up gives way to it.
+  const demo = await open('/?demo');
+  await ready(demo.page);
+  assert.equal(await inWorker(demo.page, () => self.faultlineWarmUp), 'skipped');
+  assert.deepEqual(demo.seen.errors, []);
+  await demo.page.close();
+});
+
 test('dark theme follows the system', async () => {
   const { page } = await open('/?demo', { colorScheme: 'dark' });
   await ready(page);
