@@ -1,45 +1,22 @@
 // The analysis engine of the web app, in a module worker: the faultline-wasm package (built by `cargo
 // xtask pkg`, staged into dist/pkg by Trunk's pre-build hook) reads the artifacts and keeps the finished
 // analysis, logs included, so the page only ever holds the report and the log rows on screen.
-import { Analyzer, FaultlineError, builtinRules, checkRules, load, memoryBytes } from './pkg/index.js';
-import { warmUpInputs } from './warmup.js';
+import { Analyzer, FaultlineError, builtinRules, checkRules, load, memoryBytes, warmUp } from './pkg/index.js';
 
 const ready = load(new URL('./pkg/faultline_wasm_bg.wasm', import.meta.url));
-// `pending` until the warm-up (below) ends: `done`, or `skipped` when an analysis came first (it warms
-// the module itself) or the warm-up failed (it is only an optimisation). Tests read it.
+// While the page waits for files the worker warms the engine up (the package's `warmUp`: the first
+// analysis then runs optimised code); an analysis asked for first stops it. `pending` until it ends,
+// then `done`, or `skipped` when an analysis came first or it failed (it is only an optimisation).
+// Tests read it.
 self.faultlineWarmUp = 'pending';
-let analysisAsked = false;
 const WARM_UP_ROUNDS = 3;
-
-/**
- * Analyses `warmUpInputs()` a few times once the module is loaded and the worker idle, so V8 has
- * optimised the hot code before the user's first analysis. Each round is one synchronous call of about
- * 100 ms; a request arriving meanwhile runs after that round, and an analysis cancels the rounds left.
- */
-async function warmUp() {
-  try {
-    await ready;
-    const inputs = warmUpInputs();
-    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (analysisAsked) {
-        self.faultlineWarmUp = 'skipped';
-        return;
-      }
-      const analyzer = new Analyzer();
-      try {
-        for (const { name, bytes } of inputs) analyzer.addFile(name, bytes);
-        analyzer.finish().free();
-      } finally {
-        analyzer.free();
-      }
-    }
-    self.faultlineWarmUp = 'done';
-  } catch {
-    self.faultlineWarmUp = 'skipped';
-  }
-}
-warmUp();
+const warming = new AbortController();
+ready
+  .then(() => warmUp({ rounds: WARM_UP_ROUNDS, signal: warming.signal }))
+  .then(
+    (ran) => (self.faultlineWarmUp = ran === WARM_UP_ROUNDS ? 'done' : 'skipped'),
+    () => (self.faultlineWarmUp = 'skipped'),
+  );
 let analysis = null;
 // A file bigger than this is read from itself (`addBlob`), not held: held, it would cost its size and
 // more in wasm memory that never shrinks (836 MiB for a 500 MB log, against 34 MiB read from the File,
@@ -188,7 +165,7 @@ const ops = {
 
 onmessage = async ({ data }) => {
   const { id, op, args } = data;
-  if (op === 'analyze') analysisAsked = true;
+  if (op === 'analyze') warming.abort();
   try {
     const handler = ops[op];
     if (!handler) throw new FaultlineError(`unknown request ${op}`, { kind: 'state' });

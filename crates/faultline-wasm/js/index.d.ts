@@ -180,6 +180,12 @@ export function analyzeToAnalysis(files: InputFile[], options?: AnalyzeOptions):
 export function checkRules(text: string, file?: string): RuleCheck[];
 export function builtinRules(): { source: string; rules: RuleInfo[] };
 export function version(): string;
+/**
+ * Analyses about 1 MB of synthetic artifacts `rounds` times (default 3), so the engine's hot code is
+ * optimised before the first real analysis. Call after `load()` while nothing waits; each round is one
+ * synchronous call of about 100 ms, and `signal` aborting stops the rounds left. Resolves to the rounds run.
+ */
+export function warmUp(options?: { rounds?: number; signal?: AbortSignal }): Promise<number>;
 /** Bytes of wasm memory this instance holds: the high-water mark of its analyses (it never shrinks). */
 export function memoryBytes(): number;
 export function reportSchema(): 'faultline.report/v1';

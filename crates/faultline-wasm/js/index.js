@@ -5,6 +5,7 @@
 // an opaque `RuntimeError: unreachable`).
 import init, * as raw from './faultline_wasm.js';
 import { forget, spool, sweep } from './spool.js';
+import { warmUpInputs } from './warmup.js';
 
 export class FaultlineError extends Error {
   constructor(message, { kind = 'input', file = null, line = null, column = null, cause } = {}) {
@@ -243,6 +244,37 @@ export function builtinRules() {
 
 export function version() {
   return raw.version();
+}
+
+/**
+ * Analyses about 1 MB of synthetic artifacts `rounds` times, so the engine's hot code is optimised
+ * before the first real analysis (see warmup.js). For a page or worker that loads the module before it
+ * has anything to analyse: each round is one synchronous call of about 100 ms, the rounds yield to the
+ * event loop in between, and `signal` aborting (an analysis came) stops the rounds left. Resolves to
+ * the number of rounds run. Wasm memory grows by a few MB, as after any analysis of that size.
+ */
+export async function warmUp({ rounds = 3, signal } = {}) {
+  const inputs = warmUpInputs();
+  let ran = 0;
+  while (ran < rounds) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (signal?.aborted) break;
+    // The path a page's analysis takes: files into an Analyzer, then the report as JSON.
+    const analyzer = new Analyzer();
+    try {
+      for (const { name, bytes } of inputs) analyzer.addFile(name, bytes);
+      const analysis = analyzer.finish();
+      try {
+        analysis.reportJson(true);
+      } finally {
+        analysis.free();
+      }
+    } finally {
+      analyzer.free();
+    }
+    ran += 1;
+  }
+  return ran;
 }
 
 /** Bytes of wasm memory this instance holds: the high-water mark of its analyses (it never shrinks). */

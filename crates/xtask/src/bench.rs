@@ -1080,10 +1080,11 @@ const GAPS: &str = "## Where the gaps are (profiles)
   once (the bench's wasm section measures the latter), 1.15 s fresh with `\"s\"`; the 10 MB JUnit alone
   is 0.37–0.47 s in wasm against 0.29 s natively once optimised (its ~0.8 s was the fresh module).
   The worker now warms up: once loaded, while idle, it analyses about 1 MB of synthetic artifacts of
-  the same shapes three times (`web/warmup.js`, about 100 ms a round; an analysis asked for first
-  cancels it). On 2026-12-03 that took this case from 2.13 s to 1.64 s with the files handed over at
-  once (the rounds run while the page reads them), and from 1.80 s to 1.26 s dropped 2 s after the
-  page opened (the table's last case); the 200 MB log went from 2.52 s to 2.10 s.
+  the same shapes three times (the package's `warmUp`, about 100 ms a round; an analysis asked for first
+  cancels it). On 2026-12-03 (medians of 9 runs with it, 6 without) that took this case from 1.96 s
+  to 1.70 s with the files handed over at once (the rounds run while the page reads them), and from
+  1.92 s to 1.45 s dropped 2 s after the page opened (the table's next case); the 200 MB log did not
+  move (2.49 s, 2.47 s).
 - **Many cores.** Built (see \"One thread against all cores\"): the core hands each input's reading, each
   log's events pass and a big log's blocks of lines to the CLI's rayon pool. On one big log the reader
   (decoding, timestamps, assignment; about half the single-threaded time) stays one thread and becomes

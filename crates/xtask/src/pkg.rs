@@ -13,7 +13,7 @@ use crate::{WASM_TARGET, cargo, cargo_with_env, ensure_wasm_target, run, step};
 pub const PKG_DIR: &str = "crates/faultline-wasm/pkg";
 const JS_DIR: &str = "crates/faultline-wasm/js";
 /// The package's hand-written files, copied from `JS_DIR` beside what wasm-bindgen makes.
-const JS_FILES: [&str; 5] = ["index.js", "spool.js", "index.d.ts", "package.json", "README.md"];
+const JS_FILES: [&str; 6] = ["index.js", "spool.js", "warmup.js", "index.d.ts", "package.json", "README.md"];
 const SCHEMA: &str = "schema/faultline.report.v1.schema.json";
 /// The release size budget of the wasm module, gzipped.
 pub const MAX_GZIP_BYTES: u64 = 400 * 1024;

@@ -239,3 +239,28 @@ test('a panic becomes a FaultlineError of kind panic that says what happened', (
     (e) => e instanceof pkg.FaultlineError && e.kind === 'panic' && /deliberate panic/.test(e.message),
   );
 });
+
+test('warmUp runs its rounds over artifacts that reach every stage, and stops when told', async () => {
+  // What it analyses must be worth warming up on: tests read, failures diagnosed by rules, log events.
+  const { warmUpInputs } = await import(join(PKG, 'warmup.js'));
+  const report = pkg.analyze(warmUpInputs());
+  assert.equal(report.summary.tests, 200);
+  assert.equal(report.summary.failed, 10);
+  assert.equal(report.diagnoses.length, 10);
+  assert.ok(report.diagnoses.every((d) => d.rule !== 'unclassified'), JSON.stringify(report.diagnoses[0]));
+  assert.ok(report.events.length > 1000, `${report.events.length} events`);
+  assert.ok(report.warnings.length === 0, JSON.stringify(report.warnings));
+
+  assert.equal(await pkg.warmUp({ rounds: 2 }), 2);
+  const stop = new AbortController();
+  stop.abort();
+  assert.equal(await pkg.warmUp({ signal: stop.signal }), 0);
+  // Aborted between rounds: the round under way finishes, none starts after.
+  const later = new AbortController();
+  const warming = pkg.warmUp({ rounds: 50, signal: later.signal });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  later.abort();
+  assert.ok((await warming) < 50);
+  // And the engine is as it was.
+  assert.equal(pkg.analyze(scenario('rwx-recovery-cr-deleted')).diagnoses[0].rule, 'deleted-cr-instead-of-pod');
+});

@@ -1,6 +1,6 @@
 // Type-checked with `tsc --noEmit` by `cargo xtask test`: the package's types describe real use.
-import { Analyzer, FaultlineError, analyze, checkRules, load, memoryBytes } from '../../pkg/index.js';
-import type { Diagnosis, ObjectState, Report, SearchHits, ViewLine } from '../../pkg/index.js';
+import { Analyzer, FaultlineError, analyze, checkRules, load, memoryBytes, warmUp } from '../../pkg/index.js';
+import type { Diagnosis, InputFile, ObjectState, Report, SearchHits, ViewLine } from '../../pkg/index.js';
 
 export async function diagnose(files: File[]): Promise<string[]> {
   await load();
@@ -85,4 +85,15 @@ export async function cancellable(file: File, signal: AbortSignal): Promise<Repo
   } finally {
     analysis.free();
   }
+}
+
+/** A portal's worker warms the engine up while it waits for artifacts, and stops when they come. */
+export async function warmWhileWaiting(artifacts: Promise<InputFile[]>): Promise<Report> {
+  await load();
+  const arrived = new AbortController();
+  const warming: Promise<number> = warmUp({ signal: arrived.signal });
+  const files = await artifacts;
+  arrived.abort();
+  await warming;
+  return analyze(files);
 }
