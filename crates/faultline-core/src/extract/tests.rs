@@ -192,6 +192,45 @@ fn a_traceback_through_a_deletion_wait_is_a_timeout() {
 }
 
 #[test]
+fn a_power_off_naming_its_node_and_a_node_ready_again() {
+    let e = events(
+        Origin::RobotMessage,
+        "output.xml",
+        "Power off volume e2e-test-volume-0 node ip-10-0-2-15 with waiting = False",
+        None,
+    );
+    let off = e.iter().find(|e| e.kind == EventKind::Infra).unwrap_or_else(|| panic!("{e:?}"));
+    assert_eq!(off.extractor, "power-off-volume-node");
+    assert_eq!(
+        (off.fields["reason"].as_str(), off.fields["node"].as_str(), off.fields["volume"].as_str()),
+        ("power_off", "ip-10-0-2-15", "e2e-test-volume-0")
+    );
+    assert_eq!(off.fields["waiting"], "False");
+
+    let line = "[2024-11-18T09:05:02Z] default   Normal    NodeReady   node/ip-10-0-2-15   Node ip-10-0-2-15 status is now: NodeReady";
+    let evs = one(line);
+    let ready = get(&evs, EventKind::StateChanged);
+    assert_eq!(
+        (ready["kind"].as_str(), ready["name"].as_str(), ready["state"].as_str()),
+        ("Node", "ip-10-0-2-15", "ready")
+    );
+    // NotReady is the other way round: an infrastructure event naming the node, never a node back. In
+    // a `kubectl get events` row the reason column comes first; the node must not be lost to it.
+    for line in [
+        "Node ip-10-0-2-15 status is now: NodeNotReady",
+        "[2024-11-18T09:04:40Z] default   Normal    NodeNotReady   node/ip-10-0-2-15   Node ip-10-0-2-15 status is now: NodeNotReady",
+    ] {
+        let e = events(Origin::Log, "kubectl-events.log", line, None);
+        assert!(e.iter().all(|e| e.kind != EventKind::StateChanged), "{e:?}");
+        let infra = e.iter().find(|e| e.kind == EventKind::Infra).unwrap_or_else(|| panic!("{line}"));
+        assert_eq!(
+            (infra.fields["reason"].as_str(), infra.field("node")),
+            ("not_ready", Some("ip-10-0-2-15"))
+        );
+    }
+}
+
+#[test]
 fn checksums_in_every_shape() {
     let evs = events(
         Origin::Log,
