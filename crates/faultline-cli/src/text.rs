@@ -148,6 +148,9 @@ fn diagnosis(out: &mut String, d: &Diagnosis, paint: Paint) {
             let text = e.text.as_deref().unwrap_or("").lines().next().unwrap_or("");
             let room = 96usize.saturating_sub(at.chars().count() + 2).max(20);
             let _ = writeln!(out, "    {}  {}", paint.dim(&at), one_line(text.trim(), room));
+            if let Some(t) = &e.test {
+                let _ = writeln!(out, "      {}", paint.dim(&format!("in test {}", one_line(&t.name, 80))));
+            }
         }
     }
     if !d.symptoms.is_empty() {

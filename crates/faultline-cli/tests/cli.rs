@@ -232,6 +232,7 @@ fn rules_list_names_the_public_rule_ids() {
         "wait-timeout",
         "infrastructure",
         "waited-for-deletion-of-recreated-pod",
+        "node-left-down-by-earlier-test",
     ] {
         assert!(text.contains(id), "{id}");
     }

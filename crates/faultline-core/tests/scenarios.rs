@@ -247,13 +247,16 @@ fn every_scenario_gets_its_expected_diagnosis() {
         let report = run(&dir);
         let failed = report.tests.iter().filter(|t| t.status.is_failure()).count();
         assert_eq!(report.diagnoses.len(), failed, "{}: one diagnosis per failed test", dir.display());
-        // No bleeding: a diagnosis cites only its own test's lines (or run-level ones near it).
+        // No bleeding: a diagnosis cites its own test's lines or run-level ones, and a line of another
+        // test only as that test's (a cause it left behind), by name.
         for d in &report.diagnoses {
             for ev in &d.evidence {
+                let whose = ev.test.as_ref().map_or(d.test.id.as_str(), |t| t.id.as_str());
+                assert_ne!(ev.test.as_ref().map(|t| t.id.as_str()), Some(d.test.id.as_str()));
                 assert!(
                     report.events.iter().any(|e| e.source.file == ev.file
                         && e.source.covers(ev.line)
-                        && (e.test.as_deref() == Some(d.test.id.as_str()) || e.test.is_none())),
+                        && (e.test.as_deref() == Some(whose) || (e.test.is_none() && ev.test.is_none()))),
                     "{}: {} cites {}:{} from another test",
                     dir.display(),
                     d.test.name,

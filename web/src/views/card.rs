@@ -40,7 +40,9 @@ pub fn card(props: &CardProps) -> Html {
             _ => format!("{}:{}", ev.file, ev.line),
         };
         let open = ctx.loaded.is_log(&ev.file).then(|| Route::log_line(&ev.file, ev.line));
-        let step = step_of(&ctx, &d.test.id, ev);
+        // A line of an earlier test is in that test's replay, not this one's.
+        let whose = ev.test.as_ref().map_or(d.test.id.as_str(), |t| t.id.as_str());
+        let step = step_of(&ctx, whose, ev);
         html! {
             <li class="fl-evidence">
                 <div class="fl-evidence-head">
@@ -52,9 +54,12 @@ pub fn card(props: &CardProps) -> Html {
                         <span class="fl-place">{ shown(&place) }</span>
                     }
                     if let Some(t) = &ev.time { <span class="fl-muted">{ t.clone() }</span> }
+                    if let Some(t) = &ev.test {
+                        <span class="fl-evidence-test">{ "in test " }<span class="fl-name">{ shown(&t.name) }</span></span>
+                    }
                     if let Some(step) = step {
-                        <a class="fl-step-link" href={Route::replay(&d.test.id, Some(step)).to_hash()}
-                           onclick={go(&ctx, Route::replay(&d.test.id, Some(step)))}>{ format!("replay step {}", step + 1) }</a>
+                        <a class="fl-step-link" href={Route::replay(whose, Some(step)).to_hash()}
+                           onclick={go(&ctx, Route::replay(whose, Some(step)))}>{ format!("replay step {}", step + 1) }</a>
                     }
                 </div>
                 if let Some(text) = &ev.text { <pre class="fl-line">{ shown(text) }</pre> }

@@ -592,6 +592,11 @@ fn evidence(out: &mut Out<'_>, analysis: &Analysis, ev: &Evidence) {
     if let Some(ms) = ev.time_ms {
         let _ = write!(out, "<span class=\"muted\">{}</span>", clock(ms));
     }
+    if let Some(t) = &ev.test {
+        out.push_str("<span class=\"muted\">in test ");
+        text_max(out, &t.name, CELL_CHARS);
+        out.push_str("</span>");
+    }
     out.push_str("</figcaption>\n<table class=\"excerpt\">");
     match excerpt(analysis, &ev.file, ev.line, ev.line_end, EXCERPT_RADIUS) {
         Some(lines) if !lines.is_empty() => {

@@ -291,6 +291,8 @@ pub struct Predicate {
 pub enum Scope {
     Test,
     Run,
+    /// The whole run up to the test's last event: where a cause another test left behind is found.
+    Earlier,
 }
 
 #[derive(Debug, Clone)]
@@ -645,9 +647,10 @@ fn compile_clause(ctx: &mut Ctx<'_>, m: RawMatch, earlier: &[String], named: boo
     let scope = match m.scope.as_ref().map(|s| s.get_ref().as_str()) {
         None | Some("test") => Scope::Test,
         Some("run") => Scope::Run,
+        Some("earlier") => Scope::Earlier,
         Some(other) => {
             if let Some(s) = &m.scope {
-                ctx.err(s.span(), format!("unknown scope {other:?}; expected test or run"));
+                ctx.err(s.span(), format!("unknown scope {other:?}; expected test, run or earlier"));
             }
             Scope::Test
         }

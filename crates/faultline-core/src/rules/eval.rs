@@ -20,8 +20,43 @@ struct Pools<'a> {
     events: &'a [Event],
     /// This test's events, by time.
     test: Vec<usize>,
-    /// Run-level events near the test, by time.
+    /// This test's and the run-level events near it, by time.
     run: Vec<usize>,
+    /// This test's last event: `scope = "earlier"` looks no further, so no later test can be blamed.
+    end: Option<i64>,
+    /// Test ids to names, for `{x.test}`.
+    names: &'a HashMap<&'a str, &'a str, foldhash::fast::FixedState>,
+}
+
+/// The candidates a clause may bind, by time: borrowed, because `search` asks for them at every step of
+/// its backtracking.
+fn pool<'a>(pools: &'a Pools<'a>, earlier: &'a [Vec<usize>], c: &Clause, slot: usize) -> &'a [usize] {
+    match c.scope {
+        Scope::Test => &pools.test,
+        Scope::Run => &pools.run,
+        Scope::Earlier => {
+            let (Some(list), Some(end)) = (earlier.get(slot), pools.end) else { return &[] };
+            &list[..list.partition_point(|&i| time_of(&pools.events[i]) <= end)]
+        }
+    }
+}
+
+/// For each clause slot of a rule (its matches, then its absences) with `scope = "earlier"`: the run's
+/// timed events that fit the clause's types and fields, by time. Filtered once per analysis rather than
+/// per test, so a rule looking back over a run of thousands of failures stays linear in its events.
+fn earlier_pools(rule: &Rule, events: &[Event], timed: &[usize]) -> Vec<Vec<usize>> {
+    rule.clauses
+        .iter()
+        .chain(&rule.absent)
+        .map(|c| match c.scope {
+            Scope::Earlier => timed
+                .iter()
+                .copied()
+                .filter(|&i| c.alternatives.iter().any(|p| predicate(&events[i], p)))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 fn time_of(e: &Event) -> i64 {
@@ -60,6 +95,8 @@ fn predicate(e: &Event, p: &Predicate) -> bool {
 struct Matcher<'a> {
     rule: &'a Rule,
     pools: &'a Pools<'a>,
+    /// `earlier_pools` of this rule.
+    earlier: &'a [Vec<usize>],
     rules: &'a RuleSet,
     test: &'a TestCase,
     checks: usize,
@@ -81,6 +118,15 @@ impl Matcher<'_> {
             "time" => e.time_ms.map(clock),
             "source" => Some(format!("{}:{}", short(&e.source.file), e.source.line)),
             "type" => Some(e.kind.as_str().to_string()),
+            // The test the event belongs to, by name: a cause found in another test names that test. An
+            // event's own `test` field (a user's pattern may capture one) keeps its meaning.
+            "test" => e
+                .field("test")
+                .or_else(|| {
+                    let id = e.test.as_deref()?;
+                    Some(self.pools.names.get(id).copied().unwrap_or(id))
+                })
+                .map(str::to_string),
             "pod" => {
                 let kind = e.field("kind")?;
                 let (_, pattern) = self.rules.pods.iter().find(|(k, _)| k == kind)?;
@@ -151,18 +197,6 @@ impl Matcher<'_> {
         })
     }
 
-    fn pool(&self, c: &Clause) -> Vec<usize> {
-        let mut p = self.pools.test.clone();
-        if c.scope == Scope::Run {
-            p.extend(&self.pools.run);
-            crate::sort::sort_by_key(&mut p, |&i| (time_of(&self.pools.events[i]), i));
-        }
-        if c.pick_last {
-            p.reverse();
-        }
-        p
-    }
-
     fn search(&mut self, k: usize, caps: &mut Vec<Option<usize>>) -> bool {
         if self.checks > MAX_CHECKS {
             return false;
@@ -171,8 +205,10 @@ impl Matcher<'_> {
             return self.absences_hold(caps);
         }
         let c = &self.rule.clauses[k];
+        let p = pool(self.pools, self.earlier, c, k);
         let mut tried = 0;
-        for idx in self.pool(c) {
+        for j in 0..p.len() {
+            let idx = if c.pick_last { p[p.len() - 1 - j] } else { p[j] };
             if !self.fits(c, idx, caps) {
                 continue;
             }
@@ -190,8 +226,9 @@ impl Matcher<'_> {
     }
 
     fn absences_hold(&mut self, caps: &[Option<usize>]) -> bool {
-        for c in &self.rule.absent {
-            for idx in self.pool(c) {
+        let first = self.rule.clauses.len();
+        for (j, c) in self.rule.absent.iter().enumerate() {
+            for &idx in pool(self.pools, self.earlier, c, first + j) {
                 if self.fits(c, idx, caps) {
                     return false;
                 }
@@ -244,13 +281,23 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
         }
     }
     let run_level: Vec<usize> = (0..events.len()).filter(|&i| events[i].test.is_none()).collect();
+    let names: HashMap<&str, &str, foldhash::fast::FixedState> =
+        tests.iter().map(|t| (t.id.as_str(), t.name.as_str())).collect();
+    let earlier: Vec<Vec<Vec<usize>>> =
+        if rules.rules.iter().any(|r| r.clauses.iter().chain(&r.absent).any(|c| c.scope == Scope::Earlier)) {
+            let mut timed: Vec<usize> = (0..events.len()).filter(|&i| events[i].time_ms.is_some()).collect();
+            crate::sort::sort_by_key(&mut timed, |&i| (time_of(&events[i]), i));
+            rules.rules.iter().map(|r| earlier_pools(r, events, &timed)).collect()
+        } else {
+            Vec::new()
+        };
     let mut out = Vec::new();
     for test in tests.iter().filter(|t| t.status.is_failure()) {
         let mut idx = by_test.get(test.id.as_str()).cloned().unwrap_or_default();
         crate::sort::sort_by_key(&mut idx, |&i| (time_of(&events[i]), i));
         let first = idx.iter().filter_map(|&i| events[i].time_ms).min().or(test.start_ms);
         let last = idx.iter().filter_map(|&i| events[i].time_ms).max().or_else(|| test.end_ms());
-        let run: Vec<usize> = match (first, last) {
+        let mut run: Vec<usize> = match (first, last) {
             (Some(a), Some(b)) => run_level
                 .iter()
                 .copied()
@@ -258,7 +305,9 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
                 .collect(),
             _ => Vec::new(),
         };
-        let pools = Pools { events, test: idx, run };
+        run.extend(&idx);
+        crate::sort::sort_by_key(&mut run, |&i| (time_of(&events[i]), i));
+        let pools = Pools { events, test: idx, run, end: last, names: &names };
         let intent = intent_text(test, events, &pools.test);
         let mut hits = Vec::new();
         for (ri, rule) in rules.rules.iter().enumerate() {
@@ -267,7 +316,8 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
             {
                 continue;
             }
-            let mut m = Matcher { rule, pools: &pools, rules, test, checks: 0 };
+            let earlier = earlier.get(ri).map(Vec::as_slice).unwrap_or(&[]);
+            let mut m = Matcher { rule, pools: &pools, earlier, rules, test, checks: 0 };
             let mut caps = vec![None; rule.clauses.len()];
             if m.search(0, &mut caps) {
                 let mut confidence = rule.confidence;
@@ -281,7 +331,7 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
                 hits.push(Hit { rule: ri, caps, confidence, summary, fix });
             }
         }
-        out.push(diagnosis_of(test, events, &pools.test, rules, hits));
+        out.push(diagnosis_of(test, events, &pools, rules, hits));
     }
     out
 }
@@ -289,7 +339,7 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
 fn diagnosis_of(
     test: &TestCase,
     events: &[Event],
-    idx: &[usize],
+    pools: &Pools<'_>,
     rules: &RuleSet,
     hits: Vec<Hit>,
 ) -> Diagnosis {
@@ -315,7 +365,7 @@ fn diagnosis_of(
         .or_else(|| hits.iter().enumerate().max_by(|(_, a), (_, b)| rank(a, b)))
         .map(|(i, _)| i);
     let Some(root) = root else {
-        return unclassified(test_ref, &message, events, idx);
+        return unclassified(test_ref, &message, events, &pools.test);
     };
     let h = &hits[root];
     let rule = &rules.rules[h.rule];
@@ -323,7 +373,15 @@ fn diagnosis_of(
         .evidence
         .iter()
         .filter_map(|&c| h.caps.get(c).copied().flatten().map(|e| (rule.clauses[c].name.clone(), e)))
-        .map(|(role, e)| evidence_of(&role, &events[e]))
+        .map(|(role, e)| {
+            let mut ev = evidence_of(&role, &events[e]);
+            // A line of another test is a cause that test left behind: say whose it is.
+            ev.test = events[e].test.as_deref().filter(|id| *id != test.id).map(|id| TestRef {
+                id: id.to_string(),
+                name: pools.names.get(id).copied().unwrap_or(id).to_string(),
+            });
+            ev
+        })
         .collect();
     crate::sort::sort_by_key(&mut evidence, |e| (e.time_ms.unwrap_or(i64::MIN), e.file.clone(), e.line));
     evidence.dedup_by(|a, b| a.file == b.file && a.line == b.line);
@@ -360,6 +418,7 @@ fn evidence_of(role: &str, e: &Event) -> Evidence {
         time_ms: e.time_ms,
         event_type: e.kind.as_str().to_string(),
         text: None,
+        test: None,
     }
 }
 

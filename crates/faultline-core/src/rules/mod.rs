@@ -95,6 +95,11 @@ pub struct Evidence {
     pub event_type: String,
     /// The line as the artifact has it (filled in by the analysis, which holds the texts).
     pub text: Option<String>,
+    /// The test the line belongs to, when that is another test than the diagnosed one: a cause an
+    /// earlier test left behind (rules with `scope = "earlier"`). Absent for the test's own lines and
+    /// run-level ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<TestRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

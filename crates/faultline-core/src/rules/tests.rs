@@ -131,6 +131,7 @@ fn builtin_rules_load_with_their_public_ids() {
         "wait-timeout",
         "infrastructure",
         "waited-for-deletion-of-recreated-pod",
+        "node-left-down-by-earlier-test",
     ] {
         assert!(ids.iter().any(|x| x == id), "{id} missing from {ids:?}");
     }
@@ -309,6 +310,135 @@ fn waiting_for_the_deletion_of_a_pod_recreated_under_its_name_blames_the_test() 
     let mut by_controller = deletion_wait("instance-manager-5e7a", 1_800);
     by_controller[0].fields.insert("via".into(), "controller".into());
     assert_eq!(one(&tests, &by_controller).rule, "wait-timeout");
+}
+
+/// A run of four tests: `Before` fails first; `Power Off` powers node n2 off without waiting and sends a
+/// power-on too early; the node goes NotReady (a run-level Kubernetes event); `Next` and, 30 minutes on,
+/// `Much Later` fail.
+fn cascade() -> (Vec<TestCase>, Vec<Event>) {
+    const OFF: &str = "Power Off Volume Node Without Waiting";
+    let tests = vec![
+        case("Before", TestStatus::Failed, ""),
+        case(OFF, TestStatus::Passed, ""),
+        case("Next", TestStatus::Failed, ""),
+        case("Much Later", TestStatus::Failed, ""),
+    ];
+    let mut not_ready = ev("", EventKind::Infra, 140_000, 1, &[("reason", "not_ready"), ("node", "n2")]);
+    not_ready.test = None;
+    not_ready.source = SourceRef::new("kubectl-events.log", 1, 0, 0);
+    let events = vec![
+        ev("Before", EventKind::Assertion, 50_000, 5, &[("message", "AssertionError")]),
+        ev(
+            OFF,
+            EventKind::Infra,
+            100_000,
+            20,
+            &[("reason", "power_off"), ("node", "n2"), ("waiting", "False")],
+        ),
+        ev(OFF, EventKind::Infra, 105_000, 30, &[("reason", "power_on"), ("node", "n2")]),
+        not_ready,
+        ev("Next", EventKind::Assertion, 410_000, 60, &[("message", "AssertionError")]),
+        ev("Much Later", EventKind::Assertion, 2_000_000, 90, &[("message", "AssertionError")]),
+    ];
+    (tests, events)
+}
+
+fn rules_of(tests: &[TestCase], events: &[Event]) -> Vec<(String, String)> {
+    diagnose(tests, events, &RuleSet::builtin()).into_iter().map(|d| (d.test.name, d.rule)).collect()
+}
+
+#[test]
+fn a_node_an_earlier_test_left_down_is_that_tests_fault_in_every_later_failure() {
+    let (tests, events) = cascade();
+    let d = diagnose(&tests, &events, &RuleSet::builtin());
+    let by = |name: &str| d.iter().find(|d| d.test.name == name).expect(name);
+    let next = by("Next");
+    assert_eq!((next.rule.as_str(), next.blame), ("node-left-down-by-earlier-test", Blame::Test));
+    assert!(
+        next.summary.starts_with(
+            "Node `n2` was down during this test because an earlier test left it off: \
+             `Power Off Volume Node Without Waiting` powered it off at 00:01:40 (console.log:20)"
+        ),
+        "{}",
+        next.summary
+    );
+    assert!(next.summary.contains("the last power-on attempt: console.log:30"), "{}", next.summary);
+    let roles: Vec<(&str, &str, u32)> =
+        next.evidence.iter().map(|e| (e.role.as_str(), e.file.as_str(), e.line)).collect();
+    assert_eq!(
+        roles,
+        [
+            ("off", "console.log", 20),
+            ("on", "console.log", 30),
+            ("down", "kubectl-events.log", 1),
+            ("failure", "console.log", 60)
+        ]
+    );
+    // The NotReady was within ten minutes of `Next`, so the infrastructure rule fits too; it is a symptom.
+    assert!(next.symptoms.iter().any(|s| s.rule == "infrastructure"), "{:?}", next.symptoms);
+    // Far past the run-level window, the cause still reaches the later test…
+    assert_eq!(by("Much Later").rule, "node-left-down-by-earlier-test");
+    // …but never a test that ran before it.
+    assert_eq!(by("Before").rule, UNCLASSIFIED);
+}
+
+#[test]
+fn a_node_that_came_back_or_that_the_test_took_down_itself_is_not_an_earlier_tests_fault() {
+    let (tests, mut events) = cascade();
+    // Ready again after the power-off: the failures that follow are not explained by it.
+    let mut ready =
+        ev("", EventKind::StateChanged, 200_000, 2, &[("kind", "Node"), ("name", "n2"), ("state", "ready")]);
+    ready.test = None;
+    let mut back = events.clone();
+    back.push(ready);
+    let rules = rules_of(&tests, &back);
+    assert!(rules.iter().all(|(_, r)| r != "node-left-down-by-earlier-test"), "{rules:?}");
+    assert!(rules.contains(&("Next".into(), "infrastructure".into())), "{rules:?}");
+
+    // Another node's NotReady does not join.
+    let mut other = events.clone();
+    other[3].fields.insert("node".into(), "n3".into());
+    let rules = rules_of(&tests, &other);
+    assert!(rules.iter().all(|(_, r)| r != "node-left-down-by-earlier-test"), "{rules:?}");
+
+    // `Next` powering the node off itself: its own fault injection, not a cascade.
+    events.push(ev("Next", EventKind::Infra, 300_000, 55, &[("reason", "power_off"), ("node", "n2")]));
+    let rules = rules_of(&tests, &events);
+    assert!(!rules.contains(&("Next".into(), "node-left-down-by-earlier-test".into())), "{rules:?}");
+    assert!(rules.contains(&("Much Later".into(), "node-left-down-by-earlier-test".into())), "{rules:?}");
+}
+
+/// `scope = "earlier"` sees other tests' events and run-level ones up to the test's end, not after it;
+/// `{x.test}` names the test an event belongs to.
+#[test]
+fn the_earlier_scope_ends_with_the_test() {
+    let rules = RuleSet::from_toml(
+        "mine.toml",
+        r#"
+[[rule]]
+id = "seen-before"
+blame = "test"
+confidence = 0.5
+summary = "{x.test|'the run'} at {x.time}"
+[[rule.match]]
+as = "x"
+type = "infra"
+scope = "earlier"
+pick = "last"
+"#,
+    )
+    .expect("valid");
+    let (tests, events) = cascade();
+    let d = diagnose(&tests, &events, &rules);
+    let summary = |name: &str| d.iter().find(|d| d.test.name == name).map(|d| d.summary.clone());
+    assert_eq!(d.iter().find(|d| d.test.name == "Before").map(|d| d.rule.as_str()), Some(UNCLASSIFIED));
+    assert_eq!(summary("Next").as_deref(), Some("the run at 00:02:20"));
+    assert_eq!(summary("Much Later").as_deref(), Some("the run at 00:02:20"));
+    let mut only_tests = events.clone();
+    only_tests.remove(3);
+    let d = diagnose(&tests, &only_tests, &rules);
+    let next = d.iter().find(|d| d.test.name == "Next").expect("Next");
+    assert_eq!(next.summary, "Power Off Volume Node Without Waiting at 00:01:45");
 }
 
 #[test]
