@@ -43,17 +43,22 @@ fn pool<'a>(pools: &'a Pools<'a>, earlier: &'a [Vec<usize>], c: &Clause, slot: u
 
 /// For each clause slot of a rule (its matches, then its absences) with `scope = "earlier"`: the run's
 /// timed events that fit the clause's types and fields, by time. Filtered once per analysis rather than
-/// per test, so a rule looking back over a run of thousands of failures stays linear in its events.
-fn earlier_pools(rule: &Rule, events: &[Event], timed: &[usize]) -> Vec<Vec<usize>> {
+/// per test, so a rule looking back over a run of thousands of failures stays linear in its events; only
+/// what fits is sorted.
+fn earlier_pools(rule: &Rule, events: &[Event]) -> Vec<Vec<usize>> {
     rule.clauses
         .iter()
         .chain(&rule.absent)
         .map(|c| match c.scope {
-            Scope::Earlier => timed
-                .iter()
-                .copied()
-                .filter(|&i| c.alternatives.iter().any(|p| predicate(&events[i], p)))
-                .collect(),
+            Scope::Earlier => {
+                let mut fit: Vec<usize> = (0..events.len())
+                    .filter(|&i| {
+                        events[i].time_ms.is_some() && c.alternatives.iter().any(|p| predicate(&events[i], p))
+                    })
+                    .collect();
+                crate::sort::sort_by_key(&mut fit, |&i| (time_of(&events[i]), i));
+                fit
+            }
             _ => Vec::new(),
         })
         .collect()
@@ -283,14 +288,11 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
     let run_level: Vec<usize> = (0..events.len()).filter(|&i| events[i].test.is_none()).collect();
     let names: HashMap<&str, &str, foldhash::fast::FixedState> =
         tests.iter().map(|t| (t.id.as_str(), t.name.as_str())).collect();
-    let earlier: Vec<Vec<Vec<usize>>> =
-        if rules.rules.iter().any(|r| r.clauses.iter().chain(&r.absent).any(|c| c.scope == Scope::Earlier)) {
-            let mut timed: Vec<usize> = (0..events.len()).filter(|&i| events[i].time_ms.is_some()).collect();
-            crate::sort::sort_by_key(&mut timed, |&i| (time_of(&events[i]), i));
-            rules.rules.iter().map(|r| earlier_pools(r, events, &timed)).collect()
-        } else {
-            Vec::new()
-        };
+    let earlier: Vec<Vec<Vec<usize>>> = if tests.iter().any(|t| t.status.is_failure()) {
+        rules.rules.iter().map(|r| earlier_pools(r, events)).collect()
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::new();
     for test in tests.iter().filter(|t| t.status.is_failure()) {
         let mut idx = by_test.get(test.id.as_str()).cloned().unwrap_or_default();
