@@ -35,7 +35,7 @@ pub fn describe(e: &Event) -> String {
             format!("{} {} got {:?} want {}", f("path"), f("result"), f("got"), f("expected"))
         }
         EventKind::IoError => f("error").to_string(),
-        EventKind::Infra => format!("{} {}", f("reason"), f("node")),
+        EventKind::Infra => infra(e),
         EventKind::TestStarted => "start".into(),
         EventKind::TestFinished => f("status").to_string(),
         EventKind::StepStarted => format!("> {}", f("name")),
@@ -45,6 +45,22 @@ pub fn describe(e: &Event) -> String {
 }
 
 /// An assertion's message; a bare `AssertionError` has none, and is named by its exception.
+/// What failed or was done, and to what: a power-off names its node or its cloud instance, a cloud API
+/// error its code and call (`cloud_api i-0c4e…: IncorrectInstanceState (StartInstances)`).
+fn infra(e: &Event) -> String {
+    let mut s = e.field("reason").unwrap_or("").to_string();
+    if let Some(subject) = ["node", "host", "instance", "pod", "image"].iter().find_map(|k| e.field(k)) {
+        let _ = write!(s, " {subject}");
+    }
+    if let Some(error) = e.field("error") {
+        let _ = write!(s, ": {error}");
+    }
+    if let Some(operation) = e.field("operation") {
+        let _ = write!(s, " ({operation})");
+    }
+    s
+}
+
 fn assertion(e: &Event) -> String {
     e.field("message").or_else(|| e.field("exception")).unwrap_or("assertion failed").to_string()
 }
@@ -121,7 +137,7 @@ pub fn describe_full(e: &Event) -> String {
             }
             s
         }
-        EventKind::Infra => format!("{} {}", f("reason"), f("node")),
+        EventKind::Infra => infra(e),
         EventKind::TestStarted => format!("test started {}", f("name")),
         EventKind::TestFinished => format!("test finished {}", f("status")),
         EventKind::StepStarted => format!("▸ {}", f("name")),
@@ -173,6 +189,36 @@ mod tests {
         assert_eq!(clock(0), "00:00:00.000");
         assert_eq!(clock(1_731_752_102_815), "10:15:02.815");
         assert_eq!(clock(-1), "23:59:59.999");
+    }
+
+    #[test]
+    fn infrastructure_says_what_and_to_what() {
+        let infra = |fields: &[(&str, &str)]| {
+            let mut e = Event {
+                kind: EventKind::Infra,
+                time: None,
+                time_ms: None,
+                test: None,
+                source: crate::source::SourceRef::new("x.log", 1, 0, 0),
+                extractor: "x".into(),
+                fields: Default::default(),
+            };
+            for (k, v) in fields {
+                e.fields.insert((*k).into(), (*v).into());
+            }
+            (describe(&e), describe_full(&e))
+        };
+        let (short, full) = infra(&[
+            ("reason", "cloud_api"),
+            ("instance", "i-0c4e5f6a7b8c9d0e1"),
+            ("error", "IncorrectInstanceState"),
+            ("operation", "StartInstances"),
+        ]);
+        assert_eq!(short, "cloud_api i-0c4e5f6a7b8c9d0e1: IncorrectInstanceState (StartInstances)");
+        assert_eq!(full, short);
+        assert_eq!(infra(&[("reason", "power_off"), ("instance", "i-0a1b")]).0, "power_off i-0a1b");
+        assert_eq!(infra(&[("reason", "not_ready"), ("node", "ip-10-0-3-21")]).0, "not_ready ip-10-0-3-21");
+        assert_eq!(infra(&[("reason", "not_ready")]).0, "not_ready");
     }
 
     #[test]
