@@ -35,11 +35,21 @@ const DIST = join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'target', 'e2e', 'screenshots');
 const FOUNDING = join(ROOT, 'fixtures', 'rwx-recovery-cr-deleted');
 const XSS = join(ROOT, 'fixtures', 'xss-payloads');
+const CASCADE = join(ROOT, 'fixtures', 'node-left-down-by-earlier-test');
+const EARLIER = 'Volume Reattach After Volume Node Power Off Without Waiting';
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const TEST_ID_PREFIX = 'Tests.Negative.Component Resilience::Test Longhorn Dynamic Provisioned RWX';
 
 let server;
 let browser;
+/** Temporary folders of generated inputs (hundreds of MB): removed after the run, even when a test fails. */
+const TEMP_DIRS = new Set();
+
+function tempDir(name) {
+  const dir = tempDir(name);
+  TEMP_DIRS.add(dir);
+  return dir;
+}
 
 before(async () => {
   assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run `cargo xtask web` first');
@@ -51,6 +61,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  for (const dir of TEMP_DIRS) rmSync(dir, { recursive: true, force: true });
 });
 
 function artifacts(dir) {
@@ -344,8 +355,7 @@ test('the replay shows the CR deleted and recreated while its pod never restarts
 
 test('a replay of thousands of steps draws only the steps on screen and still steps, jumps and seeks', async () => {
   // One failed test whose console has 3,000 I/O errors and deletions: 3,000 steps and a quiet stretch.
-  const dir = join(tmpdir(), `faultline-e2e-${process.pid}-long-replay`);
-  mkdirSync(dir, { recursive: true });
+  const dir = tempDir('long-replay');
   const lines = [];
   for (let i = 0; i < 3000; i++) {
     const ms = i * 200 + (i >= 1500 ? 120_000 : 0);
@@ -498,6 +508,33 @@ test('an evidence link lands on its log line, highlighted', async () => {
   await page.fill('input[aria-label="Jump to line"]', '300');
   await page.click('.fl-jump button');
   await page.locator('.fl-log-row[data-line="300"].fl-target').waitFor();
+  await page.close();
+});
+
+test('a cause another test left behind is named on the card, and its replay link opens that test', async () => {
+  const { page, seen } = await open('/');
+  await page.waitForSelector('.fl-root[data-state=empty]');
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(CASCADE));
+  await ready(page);
+  const card = page.locator('.fl-card:has(.fl-test-name:text-is("Replica Rebuilding After Replica Deletion"))');
+  assert.match(await card.innerText(), /node-left-down-by-earlier-test/);
+  // The power-off and the refused power-on are the earlier test's lines, and say so; this test's are not marked.
+  const marks = await card.locator('.fl-evidence-test').allInnerTexts();
+  assert.deepEqual(marks, Array(2).fill(`in test ${EARLIER}`));
+  const off = card.locator('.fl-evidence:has(.fl-evidence-test)').first();
+  await off.scrollIntoViewIfNeeded();
+  await shot(page, 'evidence-from-an-earlier-test');
+  // Its replay step is in the test that powered the node off, not in the one diagnosed.
+  await off.locator('a.fl-step-link').click();
+  await page.waitForSelector('.fl-replay');
+  const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
+  assert.equal(hash.get('view'), 'replay');
+  assert.equal(hash.get('test'), `Tests.Negative.Node Power::${EARLIER}`);
+  assert.match(hash.get('step') ?? '', /^\d+$/);
+  await page.waitForSelector('.fl-step-detail');
+  assert.match(await page.innerText('.fl-step-detail'), /power_off ip-10-0-3-21|ip-10-0-3-21/);
+  await shot(page, 'replay-of-the-earlier-test');
+  assert.deepEqual(seen.errors, []);
   await page.close();
 });
 
@@ -821,8 +858,7 @@ test('a portal mounts the app in its own element, at its size, and sends artifac
 
 /** Writes a log of at least `bytes` of a controller's routine lines into a fresh temporary folder. */
 function noiseLog(name, bytes) {
-  const dir = join(tmpdir(), `faultline-e2e-${process.pid}-${name}`);
-  mkdirSync(dir, { recursive: true });
+  const dir = tempDir(name);
   const path = join(dir, name);
   const fd = openSync(path, 'w');
   const line = (i) =>
