@@ -237,6 +237,11 @@ pub fn analyze_inputs_on(
         &diagnoses
             .iter()
             .map(|d| {
+                // Failures an earlier test caused are one failure however each of them ended: they
+                // cluster by that test, not by their own messages.
+                if let Some(cause) = d.evidence.iter().find_map(|e| e.test.as_ref()) {
+                    return format!("{}\nleft behind by {}", d.rule, cause.name);
+                }
                 let message = id_index.get(d.test.id.as_str()).and_then(|&i| tests[i].message.as_deref());
                 format!("{}\n{}", d.rule, message.unwrap_or_default())
             })
