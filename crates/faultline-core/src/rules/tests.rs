@@ -395,6 +395,12 @@ fn a_node_that_came_back_or_that_the_test_took_down_itself_is_not_an_earlier_tes
     assert!(rules.iter().all(|(_, r)| r != "node-left-down-by-earlier-test"), "{rules:?}");
     assert!(rules.contains(&("Next".into(), "infrastructure".into())), "{rules:?}");
 
+    // A NotReady long after the power-off has another cause.
+    let mut late = events.clone();
+    late[3].time_ms = Some(100_000 + 11 * 60_000);
+    let rules = rules_of(&tests, &late);
+    assert!(rules.iter().all(|(_, r)| r != "node-left-down-by-earlier-test"), "{rules:?}");
+
     // Another node's NotReady does not join.
     let mut other = events.clone();
     other[3].fields.insert("node".into(), "n3".into());
