@@ -46,7 +46,8 @@ let browser;
 const TEMP_DIRS = new Set();
 
 function tempDir(name) {
-  const dir = tempDir(name);
+  const dir = join(tmpdir(), `faultline-e2e-${process.pid}-${name}`);
+  mkdirSync(dir, { recursive: true });
   TEMP_DIRS.add(dir);
   return dir;
 }
