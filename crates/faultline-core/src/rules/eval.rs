@@ -16,7 +16,7 @@ const MAX_CHECKS: usize = 200_000;
 /// Run-level events (no test) are considered from this long before a test's first event.
 const RUN_LOOKBACK_MS: i64 = 10 * 60_000;
 
-struct Pools<'a> {
+struct Pools<'a, 't> {
     events: &'a [Event],
     /// This test's events, by time.
     test: Vec<usize>,
@@ -24,13 +24,32 @@ struct Pools<'a> {
     run: Vec<usize>,
     /// This test's last event: `scope = "earlier"` looks no further, so no later test can be blamed.
     end: Option<i64>,
-    /// Test ids to names, for `{x.test}`.
-    names: &'a HashMap<&'a str, &'a str, foldhash::fast::FixedState>,
+    /// Test ids to names, for `{x.test}` and evidence from another test: built on first use, so a run of
+    /// 100,000 tests whose rules never look at another test does not pay for it.
+    names: &'a Names<'t>,
+}
+
+type NameMap<'a> = HashMap<&'a str, &'a str, foldhash::fast::FixedState>;
+
+struct Names<'a> {
+    tests: &'a [TestCase],
+    map: std::cell::OnceCell<NameMap<'a>>,
+}
+
+impl<'a> Names<'a> {
+    fn of<'b>(&self, id: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        let map =
+            self.map.get_or_init(|| self.tests.iter().map(|t| (t.id.as_str(), t.name.as_str())).collect());
+        map.get(id).copied().unwrap_or(id)
+    }
 }
 
 /// The candidates a clause may bind, by time: borrowed, because `search` asks for them at every step of
 /// its backtracking.
-fn pool<'a>(pools: &'a Pools<'a>, earlier: &'a [Vec<usize>], c: &Clause, slot: usize) -> &'a [usize] {
+fn pool<'a>(pools: &'a Pools<'a, '_>, earlier: &'a [Vec<usize>], c: &Clause, slot: usize) -> &'a [usize] {
     match c.scope {
         Scope::Test => &pools.test,
         Scope::Run => &pools.run,
@@ -97,9 +116,9 @@ fn predicate(e: &Event, p: &Predicate) -> bool {
         && !p.not_fields.iter().any(|(f, t)| field_matches(e, f, t))
 }
 
-struct Matcher<'a> {
+struct Matcher<'a, 't> {
     rule: &'a Rule,
-    pools: &'a Pools<'a>,
+    pools: &'a Pools<'a, 't>,
     /// `earlier_pools` of this rule.
     earlier: &'a [Vec<usize>],
     rules: &'a RuleSet,
@@ -107,7 +126,7 @@ struct Matcher<'a> {
     checks: usize,
 }
 
-impl Matcher<'_> {
+impl Matcher<'_, '_> {
     fn lookup(&self, caps: &[Option<usize>], names: &[String], cap: &str, field: &str) -> Option<String> {
         if cap == "test" {
             return match field {
@@ -129,7 +148,7 @@ impl Matcher<'_> {
                 .field("test")
                 .or_else(|| {
                     let id = e.test.as_deref()?;
-                    Some(self.pools.names.get(id).copied().unwrap_or(id))
+                    Some(self.pools.names.of(id))
                 })
                 .map(str::to_string),
             "pod" => {
@@ -286,8 +305,7 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
         }
     }
     let run_level: Vec<usize> = (0..events.len()).filter(|&i| events[i].test.is_none()).collect();
-    let names: HashMap<&str, &str, foldhash::fast::FixedState> =
-        tests.iter().map(|t| (t.id.as_str(), t.name.as_str())).collect();
+    let names = Names { tests, map: std::cell::OnceCell::new() };
     let earlier: Vec<Vec<Vec<usize>>> = if tests.iter().any(|t| t.status.is_failure()) {
         rules.rules.iter().map(|r| earlier_pools(r, events)).collect()
     } else {
@@ -341,7 +359,7 @@ pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Di
 fn diagnosis_of(
     test: &TestCase,
     events: &[Event],
-    pools: &Pools<'_>,
+    pools: &Pools<'_, '_>,
     rules: &RuleSet,
     hits: Vec<Hit>,
 ) -> Diagnosis {
@@ -378,10 +396,11 @@ fn diagnosis_of(
         .map(|(role, e)| {
             let mut ev = evidence_of(&role, &events[e]);
             // A line of another test is a cause that test left behind: say whose it is.
-            ev.test = events[e].test.as_deref().filter(|id| *id != test.id).map(|id| TestRef {
-                id: id.to_string(),
-                name: pools.names.get(id).copied().unwrap_or(id).to_string(),
-            });
+            ev.test = events[e]
+                .test
+                .as_deref()
+                .filter(|id| *id != test.id)
+                .map(|id| TestRef { id: id.to_string(), name: pools.names.of(id).to_string() });
             ev
         })
         .collect();
