@@ -2,7 +2,9 @@
 //!
 //! A rule is a declarative pattern over a test's events: predicates on type and fields, a sequence of
 //! matches with time windows, absences ("with no remount in between"), field joins across matches, and
-//! cues from the test's intent (its name, `[Documentation]` and step names). The built-in pack
+//! cues from the test's intent (its name, `[Documentation]` and step names). A clause may look beyond
+//! the test (`scope = "run"`: run-level events near it; `"earlier"`: the run so far, other tests
+//! included), because a failure's cause is not always inside the test that fails. The built-in pack
 //! (`builtin.toml`) is written in the same TOML format users extend with `--rules FILE`; the complete
 //! reference is `FORMAT.md` next to this file (the README's "Root-cause rules" is the tour). In short:
 //!
