@@ -6,7 +6,7 @@
 //! Data flow: [`input`] expands archives into [`InputFile`]s and sniffs what each holds; [`junit`] and
 //! [`robot`] read test results; [`logline`] splits logs into timestamped lines; [`extract`] turns lines
 //! into typed [`Event`]s with the pattern pack; [`assign`] ties every line and event to its test;
-//! [`analyze`] drives it all and builds the [`Report`].
+//! [`analyze()`] drives it all and builds the [`Report`].
 //!
 //! A front end that can read a file again (the CLI, from disk) may hand logs over as [`LogSource`]s
 //! instead of bytes: [`stream`] then reads them in passes, in bounded memory, to the same report.

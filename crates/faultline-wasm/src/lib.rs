@@ -8,7 +8,7 @@
 //! boundary as the exact `faultline.report/v1` JSON the CLI writes, parsed by the engine's own
 //! `JSON.parse`, so a portal sees byte-for-byte the same field names and numbers.
 //!
-//! Errors are JavaScript `Error`s with `kind`, `file`, `line` and `column` properties ([`error`]); a
+//! Errors are JavaScript `Error`s with `kind`, `file`, `line` and `column` properties (the `error` module); a
 //! panic, which should never happen, is recorded by [`panic`] so the package's wrapper can rethrow it as
 //! such an error instead of an opaque `unreachable`.
 

@@ -24,7 +24,7 @@ pub(crate) const DEMO_SCENARIO: &str = "fixtures/rwx-recovery-cr-deleted";
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test     fmt check, clippy -D warnings, every test, the browser tests, and the wasm32 build
+  test     fmt check, clippy -D warnings, rustdoc -D warnings, every test, the browser tests, and the wasm32 build
   demo     print the founding case's diagnosis, build the web app and serve it on http://127.0.0.1:8080
   web      build the web app (Trunk) into dist/
   bench    time faultline against junit2html, xunit-viewer, junitparser, grep and ripgrep, wasm in
@@ -85,6 +85,10 @@ fn test() -> Result<()> {
             "-D",
             "warnings",
         ])
+    })?;
+    // Doc comments are the library's reference: a broken or ambiguous link is a mistake like any other.
+    step("doc comments (rustdoc -D warnings)", || {
+        cargo_with_env(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])
     })?;
     let mut tally = Tally::default();
     step("tests", || cargo_test(&mut tally))?;

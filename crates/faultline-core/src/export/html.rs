@@ -1,7 +1,7 @@
 //! The self-contained HTML report: one file that opens from `file://`, loads nothing and runs nothing.
 //!
 //! Safety: every string from an artifact (test names, ids, messages, log lines, file names, event fields,
-//! warnings) goes through [`text`], which clips it and escapes it with [`escape::html`]; artifact text only
+//! warnings) goes through `text`, which clips it and escapes it with [`escape::html`]; artifact text only
 //! ever lands in element content, never in a tag or attribute name, an attribute value, a URL, `<style>`
 //! or `<script>`. Class names, anchors and links are built from the report's own enums and indexes. On top
 //! of that the page carries a Content-Security-Policy that allows nothing but its one `<style>` element
