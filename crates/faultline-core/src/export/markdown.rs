@@ -154,17 +154,11 @@ fn diagnosis(out: &mut String, d: &Diagnosis) {
         for e in &d.evidence {
             let text = e.text.as_deref().unwrap_or("");
             let first = text.lines().next().unwrap_or("");
-            match &e.test {
-                Some(t) => {
-                    // One line: a name with a line break must not end the evidence line.
-                    let name = t.name.replace(char::is_control, " ");
-                    let _ =
-                        writeln!(block, "{}:{}  [{}] in test {}", e.file, e.line, e.role, clip(&name, 200));
-                }
-                None => {
-                    let _ = writeln!(block, "{}:{}  [{}]", e.file, e.line, e.role);
-                }
-            }
+            // One line: a test name with a line break must not end the evidence line.
+            let whose = e.test.as_ref().map_or(String::new(), |t| {
+                format!(" in test {}", clip(&t.name.replace(char::is_control, " "), 200))
+            });
+            let _ = writeln!(block, "{}:{}  [{}]{whose}", e.file, e.line, e.role);
             let _ = writeln!(block, "    {}", clip(first.trim(), LINE_CHARS));
         }
         code_block(out, &block);
