@@ -31,9 +31,17 @@ impl Analysis {
     }
 }
 
+/// A row of `excerpt()`.
+#[derive(serde::Serialize)]
+struct ExcerptRow<'a> {
+    line: u32,
+    text: &'a str,
+    cited: bool,
+}
+
 /// Plain data as a JavaScript value through the engine's own `JSON.parse`: the exact JSON the CLI
 /// writes, with no 64-bit integer turned into a BigInt.
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let json = serde_json::to_string(value)
         .map_err(|e| FaultlineError::new("state", format!("serialising the result: {e}")))?;
     js_sys::JSON::parse(&json)
@@ -90,9 +98,9 @@ impl Analysis {
         match lines {
             None => Ok(JsValue::NULL),
             Some(lines) => {
-                let rows: Vec<serde_json::Value> = lines
-                    .into_iter()
-                    .map(|l| serde_json::json!({ "line": l.line, "text": l.text, "cited": l.cited }))
+                let rows: Vec<ExcerptRow<'_>> = lines
+                    .iter()
+                    .map(|l| ExcerptRow { line: l.line, text: &l.text, cited: l.cited })
                     .collect();
                 to_js(&rows)
             }

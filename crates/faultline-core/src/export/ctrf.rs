@@ -12,12 +12,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::analyze::Analysis;
 use crate::model::{Failure, FailureKind, TestCase, TestStatus};
 use crate::report::{REPORT_SCHEMA, Report};
 use crate::rules::Diagnosis;
+use crate::warning::WarningKind;
 
 /// The CTRF specification version the output conforms to (`specVersion`): the version the vendored
 /// schema's specification (`spec/ctrf.md` of the same commit) states.
@@ -64,10 +65,10 @@ struct Document<'a> {
 
 #[derive(serde::Serialize)]
 struct Results<'a> {
-    tool: Value,
-    summary: Value,
+    tool: Tool,
+    summary: RunSummary,
     tests: Tests<'a>,
-    extra: Value,
+    extra: Extra<RunExtra<'a>>,
 }
 
 struct Tests<'a> {
@@ -77,12 +78,15 @@ struct Tests<'a> {
 
 impl serde::Serialize for Tests<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.groups.iter().filter_map(|group| {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        for group in &self.groups {
             let attempts: Vec<Attempt<'_>> = group.cases.iter().flat_map(|c| attempts_of(c)).collect();
-            let (last, earlier) = attempts.split_last()?;
+            let Some((last, earlier)) = attempts.split_last() else { continue };
             let flaky = last.status == "passed" && earlier.iter().any(|a| a.status == "failed");
-            Some(test_object(&group.key, last, earlier, flaky, &self.diagnoses))
-        }))
+            seq.serialize_element(&test_object(&group.key, last, earlier, flaky, &self.diagnoses))?;
+        }
+        seq.end()
     }
 }
 
@@ -111,30 +115,28 @@ impl<'a> Document<'a> {
             tests += 1;
         }
         let (start, stop) = window.bounds();
-        let mut summary = json!({
-            "tests": tests,
-            "passed": counts.passed,
-            "failed": counts.failed,
-            "skipped": counts.skipped,
-            "pending": 0,
-            "other": counts.other,
-            "flaky": counts.flaky,
-            "suites": suites.len(),
-            "start": start,
-            "stop": stop,
-        });
-        if window.known() {
-            summary["duration"] = json!(stop.saturating_sub(start));
-        }
+        let summary = RunSummary {
+            duration: window.known().then(|| stop.saturating_sub(start)),
+            failed: counts.failed,
+            flaky: counts.flaky,
+            other: counts.other,
+            passed: counts.passed,
+            pending: 0,
+            skipped: counts.skipped,
+            start,
+            stop,
+            suites: suites.len(),
+            tests,
+        };
         Document {
             report_format: "CTRF",
             spec_version: SPEC_VERSION,
             generated_by: concat!("faultline ", env!("CARGO_PKG_VERSION")),
             results: Results {
-                tool: json!({ "name": "faultline", "version": env!("CARGO_PKG_VERSION") }),
+                tool: Tool { name: "faultline", version: env!("CARGO_PKG_VERSION") },
                 summary,
                 tests: Tests { groups, diagnoses },
-                extra: json!({ EXTRA_KEY: run_extra(report) }),
+                extra: Extra { faultline: run_extra(report) },
             },
         }
     }
@@ -343,189 +345,452 @@ fn attempts_of(case: &TestCase) -> Vec<Attempt<'_>> {
     out
 }
 
-fn lines(text: Option<&str>) -> Option<Value> {
-    let text = text.filter(|t| !t.is_empty())?;
-    Some(Value::from(text.lines().map(str::to_string).collect::<Vec<_>>()))
+/// A text's lines, `None` when it is empty.
+fn lines(text: Option<&str>) -> Option<Vec<&str>> {
+    text.filter(|t| !t.is_empty()).map(|t| t.lines().collect())
 }
 
 /// `suite` as CTRF wants it: the path from the top-level suite, here faultline's dotted suite split at
 /// the dots; `None` when there is no suite.
-fn suite_path(suite: &str) -> Option<Value> {
+fn suite_path(suite: &str) -> Option<Vec<&str>> {
     let parts: Vec<&str> = suite.split('.').filter(|p| !p.is_empty()).collect();
-    (!parts.is_empty()).then(|| Value::from(parts))
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// A label's value: one string, or an array when the property name repeats.
+enum Label<'a> {
+    One(&'a str),
+    Many(Vec<&'a str>),
+}
+
+impl serde::Serialize for Label<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Label::One(v) => serializer.serialize_str(v),
+            Label::Many(vs) => serializer.collect_seq(vs),
+        }
+    }
 }
 
 /// JUnit `<properties>` of the case as CTRF `labels`: a repeated name becomes an array of its values.
-fn labels(properties: &[(String, String)]) -> Option<Value> {
-    let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+fn labels(properties: &[(String, String)]) -> Option<BTreeMap<&str, Label<'_>>> {
+    let mut by_name: BTreeMap<&str, Label<'_>> = BTreeMap::new();
     for (k, v) in properties {
-        by_name.entry(k.as_str()).or_default().push(v.as_str());
+        match by_name.get_mut(k.as_str()) {
+            None => {
+                by_name.insert(k, Label::One(v));
+            }
+            Some(Label::One(first)) => {
+                let first = *first;
+                by_name.insert(k, Label::Many(vec![first, v]));
+            }
+            Some(Label::Many(vs)) => vs.push(v),
+        }
     }
-    let map: Map<String, Value> = by_name
-        .into_iter()
-        .map(|(k, vs)| {
-            let v = match vs.as_slice() {
-                [one] => Value::from(*one),
-                many => Value::from(many.to_vec()),
-            };
-            (k.to_string(), v)
-        })
-        .collect();
-    (!map.is_empty()).then_some(Value::Object(map))
+    (!by_name.is_empty()).then_some(by_name)
 }
 
-fn put(obj: &mut Map<String, Value>, key: &str, value: Option<Value>) {
-    if let Some(v) = value {
-        obj.insert(key.to_string(), v);
+// The objects below are written as typed structs rather than `serde_json::Value` trees: the document
+// streams without building a map per test, and the wasm module carries no `Value` (about 40 KB of its
+// code). Their fields are declared in byte order of the JSON keys, the order `Value`'s sorted maps gave
+// and the documents already written have (a test compares the two).
+
+/// `{ "faultline": … }`, the `extra` object of the document and of each test and attempt.
+#[derive(serde::Serialize)]
+struct Extra<T> {
+    faultline: T,
+}
+
+#[derive(serde::Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct RunSummary {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration: Option<i64>,
+    failed: u64,
+    flaky: u64,
+    other: u64,
+    passed: u64,
+    pending: u64,
+    skipped: u64,
+    start: i64,
+    stop: i64,
+    suites: usize,
+    tests: usize,
+}
+
+/// A test object (`results.tests[]`).
+#[derive(serde::Serialize)]
+struct TestObject<'a> {
+    duration: i64,
+    extra: Extra<CaseExtra<'a>>,
+    #[serde(rename = "filePath", skip_serializing_if = "Option::is_none")]
+    file_path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flaky: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<BTreeMap<&'a str, Label<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    name: &'a str,
+    #[serde(rename = "rawStatus")]
+    raw_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retries: Option<usize>,
+    #[serde(rename = "retryAttempts", skip_serializing_if = "Option::is_none")]
+    retry_attempts: Option<Vec<RetryObject<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<i64>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stderr: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stdout: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suite: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<&'a [String]>,
+    #[serde(rename = "testId")]
+    test_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<&'a str>,
+}
+
+/// An earlier attempt (`retryAttempts[]`).
+#[derive(serde::Serialize)]
+struct RetryObject<'a> {
+    attempt: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration: Option<i64>,
+    extra: Extra<CaseExtra<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<i64>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stderr: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stdout: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<&'a str>,
+}
+
+/// `extra.faultline` of a test or an attempt: the case's id, its diagnosis when it failed, and what
+/// JUnit said that CTRF has no field for.
+#[derive(serde::Serialize)]
+struct CaseExtra<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blame: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documentation: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    element: Option<FailureKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Vec<EvidenceObject<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<&'a str>,
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    symptoms: Option<Vec<SymptomObject<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_raw: Option<&'a str>,
+}
+
+impl<'a> CaseExtra<'a> {
+    fn id(id: &'a str) -> Self {
+        CaseExtra {
+            blame: None,
+            confidence: None,
+            documentation: None,
+            element: None,
+            evidence: None,
+            fingerprint: None,
+            fix: None,
+            id,
+            rule: None,
+            source: None,
+            status: None,
+            summary: None,
+            symptoms: None,
+            time_raw: None,
+        }
     }
+}
+
+#[derive(serde::Serialize)]
+struct EvidenceObject<'a> {
+    at: String,
+    event_type: &'a str,
+    role: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct SymptomObject<'a> {
+    blame: &'static str,
+    rule: &'a str,
+    summary: &'a str,
 }
 
 /// The fields an attempt and a test object share: status, duration, start/stop, message, trace, output.
-fn attempt_fields(a: &Attempt<'_>, obj: &mut Map<String, Value>) {
-    obj.insert("status".into(), Value::from(a.status));
-    put(obj, "duration", a.duration_ms().map(Value::from));
-    if let Some((start, stop)) = a.times() {
-        obj.insert("start".into(), Value::from(start));
-        put(obj, "stop", stop.map(Value::from));
-    }
-    put(obj, "message", a.message.clone().map(Value::from));
-    put(obj, "trace", a.trace.clone().map(Value::from));
-    put(obj, "stdout", lines(a.stdout));
-    put(obj, "stderr", lines(a.stderr));
+struct AttemptFields<'a> {
+    status: &'static str,
+    duration: Option<i64>,
+    start: Option<i64>,
+    stop: Option<i64>,
+    message: Option<&'a str>,
+    trace: Option<&'a str>,
+    stdout: Option<Vec<&'a str>>,
+    stderr: Option<Vec<&'a str>>,
 }
 
-fn test_object(
-    key: &str,
-    last: &Attempt<'_>,
-    earlier: &[Attempt<'_>],
+fn attempt_fields<'a>(a: &'a Attempt<'_>) -> AttemptFields<'a> {
+    let (start, stop) = match a.times() {
+        Some((start, stop)) => (Some(start), stop),
+        None => (None, None),
+    };
+    AttemptFields {
+        status: a.status,
+        duration: a.duration_ms(),
+        start,
+        stop,
+        message: a.message.as_deref(),
+        trace: a.trace.as_deref(),
+        stdout: lines(a.stdout),
+        stderr: lines(a.stderr),
+    }
+}
+
+fn test_object<'a>(
+    key: &'a str,
+    last: &'a Attempt<'a>,
+    earlier: &'a [Attempt<'a>],
     flaky: bool,
-    diagnoses: &HashMap<&str, &Diagnosis>,
-) -> Value {
+    diagnoses: &HashMap<&str, &'a Diagnosis>,
+) -> TestObject<'a> {
     let case = last.case;
-    let mut obj = Map::new();
     let name = if case.name.is_empty() { case.id.as_str() } else { case.name.as_str() };
-    obj.insert("name".into(), Value::from(name));
-    obj.insert("testId".into(), Value::from(key));
-    attempt_fields(last, &mut obj);
-    // `duration` is required on a test.
-    obj.entry("duration").or_insert(Value::from(0));
-    obj.insert("rawStatus".into(), Value::from(case.status.as_str()));
-    put(&mut obj, "suite", suite_path(&case.suite));
-    put(&mut obj, "filePath", case.file_attr.clone().map(Value::from));
-    put(&mut obj, "tags", (!case.tags.is_empty()).then(|| Value::from(case.tags.clone())));
-    put(&mut obj, "labels", labels(&case.properties));
-    if !earlier.is_empty() {
-        obj.insert("retries".into(), Value::from(earlier.len()));
-        let history: Vec<Value> =
-            earlier.iter().enumerate().map(|(i, a)| retry_attempt(i + 1, a, diagnoses)).collect();
-        obj.insert("retryAttempts".into(), Value::from(history));
-    }
-    if flaky {
-        obj.insert("flaky".into(), Value::from(true));
-    }
-
+    let f = attempt_fields(last);
+    let retry_attempts = (!earlier.is_empty())
+        .then(|| earlier.iter().enumerate().map(|(i, a)| retry_attempt(i + 1, a, diagnoses)).collect());
     let mut extra = case_extra(case, diagnoses);
-    put(&mut extra, "documentation", case.documentation.clone().map(Value::from));
-    put(&mut extra, "time_raw", case.time_raw.clone().map(Value::from));
-    extra.insert("source".into(), Value::from(format!("{}:{}", case.source.file, case.source.line)));
-    obj.insert("extra".into(), json!({ EXTRA_KEY: extra }));
-    Value::Object(obj)
+    extra.documentation = case.documentation.as_deref();
+    extra.time_raw = case.time_raw.as_deref();
+    extra.source = Some(format!("{}:{}", case.source.file, case.source.line));
+    TestObject {
+        // `duration` is required on a test.
+        duration: f.duration.unwrap_or(0),
+        extra: Extra { faultline: extra },
+        file_path: case.file_attr.as_deref(),
+        flaky: flaky.then_some(true),
+        labels: labels(&case.properties),
+        message: f.message,
+        name,
+        raw_status: case.status.as_str(),
+        retries: (!earlier.is_empty()).then_some(earlier.len()),
+        retry_attempts,
+        start: f.start,
+        status: f.status,
+        stderr: f.stderr,
+        stdout: f.stdout,
+        stop: f.stop,
+        suite: suite_path(&case.suite),
+        tags: (!case.tags.is_empty()).then_some(case.tags.as_slice()),
+        test_id: key,
+        trace: f.trace,
+    }
 }
 
-fn retry_attempt(number: usize, a: &Attempt<'_>, diagnoses: &HashMap<&str, &Diagnosis>) -> Value {
-    let mut obj = Map::new();
-    obj.insert("attempt".into(), Value::from(number));
-    attempt_fields(a, &mut obj);
+fn retry_attempt<'a>(
+    number: usize,
+    a: &'a Attempt<'a>,
+    diagnoses: &HashMap<&str, &'a Diagnosis>,
+) -> RetryObject<'a> {
     let mut extra = if a.last_of_case {
         // A repeated case's last attempt: its faultline status and diagnosis.
         let mut e = case_extra(a.case, diagnoses);
-        e.insert("status".into(), Value::from(a.case.status.as_str()));
+        e.status = Some(a.case.status.as_str());
         e
     } else {
-        let mut e = Map::new();
-        e.insert("id".into(), Value::from(a.case.id.as_str()));
-        e
+        CaseExtra::id(&a.case.id)
     };
-    if let Some(kind) = a.element {
-        extra.insert("element".into(), serde_json::to_value(kind).unwrap_or(Value::Null));
+    extra.element = a.element;
+    let f = attempt_fields(a);
+    RetryObject {
+        attempt: number,
+        duration: f.duration,
+        extra: Extra { faultline: extra },
+        message: f.message,
+        start: f.start,
+        status: f.status,
+        stderr: f.stderr,
+        stdout: f.stdout,
+        stop: f.stop,
+        trace: f.trace,
     }
-    obj.insert("extra".into(), json!({ EXTRA_KEY: extra }));
-    Value::Object(obj)
 }
 
 /// faultline's id for the case and, when it failed, its diagnosis.
-fn case_extra(case: &TestCase, diagnoses: &HashMap<&str, &Diagnosis>) -> Map<String, Value> {
-    let mut extra = Map::new();
-    extra.insert("id".into(), Value::from(case.id.as_str()));
-    if let Some(d) = diagnoses.get(case.id.as_str()) {
-        diagnosis_fields(d, &mut extra);
-    }
+fn case_extra<'a>(case: &'a TestCase, diagnoses: &HashMap<&str, &'a Diagnosis>) -> CaseExtra<'a> {
+    let mut extra = CaseExtra::id(&case.id);
+    let Some(d) = diagnoses.get(case.id.as_str()) else { return extra };
+    extra.rule = Some(&d.rule);
+    extra.blame = Some(d.blame.as_str());
+    extra.confidence = Some(d.confidence);
+    extra.summary = Some(&d.summary);
+    extra.fix = Some(&d.fix);
+    extra.fingerprint = Some(&d.fingerprint);
+    extra.evidence = Some(
+        d.evidence
+            .iter()
+            .map(|e| EvidenceObject {
+                at: match e.line_end.filter(|end| *end > e.line) {
+                    Some(end) => format!("{}:{}-{}", e.file, e.line, end),
+                    None => format!("{}:{}", e.file, e.line),
+                },
+                event_type: &e.event_type,
+                role: &e.role,
+                text: e.text.as_deref(),
+                time: e.time.as_deref(),
+            })
+            .collect(),
+    );
+    extra.symptoms = Some(
+        d.symptoms
+            .iter()
+            .map(|s| SymptomObject { blame: s.blame.as_str(), rule: &s.rule, summary: &s.summary })
+            .collect(),
+    );
     extra
-}
-
-fn diagnosis_fields(d: &Diagnosis, extra: &mut Map<String, Value>) {
-    extra.insert("rule".into(), Value::from(d.rule.as_str()));
-    extra.insert("blame".into(), Value::from(d.blame.as_str()));
-    extra.insert("confidence".into(), json!(d.confidence));
-    extra.insert("summary".into(), Value::from(d.summary.as_str()));
-    extra.insert("fix".into(), Value::from(d.fix.as_str()));
-    extra.insert("fingerprint".into(), Value::from(d.fingerprint.as_str()));
-    let evidence: Vec<Value> = d
-        .evidence
-        .iter()
-        .map(|e| {
-            let at = match e.line_end.filter(|end| *end > e.line) {
-                Some(end) => format!("{}:{}-{}", e.file, e.line, end),
-                None => format!("{}:{}", e.file, e.line),
-            };
-            let mut item = json!({ "at": at, "role": e.role, "event_type": e.event_type });
-            if let Some(obj) = item.as_object_mut() {
-                put(obj, "time", e.time.clone().map(Value::from));
-                put(obj, "text", e.text.clone().map(Value::from));
-            }
-            item
-        })
-        .collect();
-    extra.insert("evidence".into(), Value::from(evidence));
-    let symptoms: Vec<Value> = d
-        .symptoms
-        .iter()
-        .map(|s| json!({ "rule": s.rule, "blame": s.blame.as_str(), "summary": s.summary }))
-        .collect();
-    extra.insert("symptoms".into(), Value::from(symptoms));
 }
 
 /// `results.extra.faultline`: the report schema it was rendered from, faultline's own counts (which keep
 /// `errors` apart from failures), the clusters of identical failures by test id, and the input warnings.
-fn run_extra(report: &Report) -> Value {
-    let clusters: Vec<Value> = report
+#[derive(serde::Serialize)]
+struct RunExtra<'a> {
+    clusters: Vec<ClusterObject<'a>>,
+    schema: &'static str,
+    summary: SummaryObject,
+    warnings: Vec<WarningObject<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct ClusterObject<'a> {
+    fingerprint: &'a str,
+    sample: &'a str,
+    tests: Vec<&'a str>,
+}
+
+/// The report's summary with its keys in byte order.
+#[derive(serde::Serialize)]
+struct SummaryObject {
+    errors: u64,
+    failed: u64,
+    flaky: u64,
+    passed: u64,
+    skipped: u64,
+    tests: u64,
+}
+
+/// A report warning with its keys in byte order.
+#[derive(serde::Serialize)]
+struct WarningObject<'a> {
+    column: Option<u32>,
+    file: &'a str,
+    kind: WarningKind,
+    line: Option<u32>,
+    message: &'a str,
+}
+
+fn run_extra(report: &Report) -> RunExtra<'_> {
+    let clusters = report
         .clusters
         .iter()
-        .map(|c| {
-            let tests: Vec<&str> = c
+        .map(|c| ClusterObject {
+            fingerprint: &c.fingerprint,
+            sample: &c.sample,
+            tests: c
                 .members
                 .iter()
                 .filter_map(|&m| report.diagnoses.get(m))
                 .map(|d| d.test.id.as_str())
-                .collect();
-            json!({ "fingerprint": c.fingerprint, "sample": c.sample, "tests": tests })
+                .collect(),
         })
         .collect();
-    json!({
-        "schema": REPORT_SCHEMA,
-        "summary": report.summary,
-        "clusters": clusters,
-        "warnings": report.warnings,
-    })
+    let s = &report.summary;
+    RunExtra {
+        clusters,
+        schema: REPORT_SCHEMA,
+        summary: SummaryObject {
+            errors: s.errors,
+            failed: s.failed,
+            flaky: s.flaky,
+            passed: s.passed,
+            skipped: s.skipped,
+            tests: s.tests,
+        },
+        warnings: report
+            .warnings
+            .iter()
+            .map(|w| WarningObject {
+                column: w.column,
+                file: &w.file,
+                kind: w.kind,
+                line: w.line,
+                message: &w.message,
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{AnalyzeOptions, InputFile, analyze};
+    use serde_json::json;
 
     fn ctrf_of(xml: &str) -> Value {
-        render(&analyze(vec![InputFile::new("junit.xml", xml)], &AnalyzeOptions::default()))
+        let a = analyze(vec![InputFile::new("junit.xml", xml)], &AnalyzeOptions::default());
+        assert_sorted_keys(&Document::of(&a.report).results);
+        render(&a)
+    }
+
+    /// Below the document's top two levels every object's keys are in byte order, as `Value`'s sorted
+    /// maps write them (the scenario test checks whole documents; these cover the rarer fields).
+    fn assert_sorted_keys(r: &Results<'_>) {
+        fn same<T: serde::Serialize>(v: &T) {
+            let text = serde_json::to_string_pretty(v).expect("serialises");
+            let sorted = serde_json::to_value(v).and_then(|v| serde_json::to_string_pretty(&v));
+            assert_eq!(text, sorted.expect("serialises"), "keys out of order");
+        }
+        same(&r.tool);
+        same(&r.summary);
+        same(&r.tests);
+        same(&r.extra);
     }
 
     fn validator() -> jsonschema::Validator {
