@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{load, repo as root, scenarios};
+use common::{ctrf_in_key_order as in_key_order, ctrf_validator as validator, load, repo as root, scenarios};
 use faultline_core::export::ctrf;
 use faultline_core::{Analysis, AnalyzeOptions, analyze};
 use serde_json::{Value, json};
@@ -15,47 +15,8 @@ fn analysis(dir: &Path) -> Analysis {
     analyze(load(dir), &AnalyzeOptions::default())
 }
 
-fn validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(root().join("schema/ctrf.schema.json")).expect("vendored schema");
-    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the CTRF schema compiles")
-}
-
 fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
     v.iter_errors(doc).map(|e| format!("{}: {e}", e.instance_path())).collect()
-}
-
-/// `doc` written with the top two levels in CTRF's order and everything below them sorted.
-fn in_key_order(doc: &Value) -> String {
-    #[derive(serde::Serialize)]
-    struct Document<'a> {
-        #[serde(rename = "reportFormat")]
-        report_format: &'a Value,
-        #[serde(rename = "specVersion")]
-        spec_version: &'a Value,
-        #[serde(rename = "generatedBy")]
-        generated_by: &'a Value,
-        results: Results<'a>,
-    }
-    #[derive(serde::Serialize)]
-    struct Results<'a> {
-        tool: &'a Value,
-        summary: &'a Value,
-        tests: &'a Value,
-        extra: &'a Value,
-    }
-    let r = &doc["results"];
-    serde_json::to_string_pretty(&Document {
-        report_format: &doc["reportFormat"],
-        spec_version: &doc["specVersion"],
-        generated_by: &doc["generatedBy"],
-        results: Results { tool: &r["tool"], summary: &r["summary"], tests: &r["tests"], extra: &r["extra"] },
-    })
-    .expect("a Value serialises")
 }
 
 #[test]

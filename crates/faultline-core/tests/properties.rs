@@ -1,8 +1,9 @@
 //! Properties of the whole analysis on any input (proptest, on stable, in the normal suite): bytes as a
 //! JUnit file, a log, an output.xml or an archive — raw, or real documents cut and corrupted at random —
-//! never make it panic; the report always validates against the committed schema; every warning names
-//! an input (or a member of one); the same bytes always give byte-identical JSON. Case counts are kept
-//! modest so the suite stays fast; the fuzz targets (`cargo xtask fuzz`) go deeper.
+//! never make it panic; the report always validates against the committed schema, and its CTRF document
+//! against CTRF's; every warning names an input (or a member of one); the same bytes always give
+//! byte-identical JSON. Case counts are kept modest so the suite stays fast; the fuzz targets
+//! (`cargo xtask fuzz`) go deeper.
 
 mod common;
 
@@ -10,6 +11,7 @@ use std::io::Write;
 use std::sync::OnceLock;
 
 use common::{belongs, repo};
+use faultline_core::export::ctrf;
 use faultline_core::{AnalyzeOptions, InputFile, analyze};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -30,6 +32,16 @@ const JUNIT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <testcase classname="s" name="a &amp; b" time="1.5"><failure message="md5sum: can't open '/data/data.txt': Connection timed out" type="E">body &lt;x&gt;<![CDATA[raw]]></failure><system-out>out</system-out></testcase>
 <testcase classname="s" name="passes" time="0,5"/>
 </testsuite></testsuites>
+"#;
+
+/// Surefire's attempts and properties, which the CTRF document turns into retries and labels.
+const SUREFIRE: &str = r#"<testsuite name="a.B" tests="3" timestamp="2024-11-16T10:00:00Z">
+<testcase name="flaky" classname="a.B" time="3"><properties><property name="k" value="1"/><property name="k" value="2"/><property name="owner" value="qa"/></properties>
+<flakyFailure message="once" type="java.lang.AssertionError"><stackTrace>at a.B:1</stackTrace><system-out>attempt 1</system-out></flakyFailure></testcase>
+<testcase name="broken" classname="a.B" time="4"><failure message="first">at a.B:3</failure>
+<rerunFailure message="second"><stackTrace>at a.B:4</stackTrace></rerunFailure><system-err>err</system-err></testcase>
+<testcase name="broken" classname="a.B" time="1"/>
+</testsuite>
 "#;
 
 const ROBOT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -104,6 +116,7 @@ fn any_input() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..2048),
         corrupted(JUNIT.as_bytes()),
+        corrupted(SUREFIRE.as_bytes()),
         corrupted(ROBOT.as_bytes()),
         corrupted(LOG.as_bytes()),
         corrupted(bundle()),
@@ -114,6 +127,11 @@ const NAMES: [&str; 4] = ["junit.xml", "console.log", "output.xml", "bundle.zip.
 
 fn report_json(files: Vec<InputFile>) -> String {
     analyze(files, &AnalyzeOptions::default()).report.to_json_pretty()
+}
+
+fn ctrf_validator() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(common::ctrf_validator)
 }
 
 proptest! {
@@ -135,8 +153,15 @@ proptest! {
             let file = f["name"].as_str().unwrap_or_default();
             prop_assert!(belongs(name, file), "a file entry {file:?} that is no input");
         }
-        let again = report_json(vec![InputFile::new(name, bytes)]);
+        let again = report_json(vec![InputFile::new(name, bytes.clone())]);
         prop_assert!(json == again, "the same bytes gave different reports");
+
+        // The CTRF document of the same run: valid CTRF, with its keys in the order it always had.
+        let ctrf = ctrf::to_string(&analyze(vec![InputFile::new(name, bytes)], &AnalyzeOptions::default()));
+        let doc: Value = serde_json::from_str(&ctrf).expect("the CTRF document is JSON");
+        let errors: Vec<String> = ctrf_validator().iter_errors(&doc).take(3).map(|e| e.to_string()).collect();
+        prop_assert!(errors.is_empty(), "CTRF schema: {errors:?}");
+        prop_assert_eq!(ctrf, common::ctrf_in_key_order(&doc));
     }
 
 }

@@ -88,3 +88,46 @@ pub fn belongs(input: &str, file: &str) -> bool {
             .strip_suffix(".gz")
             .is_some_and(|inner| file == inner || file.starts_with(&format!("{inner}!/")))
 }
+
+/// The vendored CTRF schema (`schema/ctrf.schema.json`), draft 7 with formats checked.
+pub fn ctrf_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(repo().join("schema/ctrf.schema.json")).expect("vendored schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the CTRF schema compiles")
+}
+
+/// A CTRF document as faultline writes it: the top two levels in CTRF's order and every object below
+/// them with its keys in byte order (what `serde_json::Value`'s sorted maps give), so that comparing
+/// `ctrf::to_string` with this catches a field declared out of order.
+pub fn ctrf_in_key_order(doc: &serde_json::Value) -> String {
+    use serde_json::Value;
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        #[serde(rename = "reportFormat")]
+        report_format: &'a Value,
+        #[serde(rename = "specVersion")]
+        spec_version: &'a Value,
+        #[serde(rename = "generatedBy")]
+        generated_by: &'a Value,
+        results: Results<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct Results<'a> {
+        tool: &'a Value,
+        summary: &'a Value,
+        tests: &'a Value,
+        extra: &'a Value,
+    }
+    let r = &doc["results"];
+    serde_json::to_string_pretty(&Document {
+        report_format: &doc["reportFormat"],
+        spec_version: &doc["specVersion"],
+        generated_by: &doc["generatedBy"],
+        results: Results { tool: &r["tool"], summary: &r["summary"], tests: &r["tests"], extra: &r["extra"] },
+    })
+    .expect("a Value serialises")
+}
