@@ -251,7 +251,7 @@ impl<'a> Owners<'a> {
             by_file.entry(a.file.as_str()).or_default().push((a.first_line, a.last_line, a.test.as_str()));
         }
         for runs in by_file.values_mut() {
-            runs.sort_unstable();
+            crate::sort::sort_by(runs, Ord::cmp);
         }
         Owners { by_file }
     }

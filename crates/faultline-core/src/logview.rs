@@ -320,7 +320,7 @@ pub fn pick_from(
     let log = streamed(analysis, source)?;
     let marker = query.map(Matcher::new).transpose()?;
     let mut wanted: Vec<u32> = lines.iter().copied().filter(|&n| n >= 1 && n <= log.total).collect();
-    wanted.sort_unstable();
+    crate::sort::sort_numbers(&mut wanted);
     wanted.dedup();
     let mut rows: HashMap<u32, ViewLine> = HashMap::with_capacity(wanted.len());
     let mut next = 0;

@@ -1,4 +1,5 @@
-//! One copy of the standard library's stable sort for the whole crate.
+//! One copy of the standard library's stable sort for the whole crate, and one of its unstable sort for
+//! line numbers and ranges.
 //!
 //! Each `sort_by`/`sort_by_key` on another element type or closure is another instantiation of the
 //! standard library's driftsort, about 4 KB of wasm each. [`sort_by`] sorts positions with one
@@ -28,8 +29,62 @@ fn sort_positions(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
     order.sort_by(|&a, &b| cmp(a, b));
 }
 
+/// `v.sort_unstable()` for line ranges: each pair packed into a `u64` (first in the high half, so the
+/// packed order is the pairs' order), sharing one instantiation of the unstable sort with
+/// [`sort_numbers`] (two instantiations cost the wasm module about 13 KB of code).
+pub(crate) fn sort_pairs(v: &mut [(u32, u32)]) {
+    let mut packed: Vec<u64> = v.iter().map(|&(a, b)| (u64::from(a) << 32) | u64::from(b)).collect();
+    packed.sort_unstable();
+    for (slot, p) in v.iter_mut().zip(packed) {
+        *slot = ((p >> 32) as u32, p as u32);
+    }
+}
+
+/// `v.sort_unstable()` for line numbers, through the same `u64` sort as [`sort_pairs`].
+pub(crate) fn sort_numbers(v: &mut [u32]) {
+    let mut wide: Vec<u64> = v.iter().map(|&n| u64::from(n)).collect();
+    wide.sort_unstable();
+    for (slot, n) in v.iter_mut().zip(wide) {
+        *slot = n as u32;
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// A small deterministic generator: the tests need spread-out values, not a dependency.
+    fn numbers(seed: u64, len: usize) -> Vec<u32> {
+        let mut state = seed;
+        (0..len)
+            .map(|_| {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                // Few distinct high values, so that equal firsts with different seconds are common.
+                if state & 1 == 0 { (state >> 61) as u32 } else { (state >> 32) as u32 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pairs_and_numbers_sort_as_the_standard_sort_does() {
+        for len in [0, 1, 2, 3, 10, 100, 1000] {
+            let n = numbers(len as u64 + 1, 2 * len);
+            let pairs: Vec<(u32, u32)> = n.chunks(2).map(|c| (c[0], c[1])).collect();
+            let mut ours = pairs.clone();
+            super::sort_pairs(&mut ours);
+            let mut std = pairs;
+            std.sort_unstable();
+            assert_eq!(ours, std);
+
+            let mut ours = n.clone();
+            super::sort_numbers(&mut ours);
+            let mut std = n;
+            std.sort_unstable();
+            assert_eq!(ours, std);
+        }
+        let mut extremes = vec![(u32::MAX, 0), (0, u32::MAX), (u32::MAX, u32::MAX), (0, 0), (1, 0)];
+        super::sort_pairs(&mut extremes);
+        assert_eq!(extremes, [(0, 0), (0, u32::MAX), (1, 0), (u32::MAX, 0), (u32::MAX, u32::MAX)]);
+    }
+
     #[test]
     fn same_order_as_the_standard_stable_sort() {
         let mut state: u64 = 7;

@@ -67,7 +67,7 @@ pub(crate) fn read(
     max_line_chars: usize,
 ) -> (KeptLines, Option<crate::warning::Warning>) {
     let name = source.name().to_string();
-    wanted.sort_unstable();
+    crate::sort::sort_pairs(&mut wanted);
     let last_wanted = wanted.iter().map(|w| w.1).max().unwrap_or(0);
     let first_wanted = wanted.first().map_or(0, |w| w.0);
     let mark = index.mark_for(first_wanted).copied();
