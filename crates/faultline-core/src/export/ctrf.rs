@@ -10,7 +10,7 @@
 //! attempts; `flaky` is true when the final status is `passed` and an earlier attempt failed (the CTRF
 //! definition).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -98,7 +98,7 @@ impl<'a> Document<'a> {
             report.diagnoses.iter().map(|d| (d.test.id.as_str(), d)).collect();
         let groups = group_repeats(&report.tests);
         let mut counts = Counts::default();
-        let mut suites = BTreeSet::new();
+        let mut suites: Vec<&str> = Vec::new();
         let mut window = Window::default();
         let mut tests = 0usize;
         for group in &groups {
@@ -110,11 +110,13 @@ impl<'a> Document<'a> {
             let flaky = last.status == "passed" && earlier.iter().any(|a| a.status == "failed");
             counts.add(last.status, flaky);
             if !last.case.suite.is_empty() {
-                suites.insert(last.case.suite.as_str());
+                suites.push(last.case.suite.as_str());
             }
             tests += 1;
         }
         let (start, stop) = window.bounds();
+        crate::sort::sort_by(&mut suites, |a, b| a.cmp(b));
+        suites.dedup();
         let summary = RunSummary {
             duration: window.known().then(|| stop.saturating_sub(start)),
             failed: counts.failed,
@@ -357,37 +359,39 @@ fn suite_path(suite: &str) -> Option<Vec<&str>> {
     (!parts.is_empty()).then_some(parts)
 }
 
-/// A label's value: one string, or an array when the property name repeats.
-enum Label<'a> {
-    One(&'a str),
-    Many(Vec<&'a str>),
-}
+/// JUnit `<properties>` of a case as CTRF `labels`: by name in byte order, a repeated name becoming an
+/// array of its values in document order. A sorted `Vec` rather than a `BTreeMap`: it serialises the
+/// same, through the crate's shared sort instead of another instance of the map (6 KB of wasm).
+struct Labels<'a>(Vec<(&'a str, Vec<&'a str>)>);
 
-impl serde::Serialize for Label<'_> {
+impl serde::Serialize for Labels<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Label::One(v) => serializer.serialize_str(v),
-            Label::Many(vs) => serializer.collect_seq(vs),
+        /// One value as a string, several as an array.
+        struct Values<'v>(&'v [&'v str]);
+        impl serde::Serialize for Values<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self.0 {
+                    [one] => serializer.serialize_str(one),
+                    many => serializer.collect_seq(many),
+                }
+            }
         }
+        serializer.collect_map(self.0.iter().map(|(name, values)| (name, Values(values))))
     }
 }
 
-/// JUnit `<properties>` of the case as CTRF `labels`: a repeated name becomes an array of its values.
-fn labels(properties: &[(String, String)]) -> Option<BTreeMap<&str, Label<'_>>> {
-    let mut by_name: BTreeMap<&str, Label<'_>> = BTreeMap::new();
-    for (k, v) in properties {
-        match by_name.get_mut(k.as_str()) {
-            None => {
-                by_name.insert(k, Label::One(v));
-            }
-            Some(Label::One(first)) => {
-                let first = *first;
-                by_name.insert(k, Label::Many(vec![first, v]));
-            }
-            Some(Label::Many(vs)) => vs.push(v),
+fn labels(properties: &[(String, String)]) -> Option<Labels<'_>> {
+    let mut pairs: Vec<(&str, &str)> = properties.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Stable: a repeated name keeps its values in the order the file gives them.
+    crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(b.0));
+    let mut by_name: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (k, v) in pairs {
+        match by_name.last_mut() {
+            Some((name, values)) if *name == k => values.push(v),
+            _ => by_name.push((k, vec![v])),
         }
     }
-    (!by_name.is_empty()).then_some(by_name)
+    (!by_name.is_empty()).then_some(Labels(by_name))
 }
 
 // The objects below are written as typed structs rather than `serde_json::Value` trees: the document
@@ -433,7 +437,7 @@ struct TestObject<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     flaky: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    labels: Option<BTreeMap<&'a str, Label<'a>>>,
+    labels: Option<Labels<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
     name: &'a str,
@@ -1024,6 +1028,24 @@ mod tests {
         );
         assert_valid(&doc);
         assert_eq!(test(&doc, "a")["labels"], json!({ "k": ["1", "2"], "owner": "qa" }));
+
+        // Names in byte order whatever the file's order; a repeated name's values in the file's order.
+        let doc = ctrf_of(
+            r#"<testsuite name="s"><testcase name="a"><properties><property name="z" value="3"/><property name="b" value="2"/><property name="Z" value="0"/><property name="b" value="1"/><property name="z" value="9"/></properties></testcase></testsuite>"#,
+        );
+        // (`ctrf_of` checks the written key order.)
+        assert_eq!(test(&doc, "a")["labels"], json!({ "Z": "0", "b": ["2", "1"], "z": ["3", "9"] }));
+    }
+
+    #[test]
+    fn suites_are_counted_once_each() {
+        let doc = ctrf_of(
+            r#"<testsuites><testsuite name="b"><testcase classname="b" name="1"/><testcase classname="a" name="2"/></testsuite>
+<testsuite name="a"><testcase classname="b" name="3"/><testcase classname="c.d" name="4"/><testcase name="5"/></testsuite></testsuites>"#,
+        );
+        assert_valid(&doc);
+        let suites: Vec<&Value> = tests(&doc).iter().map(|t| &t["suite"]).collect();
+        assert_eq!(doc["results"]["summary"]["suites"], json!(3), "{suites:?}");
     }
 
     #[test]
