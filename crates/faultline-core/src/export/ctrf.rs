@@ -399,7 +399,8 @@ fn labels(properties: &[(String, String)]) -> Option<Labels<'_>> {
 // code). Their fields are declared in byte order of the JSON keys, the order `Value`'s sorted maps gave
 // and the documents already written have (a test compares the two).
 
-/// `{ "faultline": … }`, the `extra` object of the document and of each test and attempt.
+/// `{ "faultline": … }`, the `extra` object of the document and of each test and attempt (the field is
+/// named for [`EXTRA_KEY`]; a test holds the two together).
 #[derive(serde::Serialize)]
 struct Extra<T> {
     faultline: T,
@@ -1035,6 +1036,12 @@ mod tests {
         );
         // (`ctrf_of` checks the written key order.)
         assert_eq!(test(&doc, "a")["labels"], json!({ "Z": "0", "b": ["2", "1"], "z": ["3", "9"] }));
+    }
+
+    #[test]
+    fn extra_objects_use_the_published_key() {
+        let extra = serde_json::to_value(Extra { faultline: 1 }).expect("serialises");
+        assert_eq!(extra, json!({ EXTRA_KEY: 1 }));
     }
 
     #[test]
