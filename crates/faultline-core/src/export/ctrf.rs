@@ -428,10 +428,16 @@ struct RunSummary {
     tests: usize,
 }
 
-/// A test object (`results.tests[]`).
+/// A test object (`results.tests[]`) or an earlier attempt (its `retryAttempts[]`): one struct, as the
+/// two share most fields, with the fields only one of them has left out of the other.
 #[derive(serde::Serialize)]
-struct TestObject<'a> {
-    duration: i64,
+struct AttemptObject<'a> {
+    /// An earlier attempt's number (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempt: Option<usize>,
+    /// Required on a test (0 when unknown); on an attempt only when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration: Option<i64>,
     extra: Extra<CaseExtra<'a>>,
     #[serde(rename = "filePath", skip_serializing_if = "Option::is_none")]
     file_path: Option<&'a str>,
@@ -441,13 +447,14 @@ struct TestObject<'a> {
     labels: Option<Labels<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
-    name: &'a str,
-    #[serde(rename = "rawStatus")]
-    raw_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(rename = "rawStatus", skip_serializing_if = "Option::is_none")]
+    raw_status: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retries: Option<usize>,
     #[serde(rename = "retryAttempts", skip_serializing_if = "Option::is_none")]
-    retry_attempts: Option<Vec<RetryObject<'a>>>,
+    retry_attempts: Option<Vec<AttemptObject<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     start: Option<i64>,
     status: &'static str,
@@ -461,32 +468,42 @@ struct TestObject<'a> {
     suite: Option<Vec<&'a str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tags: Option<&'a [String]>,
-    #[serde(rename = "testId")]
-    test_id: &'a str,
+    #[serde(rename = "testId", skip_serializing_if = "Option::is_none")]
+    test_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     trace: Option<&'a str>,
 }
 
-/// An earlier attempt (`retryAttempts[]`).
-#[derive(serde::Serialize)]
-struct RetryObject<'a> {
-    attempt: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    duration: Option<i64>,
-    extra: Extra<CaseExtra<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    start: Option<i64>,
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stderr: Option<Vec<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stdout: Option<Vec<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stop: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    trace: Option<&'a str>,
+impl<'a> AttemptObject<'a> {
+    /// What every attempt says: status, duration, start/stop, message, trace, output.
+    fn of(a: &'a Attempt<'_>, extra: CaseExtra<'a>) -> Self {
+        let (start, stop) = match a.times() {
+            Some((start, stop)) => (Some(start), stop),
+            None => (None, None),
+        };
+        AttemptObject {
+            attempt: None,
+            duration: a.duration_ms(),
+            extra: Extra { faultline: extra },
+            file_path: None,
+            flaky: None,
+            labels: None,
+            message: a.message.as_deref(),
+            name: None,
+            raw_status: None,
+            retries: None,
+            retry_attempts: None,
+            start,
+            status: a.status,
+            stderr: lines(a.stderr),
+            stdout: lines(a.stdout),
+            stop,
+            suite: None,
+            tags: None,
+            test_id: None,
+            trace: a.trace.as_deref(),
+        }
+    }
 }
 
 /// `extra.faultline` of a test or an attempt: the case's id, its diagnosis when it failed, and what
@@ -561,80 +578,42 @@ struct SymptomObject<'a> {
     summary: &'a str,
 }
 
-/// The fields an attempt and a test object share: status, duration, start/stop, message, trace, output.
-struct AttemptFields<'a> {
-    status: &'static str,
-    duration: Option<i64>,
-    start: Option<i64>,
-    stop: Option<i64>,
-    message: Option<&'a str>,
-    trace: Option<&'a str>,
-    stdout: Option<Vec<&'a str>>,
-    stderr: Option<Vec<&'a str>>,
-}
-
-fn attempt_fields<'a>(a: &'a Attempt<'_>) -> AttemptFields<'a> {
-    let (start, stop) = match a.times() {
-        Some((start, stop)) => (Some(start), stop),
-        None => (None, None),
-    };
-    AttemptFields {
-        status: a.status,
-        duration: a.duration_ms(),
-        start,
-        stop,
-        message: a.message.as_deref(),
-        trace: a.trace.as_deref(),
-        stdout: lines(a.stdout),
-        stderr: lines(a.stderr),
-    }
-}
-
 fn test_object<'a>(
     key: &'a str,
     last: &'a Attempt<'a>,
     earlier: &'a [Attempt<'a>],
     flaky: bool,
     diagnoses: &HashMap<&str, &'a Diagnosis>,
-) -> TestObject<'a> {
+) -> AttemptObject<'a> {
     let case = last.case;
-    let name = if case.name.is_empty() { case.id.as_str() } else { case.name.as_str() };
-    let f = attempt_fields(last);
-    let retry_attempts = (!earlier.is_empty())
-        .then(|| earlier.iter().enumerate().map(|(i, a)| retry_attempt(i + 1, a, diagnoses)).collect());
     let mut extra = case_extra(case, diagnoses);
     extra.documentation = case.documentation.as_deref();
     extra.time_raw = case.time_raw.as_deref();
     extra.source = Some(format!("{}:{}", case.source.file, case.source.line));
-    TestObject {
-        // `duration` is required on a test.
-        duration: f.duration.unwrap_or(0),
-        extra: Extra { faultline: extra },
-        file_path: case.file_attr.as_deref(),
-        flaky: flaky.then_some(true),
-        labels: labels(&case.properties),
-        message: f.message,
-        name,
-        raw_status: case.status.as_str(),
-        retries: (!earlier.is_empty()).then_some(earlier.len()),
-        retry_attempts,
-        start: f.start,
-        status: f.status,
-        stderr: f.stderr,
-        stdout: f.stdout,
-        stop: f.stop,
-        suite: suite_path(&case.suite),
-        tags: (!case.tags.is_empty()).then_some(case.tags.as_slice()),
-        test_id: key,
-        trace: f.trace,
+    let mut obj = AttemptObject::of(last, extra);
+    // `duration` is required on a test.
+    obj.duration = Some(obj.duration.unwrap_or(0));
+    obj.file_path = case.file_attr.as_deref();
+    obj.flaky = flaky.then_some(true);
+    obj.labels = labels(&case.properties);
+    obj.name = Some(if case.name.is_empty() { &case.id } else { &case.name });
+    obj.raw_status = Some(case.status.as_str());
+    if !earlier.is_empty() {
+        obj.retries = Some(earlier.len());
+        obj.retry_attempts =
+            Some(earlier.iter().enumerate().map(|(i, a)| retry_attempt(i + 1, a, diagnoses)).collect());
     }
+    obj.suite = suite_path(&case.suite);
+    obj.tags = (!case.tags.is_empty()).then_some(case.tags.as_slice());
+    obj.test_id = Some(key);
+    obj
 }
 
 fn retry_attempt<'a>(
     number: usize,
     a: &'a Attempt<'a>,
     diagnoses: &HashMap<&str, &'a Diagnosis>,
-) -> RetryObject<'a> {
+) -> AttemptObject<'a> {
     let mut extra = if a.last_of_case {
         // A repeated case's last attempt: its faultline status and diagnosis.
         let mut e = case_extra(a.case, diagnoses);
@@ -644,19 +623,9 @@ fn retry_attempt<'a>(
         CaseExtra::id(&a.case.id)
     };
     extra.element = a.element;
-    let f = attempt_fields(a);
-    RetryObject {
-        attempt: number,
-        duration: f.duration,
-        extra: Extra { faultline: extra },
-        message: f.message,
-        start: f.start,
-        status: f.status,
-        stderr: f.stderr,
-        stdout: f.stdout,
-        stop: f.stop,
-        trace: f.trace,
-    }
+    let mut obj = AttemptObject::of(a, extra);
+    obj.attempt = Some(number);
+    obj
 }
 
 /// faultline's id for the case and, when it failed, its diagnosis.
