@@ -31,14 +31,6 @@ impl Analysis {
     }
 }
 
-/// A row of `excerpt()`.
-#[derive(serde::Serialize)]
-struct ExcerptRow<'a> {
-    line: u32,
-    text: &'a str,
-    cited: bool,
-}
-
 /// Plain data as a JavaScript value through the engine's own `JSON.parse`: the exact JSON the CLI
 /// writes, with no 64-bit integer turned into a BigInt.
 pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -97,13 +89,7 @@ impl Analysis {
         };
         match lines {
             None => Ok(JsValue::NULL),
-            Some(lines) => {
-                let rows: Vec<ExcerptRow<'_>> = lines
-                    .iter()
-                    .map(|l| ExcerptRow { line: l.line, text: &l.text, cited: l.cited })
-                    .collect();
-                to_js(&rows)
-            }
+            Some(lines) => to_js(&lines),
         }
     }
 

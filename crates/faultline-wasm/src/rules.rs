@@ -10,12 +10,7 @@ use crate::analysis::to_js;
 #[wasm_bindgen(js_name = checkRules)]
 pub fn check_rules(text: &str, file: Option<String>) -> Result<JsValue, JsValue> {
     let file = file.unwrap_or_else(|| "rules.toml".into());
-    let errors = RuleSet::check(&file, text);
-    let rows: Vec<RuleErrorRow<'_>> = errors
-        .iter()
-        .map(|e| RuleErrorRow { file: &e.file, line: e.line, column: e.column, message: &e.message })
-        .collect();
-    to_js(&rows)
+    to_js(&RuleSet::check(&file, text))
 }
 
 /// The built-in rules: `{ source, rules }`, the TOML text users copy from and each rule's id, blame,
@@ -25,15 +20,7 @@ pub fn builtin_rules() -> Result<JsValue, JsValue> {
     to_js(&Builtin { source: RuleSet::builtin_source(), rules: RuleSet::builtin().infos() })
 }
 
-/// Typed rows rather than `serde_json::Value` trees: the module then carries no `Value` code.
-#[derive(serde::Serialize)]
-struct RuleErrorRow<'a> {
-    file: &'a str,
-    line: u32,
-    column: u32,
-    message: &'a str,
-}
-
+/// A typed object rather than a `serde_json::Value` tree: the module then carries no `Value` code.
 #[derive(serde::Serialize)]
 struct Builtin {
     source: &'static str,

@@ -2,8 +2,8 @@
 
 use crate::analyze::Analysis;
 
-/// One line of an excerpt.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line of an excerpt (serialisable for the wasm package's `excerpt`, which returns these).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExcerptLine {
     pub line: u32,
     /// The line without ANSI sequences (raw control characters still need escaping by the renderer).

@@ -14,7 +14,8 @@ use crate::toml_read::{self as tr, Need::*, Value};
 /// Rules come from users: regexes are bounded (no backtracking engine, capped compiled size).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Serialisable for the wasm package's `checkRules`, which returns these as they are.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 #[error("{file}:{line}:{column}: {message}")]
 pub struct RuleError {
     pub file: String,
