@@ -401,7 +401,7 @@ fn labels(properties: &[(String, String)]) -> Option<Labels<'_>> {
 
 /// `{ "faultline": … }`, the `extra` object of the document and of each test and attempt (the field is
 /// named for [`EXTRA_KEY`]; a test holds the two together).
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Default)]
 struct Extra<T> {
     faultline: T,
 }
@@ -430,7 +430,7 @@ struct RunSummary {
 
 /// A test object (`results.tests[]`) or an earlier attempt (its `retryAttempts[]`): one struct, as the
 /// two share most fields, with the fields only one of them has left out of the other.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Default)]
 struct AttemptObject<'a> {
     /// An earlier attempt's number (1-based).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -482,33 +482,23 @@ impl<'a> AttemptObject<'a> {
             None => (None, None),
         };
         AttemptObject {
-            attempt: None,
             duration: a.duration_ms(),
             extra: Extra { faultline: extra },
-            file_path: None,
-            flaky: None,
-            labels: None,
             message: a.message.as_deref(),
-            name: None,
-            raw_status: None,
-            retries: None,
-            retry_attempts: None,
             start,
             status: a.status,
             stderr: lines(a.stderr),
             stdout: lines(a.stdout),
             stop,
-            suite: None,
-            tags: None,
-            test_id: None,
             trace: a.trace.as_deref(),
+            ..AttemptObject::default()
         }
     }
 }
 
 /// `extra.faultline` of a test or an attempt: the case's id, its diagnosis when it failed, and what
 /// JUnit said that CTRF has no field for.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Default)]
 struct CaseExtra<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     blame: Option<&'static str>,
@@ -537,27 +527,6 @@ struct CaseExtra<'a> {
     symptoms: Option<Vec<SymptomObject<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     time_raw: Option<&'a str>,
-}
-
-impl<'a> CaseExtra<'a> {
-    fn id(id: &'a str) -> Self {
-        CaseExtra {
-            blame: None,
-            confidence: None,
-            documentation: None,
-            element: None,
-            evidence: None,
-            fingerprint: None,
-            fix: None,
-            id,
-            rule: None,
-            source: None,
-            status: None,
-            summary: None,
-            symptoms: None,
-            time_raw: None,
-        }
-    }
 }
 
 #[derive(serde::Serialize)]
@@ -620,7 +589,7 @@ fn retry_attempt<'a>(
         e.status = Some(a.case.status.as_str());
         e
     } else {
-        CaseExtra::id(&a.case.id)
+        CaseExtra { id: &a.case.id, ..CaseExtra::default() }
     };
     extra.element = a.element;
     let mut obj = AttemptObject::of(a, extra);
@@ -630,7 +599,7 @@ fn retry_attempt<'a>(
 
 /// faultline's id for the case and, when it failed, its diagnosis.
 fn case_extra<'a>(case: &'a TestCase, diagnoses: &HashMap<&str, &'a Diagnosis>) -> CaseExtra<'a> {
-    let mut extra = CaseExtra::id(&case.id);
+    let mut extra = CaseExtra { id: &case.id, ..CaseExtra::default() };
     let Some(d) = diagnoses.get(case.id.as_str()) else { return extra };
     extra.rule = Some(&d.rule);
     extra.blame = Some(d.blame.as_str());
