@@ -103,6 +103,11 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    // The report as `--format json` writes it, and compact as the web app's worker hands it over.
+    group.bench_function("report_json_100k_cases", |b| b.iter(|| analysis.report.to_json_pretty()));
+    group.bench_function("report_json_compact_100k_cases", |b| {
+        b.iter(|| faultline_core::json::to_string(&analysis.report, faultline_core::json::Layout::Compact))
+    });
     group
         .bench_function("ctrf_100k_cases", |b| b.iter(|| faultline_core::export::ctrf::to_string(&analysis)));
     group.bench_function("html_100k_cases", |b| b.iter(|| faultline_core::export::html::render(&analysis)));

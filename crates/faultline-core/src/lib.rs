@@ -21,6 +21,7 @@ pub mod extract;
 pub mod fingerprint;
 pub mod history;
 pub mod input;
+pub mod json;
 pub mod junit;
 pub mod logline;
 pub mod logview;

@@ -128,7 +128,7 @@ impl Report {
 
     pub fn to_json_pretty(&self) -> String {
         // Serialising plain data with string keys cannot fail; fall back to an empty object if it ever did.
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| String::from("{}"))
+        crate::json::to_string(self, crate::json::Layout::Pretty).unwrap_or_else(|_| String::from("{}"))
     }
 
     pub fn diagnosis(&self, test_id: &str) -> Option<&Diagnosis> {

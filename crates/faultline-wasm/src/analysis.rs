@@ -34,7 +34,7 @@ impl Analysis {
 /// Plain data as a JavaScript value through the engine's own `JSON.parse`: the exact JSON the CLI
 /// writes, with no 64-bit integer turned into a BigInt.
 pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_string(value)
+    let json = faultline_core::json::to_string(value, faultline_core::json::Layout::Compact)
         .map_err(|e| FaultlineError::new("state", format!("serialising the result: {e}")))?;
     js_sys::JSON::parse(&json)
 }
@@ -53,7 +53,11 @@ impl Analysis {
     pub fn report_json(&self, compact: Option<bool>) -> String {
         if compact == Some(true) {
             // Plain data with string keys serialises; an empty object is the impossible fallback.
-            return serde_json::to_string(&self.inner.report).unwrap_or_else(|_| String::from("{}"));
+            return faultline_core::json::to_string(
+                &self.inner.report,
+                faultline_core::json::Layout::Compact,
+            )
+            .unwrap_or_else(|_| String::from("{}"));
         }
         let mut s = self.inner.report.to_json_pretty();
         s.push('\n');

@@ -34,16 +34,15 @@ pub fn render(analysis: &Analysis) -> Value {
 
 /// The CTRF document as pretty-printed JSON.
 pub fn to_string(analysis: &Analysis) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail; plain data with string keys always serialises.
-    let _ = write(analysis, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    // Plain data with string keys always serialises.
+    crate::json::to_string(&Document::of(&analysis.report), crate::json::Layout::Pretty).unwrap_or_default()
 }
 
 /// Streams the pretty-printed CTRF document to `w`: the tests are serialised one at a time, so a
 /// 100k-test run never holds its whole document in memory.
 pub fn write(analysis: &Analysis, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(w, &Document::of(&analysis.report)).map_err(std::io::Error::from)
+    crate::json::to_writer(w, &Document::of(&analysis.report), crate::json::Layout::Pretty)
+        .map_err(std::io::Error::from)
 }
 
 /// The CTRF document for a report (what [`render`] does, for callers holding only the report).
