@@ -175,11 +175,5 @@ fn query_error(e: QueryError) -> JsValue {
 
 /// A log query from JavaScript: `undefined` or `null` is none.
 fn log_query(query: JsValue) -> Result<Option<LogQuery>, JsValue> {
-    if query.is_undefined() || query.is_null() {
-        return Ok(None);
-    }
-    let text = js_sys::JSON::stringify(&query)?.as_string().unwrap_or_default();
-    let query = serde_json::from_str(&text)
-        .map_err(|e| FaultlineError::new("options", format!("search query: {e}")))?;
-    Ok(Some(query))
+    Ok(crate::query::parse(&query)?)
 }

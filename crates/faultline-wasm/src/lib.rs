@@ -19,6 +19,7 @@ mod error;
 mod files;
 mod options;
 mod panic;
+mod query;
 mod rules;
 
 pub use analysis::Analysis;

@@ -45,6 +45,30 @@ pub enum Level {
     Fatal,
 }
 
+impl Level {
+    /// Every level, least severe first.
+    pub const ALL: [Level; 6] =
+        [Level::Trace, Level::Debug, Level::Info, Level::Warn, Level::Error, Level::Fatal];
+
+    /// The level's name in the report and in a viewer's query (`"warn"`), as serde writes it; a front end
+    /// can read a query's levels without linking a JSON reader.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Trace => "trace",
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+            Level::Fatal => "fatal",
+        }
+    }
+
+    /// The level a [`Level::name`] names.
+    pub fn from_name(name: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
     /// 1-based line number.
@@ -211,6 +235,16 @@ pub struct Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn level_names_are_serdes() {
+        for level in Level::ALL {
+            assert_eq!(serde_json::to_value(level).ok(), Some(serde_json::Value::from(level.name())));
+            assert_eq!(Level::from_name(level.name()), Some(level));
+        }
+        assert_eq!(Level::from_name("WARN"), None);
+        assert_eq!(Level::from_name("warning"), None);
+    }
 
     fn log(text: &str) -> LogFile {
         read_log("x.log", text.to_string(), None, &mut Vec::new())

@@ -75,6 +75,46 @@ test('a viewer reads windows of a log and searches it where the analysis keeps i
   analysis.free();
 });
 
+test('every field of a log query is read, and a wrong one is named', () => {
+  const log = [
+    '2024-11-16T10:15:00Z INFO mounting /data',
+    '2024-11-16T10:15:01Z WARN I/O on /data is slow',
+    '2024-11-16T10:15:02Z ERROR read /data/data.txt: connection timed out',
+    '2024-11-16T10:15:03Z ERROR md5sum: Connection Timed Out',
+    'no level here: timed out',
+  ].join('\n');
+  const analyzer = new pkg.Analyzer();
+  analyzer.addFile('app.log', new TextEncoder().encode(log));
+  const analysis = analyzer.finish();
+  const lines = (query) => Array.from(analysis.search('app.log', query).lines);
+  assert.deepEqual(lines({ pattern: 'TIMED OUT' }), [3, 4, 5], 'case-insensitive by default');
+  assert.deepEqual(lines({ pattern: 'Timed Out', caseSensitive: true }), [4]);
+  assert.deepEqual(lines({ pattern: 'timed.out', regex: true }), [3, 4, 5]);
+  assert.deepEqual(lines({ pattern: 'timed.out' }), [], 'a literal unless regex is set');
+  assert.deepEqual(lines({ pattern: 'timed out', regex: null, caseSensitive: null }), [3, 4, 5], 'null is absent');
+  assert.deepEqual(lines({ levels: ['error'] }), [3, 4]);
+  assert.deepEqual(lines({ levels: ['warn', 'info'] }), [1, 2]);
+  assert.deepEqual(lines({ pattern: 'data', levels: ['error', 'warn'] }), [2, 3]);
+  const limited = analysis.search('app.log', { levels: ['error', 'warn'], limit: 1 });
+  assert.deepEqual([Array.from(limited.lines), limited.total, limited.truncated], [[2], 3, true]);
+  const wrong = [
+    ['timed out', /^the search query must be an object$/],
+    [{ pattern: 7 }, /^query\.pattern must be a string$/],
+    [{ regex: 'yes' }, /^query\.regex must be a boolean$/],
+    [{ caseSensitive: 1 }, /^query\.caseSensitive must be a boolean$/],
+    [{ levels: 'error' }, /^query\.levels must be an array of level names$/],
+    [{ levels: ['error', 'WARN'] }, /^query\.levels\[1\] must be one of trace, debug, info, warn, error, fatal$/],
+    [{ limit: -1 }, /^query\.limit must be a whole number ≥ 0$/],
+    [{ limit: 1.5 }, /^query\.limit must be a whole number ≥ 0$/],
+  ];
+  for (const [query, message] of wrong) {
+    for (const call of [() => analysis.search('app.log', query), () => analysis.lines('app.log', 1, 5, query)]) {
+      assert.throws(call, (e) => e instanceof pkg.FaultlineError && e.kind === 'options' && message.test(e.message), JSON.stringify(query));
+    }
+  }
+  analysis.free();
+});
+
 test('fetched bodies: with a length, without one, compressed, empty; all read whole as addFile would', async () => {
   const files = scenario('rwx-recovery-cr-deleted');
   const expected = JSON.stringify(pkg.analyze(files));
