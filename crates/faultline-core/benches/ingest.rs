@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use faultline_core::extract::Pack;
+use faultline_core::input::Limits;
 use faultline_core::logview::{self, LogQuery};
 use faultline_core::stream::InMemory;
 use faultline_core::{AnalyzeOptions, Input, InputFile, analyze, analyze_inputs, logline};
@@ -209,6 +210,38 @@ fn bench(c: &mut Criterion) {
                 .map(|r| r.len())
         })
     });
+    group.finish();
+
+    // Archives: the same log gzipped and zipped, inflated to one member (CRC checked for the zip).
+    let mut group = c.benchmark_group("archive");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(log.len() as u64));
+    let gz = {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let _ = enc.write_all(log.as_bytes());
+        enc.finish().unwrap_or_default()
+    };
+    let zip = {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let _ = w.start_file("logs/big.log", opts);
+        let _ = w.write_all(log.as_bytes());
+        w.finish().map(|c| c.into_inner()).unwrap_or_default()
+    };
+    for (name, bytes) in [("expand_gz_100MB", gz), ("expand_zip_100MB", zip)] {
+        let file = InputFile::new(if name.contains("gz") { "big.log.gz" } else { "big.zip" }, bytes);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut warnings = Vec::new();
+                let out = faultline_core::input::expand(file.clone(), &Limits::default(), &mut warnings);
+                assert!(warnings.is_empty() && out.len() == 1 && out[0].bytes.len() == log.len());
+                out
+            })
+        });
+    }
     group.finish();
 }
 
