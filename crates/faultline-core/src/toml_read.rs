@@ -88,7 +88,7 @@ fn unexpected(g: &Got<'_>) -> String {
         Got::Unsigned(u) => format!("integer `{u}`"),
         Got::Wide(w) => w.clone(),
         Got::Float(f) => {
-            let text = f.to_string();
+            let text = crate::export::decimal::shortest(*f);
             if f.is_finite() && !text.contains('.') {
                 format!("floating point `{text}.0`")
             } else {

@@ -537,10 +537,10 @@ fn diagnosis_card(out: &mut Out<'_>, analysis: &Analysis, d: &Diagnosis) {
     text_max(out, &d.rule, CELL_CHARS);
     let _ = write!(
         out,
-        "</code><span class=\"badge b-{blame}\">blame: {}</span><span class=\"conf\">confidence {:.2}</span>\
+        "</code><span class=\"badge b-{blame}\">blame: {}</span><span class=\"conf\">confidence {}</span>\
          <span class=\"conf\">fingerprint <code>",
         blame_label(d.blame),
-        d.confidence
+        super::decimal::fixed(d.confidence, 2)
     );
     text_max(out, short_fingerprint(&d.fingerprint), CELL_CHARS);
     out.push_str("</code></span></div>\n<p class=\"summary\">");
@@ -1240,11 +1240,11 @@ fn duration(ms: f64) -> String {
         return String::new();
     }
     if ms < 1000.0 {
-        return format!("{ms:.0} ms");
+        return format!("{} ms", super::decimal::fixed(ms, 0));
     }
     let s = ms / 1000.0;
     if s < 60.0 {
-        return format!("{s:.1} s");
+        return format!("{} s", super::decimal::fixed(s, 1));
     }
     let total = s.round() as u64;
     let (h, m, sec) = (total / 3600, (total % 3600) / 60, total % 60);
@@ -1262,7 +1262,7 @@ fn bytes(n: u64) -> String {
         v /= 1024.0;
         unit += 1;
     }
-    format!("{v:.1} {}", UNITS[unit])
+    format!("{} {}", super::decimal::fixed(v, 1), UNITS[unit])
 }
 
 /// `1 test`, `100,000 tests`.

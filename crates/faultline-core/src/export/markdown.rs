@@ -108,7 +108,7 @@ fn failure_table(out: &mut String, report: &Report, failed: &[&TestCase]) {
     let _ = writeln!(out, "|---|---|---|---:|");
     for t in failed.iter().take(TABLE_ROWS) {
         let (rule, blame, conf) = match report.diagnosis(&t.id) {
-            Some(d) => (format!("`{}`", d.rule), d.blame.as_str(), format!("{:.2}", d.confidence)),
+            Some(d) => (format!("`{}`", d.rule), d.blame.as_str(), super::decimal::fixed(d.confidence, 2)),
             None => ("—".into(), "—", "—".into()),
         };
         let _ = writeln!(out, "| {} | {rule} | {blame} | {conf} |", inline(&t.name, 120));
@@ -121,7 +121,9 @@ fn failure_table(out: &mut String, report: &Report, failed: &[&TestCase]) {
 fn test_section(out: &mut String, report: &Report, t: &TestCase) {
     let d = report.diagnosis(&t.id);
     let label = match d {
-        Some(d) => format!(" — {} (blame: {}, {:.2})", d.rule, d.blame.as_str(), d.confidence),
+        Some(d) => {
+            format!(" — {} (blame: {}, {})", d.rule, d.blame.as_str(), super::decimal::fixed(d.confidence, 2))
+        }
         None => String::new(),
     };
     // A <summary> is an HTML block: Markdown is not interpreted there, so HTML escaping is the right one.

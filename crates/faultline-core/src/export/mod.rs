@@ -5,6 +5,7 @@
 //! markup: every renderer escapes for its own target through [`escape`].
 
 pub mod ctrf;
+pub mod decimal;
 pub mod describe;
 pub mod escape;
 pub mod excerpt;
