@@ -11,6 +11,11 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// `obj[key]`, or `None` when it is `undefined` or `null` (an optional field left out).
+pub fn present(obj: &JsValue, key: &str) -> Option<JsValue> {
+    Some(get(obj, key)).filter(|v| !v.is_undefined() && !v.is_null())
+}
+
 /// Appends `view`'s bytes to `out`, copied straight from JavaScript's memory into `out`'s reserved
 /// room, not through a buffer of their own first.
 pub fn append(view: &Uint8Array, out: &mut Vec<u8>) {

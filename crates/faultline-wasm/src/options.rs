@@ -21,7 +21,7 @@ use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::FaultlineError;
-use crate::files::{get, input_files};
+use crate::files::{get, input_files, present};
 
 pub struct Options {
     pub analyze: AnalyzeOptions,
@@ -112,13 +112,16 @@ fn strings(value: &JsValue, what: &str) -> Result<Vec<String>, FaultlineError> {
 }
 
 fn number(obj: &JsValue, key: &str) -> Result<Option<u64>, FaultlineError> {
-    let v = get(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
+    whole_number(obj, "options.limits", key)
+}
+
+/// `obj[key]` as a whole number ≥ 0, absent when it is `undefined` or `null`; `path` names `obj` in
+/// the error (`options.limits`, `query`).
+pub fn whole_number(obj: &JsValue, path: &str, key: &str) -> Result<Option<u64>, FaultlineError> {
+    let Some(v) = present(obj, key) else { return Ok(None) };
     match v.as_f64() {
         Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
-        _ => Err(FaultlineError::new("options", format!("options.limits.{key} must be a whole number ≥ 0"))),
+        _ => Err(FaultlineError::new("options", format!("{path}.{key} must be a whole number ≥ 0"))),
     }
 }
 

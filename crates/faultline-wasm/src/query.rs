@@ -13,7 +13,8 @@ use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::FaultlineError;
-use crate::files::get;
+use crate::files::present;
+use crate::options::whole_number;
 
 /// `undefined` or `null` is no query; absent or `null` fields keep their defaults.
 pub fn parse(value: &JsValue) -> Result<Option<LogQuery>, FaultlineError> {
@@ -24,31 +25,22 @@ pub fn parse(value: &JsValue) -> Result<Option<LogQuery>, FaultlineError> {
         return Err(invalid("the search query must be an object"));
     }
     let mut query = LogQuery::default();
-    if let Some(v) = field(value, "pattern") {
+    if let Some(v) = present(value, "pattern") {
         query.pattern = v.as_string().ok_or_else(|| invalid("query.pattern must be a string"))?;
     }
-    if let Some(v) = field(value, "regex") {
+    if let Some(v) = present(value, "regex") {
         query.regex = v.as_bool().ok_or_else(|| invalid("query.regex must be a boolean"))?;
     }
-    if let Some(v) = field(value, "caseSensitive") {
+    if let Some(v) = present(value, "caseSensitive") {
         query.case_sensitive = v.as_bool().ok_or_else(|| invalid("query.caseSensitive must be a boolean"))?;
     }
-    if let Some(v) = field(value, "levels") {
+    if let Some(v) = present(value, "levels") {
         query.levels = levels(&v)?;
     }
-    if let Some(v) = field(value, "limit") {
-        query.limit = match v.as_f64() {
-            Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => {
-                usize::try_from(n as u64).unwrap_or(usize::MAX)
-            }
-            _ => return Err(invalid("query.limit must be a whole number ≥ 0")),
-        };
+    if let Some(n) = whole_number(value, "query", "limit")? {
+        query.limit = usize::try_from(n).unwrap_or(usize::MAX);
     }
     Ok(Some(query))
-}
-
-fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
-    Some(get(obj, key)).filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 fn levels(value: &JsValue) -> Result<Vec<Level>, FaultlineError> {

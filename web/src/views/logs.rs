@@ -18,13 +18,8 @@ use crate::views::virtual_list::VirtualList;
 const ROW_PX: f64 = 20.0;
 /// Rows fetched from the worker at a time.
 const BLOCK: usize = 200;
-const LEVELS: [(Level, &str); 5] = [
-    (Level::Fatal, "fatal"),
-    (Level::Error, "error"),
-    (Level::Warn, "warn"),
-    (Level::Info, "info"),
-    (Level::Debug, "debug"),
-];
+/// The level chips, most severe first; each is labelled with its [`Level::name`].
+const LEVELS: [Level; 5] = [Level::Fatal, Level::Error, Level::Warn, Level::Info, Level::Debug];
 
 /// The worker's last successful search. Its file is kept so that after a switch to another log the old
 /// log's hits are not shown as that log's lines while its own search runs; its query, so the rows are
@@ -136,7 +131,7 @@ pub fn logs() -> Html {
         pattern: (*pattern).clone(),
         regex: *regex,
         case_sensitive: *case_sensitive,
-        levels: LEVELS.iter().filter(|(_, n)| levels.contains(n)).map(|(l, _)| *l).collect(),
+        levels: LEVELS.into_iter().filter(|l| levels.contains(l.name())).collect(),
         limit: 0,
     };
     let filtering = !query.pattern.is_empty() || !query.levels.is_empty();
@@ -321,7 +316,8 @@ pub fn logs() -> Html {
         let state = state.clone();
         Callback::from(move |_: Event| state.set(!*state))
     };
-    let level_boxes = LEVELS.iter().map(|(_, name)| {
+    let level_boxes = LEVELS.iter().map(|level| {
+        let name = level.name();
         let on = levels.contains(name);
         let levels = levels.clone();
         let onchange = Callback::from(move |_: Event| {
@@ -331,7 +327,7 @@ pub fn logs() -> Html {
             }
             levels.set(next);
         });
-        html! { <label class={classes!("fl-chip", format!("fl-chip-{name}"))}><input type="checkbox" checked={on} {onchange} />{ *name }</label> }
+        html! { <label class={classes!("fl-chip", format!("fl-chip-{name}"))}><input type="checkbox" checked={on} {onchange} />{ name }</label> }
     });
     let on_jump_input = crate::form::bind(&jump);
     let on_jump = {
@@ -413,7 +409,7 @@ fn no_match_text(file: &str, query: &LogQuery) -> String {
 }
 
 fn level_names(levels: &[Level]) -> String {
-    let names: Vec<&str> = LEVELS.iter().filter(|(l, _)| levels.contains(l)).map(|(_, n)| *n).collect();
+    let names: Vec<&str> = LEVELS.iter().filter(|l| levels.contains(l)).map(|l| l.name()).collect();
     names.join(" or ")
 }
 
