@@ -144,6 +144,26 @@ fn bench(c: &mut Criterion) {
         b.iter(|| faultline_core::fingerprint::cluster(&texts))
     });
     group.finish();
+
+    // The float reader against the standard one on what artifacts hold: durations with 3 decimals
+    // (Surefire, pytest), a few full-precision ones (`repr` of a float) and integers.
+    let mut rng = Lcg(7);
+    let durations: Vec<String> = (0..100_000)
+        .map(|i| match i % 20 {
+            0 => format!("{}", rng.next() as f64 / 3.0e6),
+            1 => format!("{}", rng.next() % 600),
+            _ => format!("{}.{:03}", rng.next() % 120, rng.next() % 1000),
+        })
+        .collect();
+    let mut group = c.benchmark_group("float");
+    group.throughput(Throughput::Elements(durations.len() as u64));
+    group.bench_function("parse_100k_durations", |b| {
+        b.iter(|| durations.iter().filter_map(|s| faultline_core::parse_float::parse_f64(s)).sum::<f64>())
+    });
+    group.bench_function("parse_100k_durations_std", |b| {
+        b.iter(|| durations.iter().filter_map(|s| s.parse::<f64>().ok()).sum::<f64>())
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -27,6 +27,7 @@ pub mod logline;
 pub mod logview;
 pub mod model;
 pub mod parallel;
+pub mod parse_float;
 pub mod replay;
 pub mod report;
 pub mod robot;

@@ -208,8 +208,8 @@ fn times(attrs: &[(String, String)]) -> (Option<i64>, Option<i64>, Option<String
             note("start", raw);
         }
         let end = get(attrs, "elapsed").and_then(|e| {
-            let secs =
-                e.trim().parse::<f64>().ok().filter(|s| s.is_finite() && (0.0..=MAX_ELAPSED_S).contains(s));
+            let secs = crate::parse_float::parse_f64(e.trim())
+                .filter(|s| s.is_finite() && (0.0..=MAX_ELAPSED_S).contains(s));
             if secs.is_none() {
                 note("elapsed", e);
             }

@@ -70,8 +70,8 @@ fn got<'a>(v: &'a Value<'_>) -> Result<Got<'a>, Error> {
                 return Err(err(v.span(), "integer number overflowed".into()));
             }
         }
-        DeValue::Float(f) => match f.as_str().parse::<f64>() {
-            Ok(x) if !x.is_infinite() || f.as_str().contains("inf") => Got::Float(x),
+        DeValue::Float(f) => match crate::parse_float::parse_f64(f.as_str()) {
+            Some(x) if !x.is_infinite() || f.as_str().contains("inf") => Got::Float(x),
             _ => return Err(err(v.span(), "floating-point number overflowed".into())),
         },
         DeValue::Boolean(b) => Got::Bool(*b),

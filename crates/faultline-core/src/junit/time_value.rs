@@ -19,8 +19,8 @@ pub fn seconds(raw: &str) -> Result<Option<f64>, ()> {
         t.to_string()
     };
     // In milliseconds the value must stay finite (`1e308` seconds does not) and within a century.
-    match normalised.parse::<f64>() {
-        Ok(v) if v.is_finite() && (0.0..=MAX_SECONDS).contains(&v) => Ok(Some(v.abs())),
+    match crate::parse_float::parse_f64(&normalised) {
+        Some(v) if v.is_finite() && (0.0..=MAX_SECONDS).contains(&v) => Ok(Some(v.abs())),
         _ => Err(()),
     }
 }

@@ -428,9 +428,9 @@ fn parse_tests(ctx: &mut Ctx<'_>, m: &BTreeMap<String, Spanned<String>>) -> Vec<
         } else if let Some((op, eq, rest)) = comparison(raw) {
             let operand = match rest.strip_prefix('@') {
                 Some(f) if !f.is_empty() => Operand::Field(f.to_string()),
-                _ => match rest.trim().parse::<f64>() {
-                    Ok(n) => Operand::Number(n),
-                    Err(_) => {
+                _ => match crate::parse_float::parse_f64(rest.trim()) {
+                    Some(n) => Operand::Number(n),
+                    None => {
                         ctx.err(
                             v.span(),
                             format!("{raw:?}: expected a number or @field after the comparison"),

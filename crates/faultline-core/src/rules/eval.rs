@@ -8,6 +8,7 @@ use super::{Diagnosis, Evidence, RuleSet, Symptom, TestRef, UNCLASSIFIED};
 use crate::event::{Event, EventKind};
 use crate::fingerprint;
 use crate::model::TestCase;
+use crate::parse_float::parse_f64;
 
 /// Candidates tried per clause, and predicate checks per rule and test: backtracking over pathological
 /// inputs stays bounded; a rule that runs out simply does not match.
@@ -93,10 +94,10 @@ fn field_matches(e: &Event, field: &str, t: &Test) -> bool {
         Test::Equals(s) => v == s,
         Test::Regex(r) => r.is_match(v),
         Test::Compare(ord, eq, operand) => {
-            let Ok(x) = v.trim().parse::<f64>() else { return false };
+            let Some(x) = parse_f64(v.trim()) else { return false };
             let y = match operand {
                 Operand::Number(n) => *n,
-                Operand::Field(f) => match e.field(f).and_then(|s| s.trim().parse::<f64>().ok()) {
+                Operand::Field(f) => match e.field(f).and_then(|s| parse_f64(s.trim())) {
                     Some(y) => y,
                     None => return false,
                 },
