@@ -2,7 +2,6 @@
 
 mod logs;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::assign::{self, AssignReason};
@@ -10,6 +9,7 @@ use crate::baseline::Baseline;
 use crate::decode::decode_owned;
 use crate::event::{Event, EventKind, Fields};
 use crate::extract::{Candidate, Origin, Pack};
+use crate::fast_hash::{FastMap, FastSet};
 use crate::input::{self, ArtifactKind, Limits};
 use crate::junit;
 use crate::junit::quotes::XmlQuotes;
@@ -90,7 +90,7 @@ struct Gathered {
     log_order: Vec<LogSlot>,
     /// What evidence may quote of each XML report: a JUnit file's failed cases' lines, an output.xml
     /// whole.
-    xml_texts: HashMap<String, XmlQuotes>,
+    xml_texts: FastMap<String, XmlQuotes>,
     /// `Limits::max_line_chars`, for the quoted lines.
     max_line_chars: usize,
     warnings: Vec<Warning>,
@@ -490,7 +490,7 @@ fn cap_events_per_test(
     events: &mut Vec<Event>,
     tests: &[TestCase],
     max: usize,
-    dropped: &HashMap<Option<String>, usize>,
+    dropped: &FastMap<Option<String>, usize>,
     warnings: &mut Vec<Warning>,
 ) {
     let mut count: FastMap<Option<&str>, usize> = FastMap::default();
@@ -551,7 +551,7 @@ fn cap_events_per_test(
 /// Clips text shown in a report to `max` characters per line (`…` marks the cut), warning once per file.
 struct Clipper {
     max: usize,
-    warned: std::collections::HashSet<String, foldhash::fast::FixedState>,
+    warned: FastSet<String>,
 }
 
 impl Clipper {
@@ -691,7 +691,7 @@ fn line_text(
 struct Held<'a> {
     logs: &'a [LogFile],
     kept: &'a [KeptLines],
-    xml: &'a mut HashMap<String, XmlQuotes>,
+    xml: &'a mut FastMap<String, XmlQuotes>,
 }
 
 /// Files up to this size get an md5 (a few ms per MiB); larger ones are logs, never checksummed data.
@@ -822,11 +822,6 @@ fn year_of(ms: i64) -> Option<i32> {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.year())
 }
 
-/// Maps that are only looked up, or iterated only into a list that is then sorted (so their order cannot
-/// reach the report), keyed by test ids and file names: foldhash instead of SipHash, which was about 8 %
-/// of a 100k-case run (and 2.5 % of a JUnit analysis in wasm in the event cap and the clipper).
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-
 /// Lines extracted between two progress reports: about 6 MB of a typical log.
 const PROGRESS_LINES: usize = 50_000;
 
@@ -955,8 +950,7 @@ fn junit_events(t: &TestCase, pack: &Pack, out: &mut Vec<Event>) {
 /// no events get none: a 100k-case suite would otherwise double its report with noise.
 fn test_boundary_events(tests: &[TestCase], robot: &[RobotTest], out: &mut Vec<Event>) {
     let shown: Vec<bool> = {
-        let with_events: std::collections::HashSet<&str, foldhash::fast::FixedState> =
-            out.iter().filter_map(|e| e.test.as_deref()).collect();
+        let with_events: FastSet<&str> = out.iter().filter_map(|e| e.test.as_deref()).collect();
         tests
             .iter()
             .map(|t| {
@@ -1116,7 +1110,7 @@ mod tests {
         for max in [1, 2, 10, 51, 200] {
             let mut expected = uncapped.events.clone();
             let mut warnings = Vec::new();
-            cap_events_per_test(&mut expected, &tests, max, &HashMap::new(), &mut warnings);
+            cap_events_per_test(&mut expected, &tests, max, &FastMap::default(), &mut warnings);
             assert!(expected.len() < uncapped.events.len(), "the cap of {max} cuts");
             let place = |e: &Event| (e.kind, e.test.clone(), e.time_ms, e.source.clone());
             let got = capped(max);

@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::FastMap;
 use crate::logline::{Frame, FrameStyle, LogFile};
 use crate::model::TestCase;
 
@@ -50,7 +51,7 @@ pub fn windows(tests: &[TestCase], exact: &[Option<(i64, i64)>]) -> Vec<Window> 
     let mut out = Vec::new();
     // JUnit cases sharing a start (a suite timestamp) are laid out sequentially in document order.
     // Keyed by borrowed file names (a copy per test was 100k allocations on a 100k-case report).
-    let mut cursor: std::collections::HashMap<(&str, i64), i64> = std::collections::HashMap::new();
+    let mut cursor: FastMap<(&str, i64), i64> = FastMap::default();
     for (i, t) in tests.iter().enumerate() {
         if let Some(Some((start, end))) = exact.get(i) {
             out.push(Window {

@@ -3,7 +3,7 @@
 //! logjuicer). Times, ids, hashes and pod suffixes are normalised away first, so only real differences
 //! remain; the new lines are then ranked so that errors near the failure come first.
 
-use std::collections::{HashMap, HashSet};
+use crate::fast_hash::{FastMap, FastSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
@@ -58,13 +58,13 @@ pub struct NewLine {
 /// distinct line.
 pub struct Baseline {
     files: Vec<String>,
-    known: HashSet<u64>,
+    known: FastSet<u64>,
 }
 
 impl Baseline {
     /// Reads the passing run's artifacts (archives expanded); only logs count, test reports are ignored.
     pub fn read(files: Vec<InputFile>, limits: &Limits, warnings: &mut Vec<Warning>) -> Baseline {
-        let mut known = HashSet::new();
+        let mut known = FastSet::default();
         let mut names = Vec::new();
         for file in files {
             for member in input::expand(file, limits, warnings) {
@@ -93,11 +93,11 @@ impl Baseline {
         tests: &[TestCase],
         assignments: &[Assignment],
     ) -> BaselineReport {
-        let failed: HashSet<&str> =
+        let failed: FastSet<&str> =
             tests.iter().filter(|t| t.status.is_failure()).map(|t| t.id.as_str()).collect();
         let owner = Owners::new(assignments);
         // key → (first occurrence, count)
-        let mut new: HashMap<u64, (Candidate, u64)> = HashMap::new();
+        let mut new: FastMap<u64, (Candidate, u64)> = FastMap::default();
         let mut order = Vec::new();
         let mut compared = 0u64;
         let mut new_lines = 0u64;
@@ -147,7 +147,7 @@ impl Baseline {
         // Stable: equal scores keep file order, so the output is deterministic.
         crate::sort::sort_by(&mut scored, |a, b| b.score.total_cmp(&a.score));
         let mut top: Vec<NewLine> = Vec::new();
-        let mut per_test: HashMap<&str, usize> = HashMap::new();
+        let mut per_test: FastMap<&str, usize> = FastMap::default();
         let mut picked = vec![false; scored.len()];
         for (i, l) in scored.iter().enumerate().take(TOP_LINES) {
             picked[i] = true;
@@ -241,12 +241,12 @@ fn clip(text: &str) -> String {
 
 /// Which test a line belongs to, from the assignment runs.
 struct Owners<'a> {
-    by_file: HashMap<&'a str, Vec<(u32, u32, &'a str)>>,
+    by_file: FastMap<&'a str, Vec<(u32, u32, &'a str)>>,
 }
 
 impl<'a> Owners<'a> {
     fn new(assignments: &'a [Assignment]) -> Self {
-        let mut by_file: HashMap<&str, Vec<(u32, u32, &str)>> = HashMap::new();
+        let mut by_file: FastMap<&str, Vec<(u32, u32, &str)>> = FastMap::default();
         for a in assignments {
             by_file.entry(a.file.as_str()).or_default().push((a.first_line, a.last_line, a.test.as_str()));
         }

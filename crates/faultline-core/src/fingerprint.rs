@@ -2,6 +2,7 @@
 //! its pod hashes, volume ids, times and IPs differ. Text is normalised the way Kubernetes' own triage tool
 //! does it (volatile tokens become placeholders), then hashed with md5.
 
+use crate::fast_hash::FastMap;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -139,7 +140,7 @@ pub fn cluster(texts: &[String]) -> Vec<Cluster> {
     let normalised: Vec<Vec<char>> = full.iter().map(|n| n.chars().take(COMPARE_CHARS).collect()).collect();
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut heads: Vec<usize> = Vec::new();
-    let mut by_fingerprint: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut by_fingerprint: FastMap<String, usize> = FastMap::default();
     for (i, n) in normalised.iter().enumerate() {
         let fp = format!("{:x}", md5::compute(full[i].as_bytes()));
         let found = by_fingerprint.get(&fp).copied().or_else(|| {

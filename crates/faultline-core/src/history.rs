@@ -3,7 +3,7 @@
 //! back. Records are plain JSON so that CI can keep them in any cache or artifact store; reading and
 //! writing them is the front end's job (the core does no I/O).
 
-use std::collections::{HashMap, HashSet};
+use crate::fast_hash::{FastMap, FastSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -98,7 +98,7 @@ impl RunRecord {
         }
     }
 
-    fn status_of(&self, id: &str, hash: &str, passed: &HashSet<&str>) -> Option<(TestStatus, u32)> {
+    fn status_of(&self, id: &str, hash: &str, passed: &FastSet<&str>) -> Option<(TestStatus, u32)> {
         if passed.contains(hash) {
             return Some((TestStatus::Passed, 0));
         }
@@ -170,7 +170,7 @@ fn letter(status: Option<(TestStatus, u32)>) -> char {
 
 /// Compares `report` (the current run, recorded as `current`) with earlier records, oldest first.
 pub fn compare(report: &Report, current: &RunRecord, previous: &[RunRecord]) -> HistoryReport {
-    let passed_sets: Vec<HashSet<&str>> =
+    let passed_sets: Vec<FastSet<&str>> =
         previous.iter().map(|r| r.passed.iter().map(String::as_str).collect()).collect();
     let mut runs: Vec<String> = previous.iter().map(|r| r.run.clone()).collect();
     runs.push(current.run.clone());
@@ -210,15 +210,15 @@ pub fn compare(report: &Report, current: &RunRecord, previous: &[RunRecord]) -> 
         }
     }
 
-    let mut seen: HashMap<&str, (u32, &str)> = HashMap::new();
+    let mut seen: FastMap<&str, (u32, &str)> = FastMap::default();
     for r in previous {
-        let fps: HashSet<&str> = r.tests.iter().filter_map(|t| t.fingerprint.as_deref()).collect();
+        let fps: FastSet<&str> = r.tests.iter().filter_map(|t| t.fingerprint.as_deref()).collect();
         for fp in fps {
             let e = seen.entry(fp).or_insert((0, r.run.as_str()));
             e.0 += 1;
         }
     }
-    let mut done = HashSet::new();
+    let mut done = FastSet::default();
     for d in &report.diagnoses {
         if !done.insert(d.fingerprint.as_str()) {
             continue;

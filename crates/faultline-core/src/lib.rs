@@ -18,6 +18,7 @@ pub mod decode;
 pub mod event;
 pub mod export;
 pub mod extract;
+pub mod fast_hash;
 pub mod fingerprint;
 pub mod history;
 pub mod input;

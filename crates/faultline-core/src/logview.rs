@@ -2,13 +2,13 @@
 //! a level filter. The logs stay where the analysis read them (a worker's memory, for the web app), so a
 //! 500 MB log is never copied to the page: the page asks for the hundred lines it shows.
 
-use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::Analysis;
+use crate::fast_hash::FastMap;
 use crate::logline::incremental;
 use crate::logline::{Level, LogFile};
 use crate::stream::{self, KeptLines, LogSource};
@@ -322,7 +322,7 @@ pub fn pick_from(
     let mut wanted: Vec<u32> = lines.iter().copied().filter(|&n| n >= 1 && n <= log.total).collect();
     crate::sort::sort_numbers(&mut wanted);
     wanted.dedup();
-    let mut rows: HashMap<u32, ViewLine> = HashMap::with_capacity(wanted.len());
+    let mut rows: FastMap<u32, ViewLine> = FastMap::with_capacity_and_hasher(wanted.len(), Default::default());
     let mut next = 0;
     while let Some(&start) = wanted.get(next) {
         // Lines before the next mark come in this read; a later one is read from its own mark.

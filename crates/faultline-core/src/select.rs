@@ -1,7 +1,7 @@
 //! Narrowing a report to some tests (`--test PATTERN`), without breaking the indexes that tie its parts
 //! together: timeline steps point into `events`, clusters into `diagnoses`.
 
-use std::collections::{HashMap, HashSet};
+use crate::fast_hash::{FastMap, FastSet};
 
 use crate::model::TestCase;
 use crate::report::{Report, Summary};
@@ -75,10 +75,10 @@ impl Report {
     /// Keeps the tests `keep` selects and everything tied to them; run-level events and lines stay.
     pub fn retain_tests(&mut self, keep: impl Fn(&TestCase) -> bool) {
         self.tests.retain(|t| keep(t));
-        let kept: HashSet<String> = self.tests.iter().map(|t| t.id.clone()).collect();
+        let kept: FastSet<String> = self.tests.iter().map(|t| t.id.clone()).collect();
         let is_kept = |id: Option<&str>| id.is_none_or(|id| kept.contains(id));
 
-        let mut diag_map = HashMap::new();
+        let mut diag_map = FastMap::default();
         let mut diagnoses = Vec::new();
         for (old, d) in std::mem::take(&mut self.diagnoses).into_iter().enumerate() {
             if kept.contains(&d.test.id) {
@@ -92,7 +92,7 @@ impl Report {
         }
         self.clusters.retain(|c| !c.members.is_empty());
 
-        let mut event_map = HashMap::new();
+        let mut event_map = FastMap::default();
         let mut events = Vec::new();
         for (old, e) in std::mem::take(&mut self.events).into_iter().enumerate() {
             if is_kept(e.test.as_deref()) {

@@ -2,13 +2,13 @@
 //! at once ([`crate::parallel`]). Each job writes its own slot; the slots are merged in log order, so the
 //! events, assignments and warnings come out as one log after the other gives them.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Gathered, LogSlot, PROGRESS_LINES, Progress, ProgressStage, Streamed, log_events};
 use crate::assign::{self, Assignment, Window};
 use crate::event::Event;
 use crate::extract::Pack;
+use crate::fast_hash::FastMap;
 use crate::logline::{self, LogFile};
 use crate::model::TestCase;
 use crate::parallel::{Executor, Job};
@@ -29,7 +29,7 @@ pub(super) struct Merged {
     pub events: Vec<Event>,
     pub assignments: Vec<Assignment>,
     /// Events the per-test cap was sure to drop, dropped while reading ([`stream::prune`]).
-    pub dropped: HashMap<Option<String>, usize>,
+    pub dropped: FastMap<Option<String>, usize>,
 }
 
 /// One log's slot.
@@ -38,7 +38,7 @@ struct LogOut {
     events: Vec<Event>,
     assignments: Vec<Assignment>,
     /// A held log's events the per-test cap was sure to drop (a streamed log's are in `read`).
-    dropped: HashMap<Option<String>, usize>,
+    dropped: FastMap<Option<String>, usize>,
     read: Option<stream::events::Read>,
 }
 

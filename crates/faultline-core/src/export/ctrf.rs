@@ -10,11 +10,10 @@
 //! attempts; `flaky` is true when the final status is `passed` and an earlier attempt failed (the CTRF
 //! definition).
 
-use std::collections::HashMap;
-
 use serde_json::Value;
 
 use crate::analyze::Analysis;
+use crate::fast_hash::FastMap;
 use crate::model::{Failure, FailureKind, TestCase, TestStatus};
 use crate::report::{REPORT_SCHEMA, Report};
 use crate::rules::Diagnosis;
@@ -72,7 +71,7 @@ struct Results<'a> {
 
 struct Tests<'a> {
     groups: Vec<Group<'a>>,
-    diagnoses: HashMap<&'a str, &'a Diagnosis>,
+    diagnoses: FastMap<&'a str, &'a Diagnosis>,
 }
 
 impl serde::Serialize for Tests<'_> {
@@ -93,7 +92,7 @@ impl<'a> Document<'a> {
     /// Counts and the run's window are taken in a first pass over the attempts (cheap: no JSON), so the
     /// summary can precede the tests in the document.
     fn of(report: &'a Report) -> Document<'a> {
-        let diagnoses: HashMap<&str, &Diagnosis> =
+        let diagnoses: FastMap<&str, &Diagnosis> =
             report.diagnoses.iter().map(|d| (d.test.id.as_str(), d)).collect();
         let groups = group_repeats(&report.tests);
         let mut counts = Counts::default();
@@ -200,7 +199,7 @@ struct Group<'a> {
 
 fn group_repeats(tests: &[TestCase]) -> Vec<Group<'_>> {
     let mut groups: Vec<Group<'_>> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: FastMap<&str, usize> = FastMap::default();
     for t in tests {
         let existing = index.get(t.id.as_str()).or_else(|| repeat_base(&t.id).and_then(|b| index.get(b)));
         match existing {
@@ -551,7 +550,7 @@ fn test_object<'a>(
     last: &'a Attempt<'a>,
     earlier: &'a [Attempt<'a>],
     flaky: bool,
-    diagnoses: &HashMap<&str, &'a Diagnosis>,
+    diagnoses: &FastMap<&str, &'a Diagnosis>,
 ) -> AttemptObject<'a> {
     let case = last.case;
     let mut extra = case_extra(case, diagnoses);
@@ -580,7 +579,7 @@ fn test_object<'a>(
 fn retry_attempt<'a>(
     number: usize,
     a: &'a Attempt<'a>,
-    diagnoses: &HashMap<&str, &'a Diagnosis>,
+    diagnoses: &FastMap<&str, &'a Diagnosis>,
 ) -> AttemptObject<'a> {
     let mut extra = if a.last_of_case {
         // A repeated case's last attempt: its faultline status and diagnosis.
@@ -597,7 +596,7 @@ fn retry_attempt<'a>(
 }
 
 /// faultline's id for the case and, when it failed, its diagnosis.
-fn case_extra<'a>(case: &'a TestCase, diagnoses: &HashMap<&str, &'a Diagnosis>) -> CaseExtra<'a> {
+fn case_extra<'a>(case: &'a TestCase, diagnoses: &FastMap<&str, &'a Diagnosis>) -> CaseExtra<'a> {
     let mut extra = CaseExtra { id: &case.id, ..CaseExtra::default() };
     let Some(d) = diagnoses.get(case.id.as_str()) else { return extra };
     extra.rule = Some(&d.rule);

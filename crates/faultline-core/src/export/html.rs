@@ -11,7 +11,7 @@
 //! other test is one table row, in closed `<details>` chunks of [`CHUNK`] rows that the browser neither
 //! lays out nor paints until opened (`content-visibility: auto`), so a 100,000-test run stays usable.
 
-use std::collections::{HashMap, HashSet};
+use crate::fast_hash::{FastMap, FastSet};
 use std::fmt::Write;
 
 use base64::Engine;
@@ -393,9 +393,9 @@ fn header(out: &mut Out<'_>, report: &Report) {
 fn failures(out: &mut Out<'_>, analysis: &Analysis) {
     let report = &analysis.report;
     let failed: Vec<&TestCase> = report.tests.iter().filter(|t| t.status.is_failure()).collect();
-    let by_test: HashMap<&str, usize> =
+    let by_test: FastMap<&str, usize> =
         report.diagnoses.iter().enumerate().map(|(i, d)| (d.test.id.as_str(), i)).collect();
-    let timelines: HashMap<&str, &Timeline> = report.timeline.iter().map(|t| (t.test.as_str(), t)).collect();
+    let timelines: FastMap<&str, &Timeline> = report.timeline.iter().map(|t| (t.test.as_str(), t)).collect();
     let _ = writeln!(out, "<section id=\"failures\">\n<h2>Failed tests ({})</h2>", num(failed.len()));
     if failed.is_empty() {
         out.push_str("<p class=\"empty\">No test failed.</p>\n");
@@ -763,7 +763,7 @@ fn object_states(out: &mut Out<'_>, tl: &Timeline, objects: &[ObjectState], last
         out.push_str("<p class=\"empty\">No object was created, deleted or changed.</p>\n");
         return;
     }
-    let histories: HashMap<(&str, &str), &Vec<ObjectState>> = tl
+    let histories: FastMap<(&str, &str), &Vec<ObjectState>> = tl
         .histories()
         .iter()
         .filter_map(|h| h.first().map(|o| ((o.kind.as_str(), o.name.as_str()), h)))
@@ -858,7 +858,7 @@ fn clusters(out: &mut Out<'_>, report: &Report) {
     ]));
     out.push_str("<tbody>\n");
     // Only the first FULL_CARDS failed tests have a card to link to.
-    let carded: HashSet<&str> = report
+    let carded: FastSet<&str> = report
         .tests
         .iter()
         .filter(|t| t.status.is_failure())

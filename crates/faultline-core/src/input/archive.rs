@@ -1,9 +1,9 @@
 //! Recursive, bounded expansion of zip, tar, tar.gz/tgz and gz.
 
-use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use super::Limits;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::source::InputFile;
 use crate::warning::{Warning, WarningKind};
 
@@ -43,7 +43,7 @@ struct Ctx<'a> {
     budget: String,
     warnings: &'a mut Vec<Warning>,
     out: Vec<InputFile>,
-    seen: HashMap<String, u32>,
+    seen: FastMap<String, u32>,
 }
 
 /// Expands archives (nested too) into their member files; other files pass through unchanged. Members
@@ -67,7 +67,7 @@ pub fn expand(file: InputFile, limits: &Limits, warnings: &mut Vec<Warning>) -> 
         let max = limits.max_decompressed_bytes;
         (max, format!("total decompressed size limit of {max} bytes reached"))
     };
-    let mut ctx = Ctx { limits, remaining, budget, warnings, out: Vec::new(), seen: HashMap::new() };
+    let mut ctx = Ctx { limits, remaining, budget, warnings, out: Vec::new(), seen: FastMap::default() };
     visit(file, 0, &mut ctx);
     ctx.out
 }
@@ -196,7 +196,7 @@ fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
             ),
         ));
     }
-    let mut names = std::collections::HashSet::new();
+    let mut names = FastSet::default();
     if !records.iter().all(|r| names.insert(r.raw.as_str())) {
         ctx.warnings.push(Warning::new(
             WarningKind::BadArchive,

@@ -7,8 +7,7 @@
 //! kilobytes instead of the whole decoded text (40 MB) and its line index (8 MB) held until the end.
 //! output.xml evidence can cite any step or message, so a Robot report is kept whole.
 
-use std::collections::HashMap;
-
+use crate::fast_hash::FastMap;
 use crate::model::TestCase;
 
 /// Quotable lines of one XML report, trimmed as evidence shows them.
@@ -52,7 +51,7 @@ impl XmlQuotes {
         found.dedup_by_key(|&mut (n, _, _)| n);
         // Stack traces repeat the same frames from failure to failure: each distinct line is kept once.
         let mut kept = String::new();
-        let mut seen: HashMap<&str, (usize, usize), foldhash::fast::FixedState> = HashMap::default();
+        let mut seen: FastMap<&str, (usize, usize)> = FastMap::default();
         let mut lines = Vec::with_capacity(found.len());
         for (n, start, end) in found {
             let Some(line) = text.get(start..end) else { continue };

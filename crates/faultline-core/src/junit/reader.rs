@@ -1,14 +1,13 @@
 //! The streaming JUnit reader: one pass, no DOM, positions for everything, and whatever was read before
 //! an error is kept.
 
-use std::collections::HashMap;
-
 use quick_xml::events::BytesStart;
 
 use super::entities;
 use super::lines::LineCursor;
 use super::time_value;
 use super::{JunitDoc, SuiteInfo};
+use crate::fast_hash::FastMap;
 use crate::model::{Failure, FailureKind, TestCase, TestStatus};
 use crate::timefmt;
 use crate::warning::{Warning, WarningKind};
@@ -62,7 +61,7 @@ struct State<'a> {
     /// Element depth inside the current sink element (nested `<stackTrace>` etc. write into the same sink).
     /// Cases seen per `suite::name`, for the `#2` of a repeated one (foldhash: SipHash over 100k ids
     /// was a tenth of the reader's time; the map is never iterated, so its order cannot matter).
-    ids: HashMap<String, u32, foldhash::fast::FixedState>,
+    ids: FastMap<String, u32>,
     unknown_entity_reported: bool,
 }
 
@@ -82,7 +81,7 @@ pub fn read_junit(file: &str, text: &str, warnings: &mut Vec<Warning>) -> JunitD
         overflow: 0,
         case: None,
         sink: Sink::None,
-        ids: HashMap::with_capacity_and_hasher(hint, foldhash::fast::FixedState::default()),
+        ids: FastMap::with_capacity_and_hasher(hint, foldhash::fast::FixedState::default()),
         unknown_entity_reported: false,
     };
     if let Err((at, message)) = crate::xml_drive::drive(text, &mut st) {

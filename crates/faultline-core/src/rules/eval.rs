@@ -1,11 +1,10 @@
 //! Evaluating rules over one test's events, and turning hits into one diagnosis per failed test.
 
-use std::collections::HashMap;
-
 use super::compile::{Clause, Operand, Predicate, Rule, Scope, Test};
 use super::template::{self, Template};
 use super::{Diagnosis, Evidence, RuleSet, Symptom, TestRef, UNCLASSIFIED};
 use crate::event::{Event, EventKind};
+use crate::fast_hash::FastMap;
 use crate::fingerprint;
 use crate::model::TestCase;
 use crate::parse_float::parse_f64;
@@ -30,7 +29,7 @@ struct Pools<'a, 't> {
     names: &'a Names<'t>,
 }
 
-type NameMap<'a> = HashMap<&'a str, &'a str, foldhash::fast::FixedState>;
+type NameMap<'a> = FastMap<&'a str, &'a str>;
 
 struct Names<'a> {
     tests: &'a [TestCase],
@@ -299,7 +298,7 @@ fn intent_text(test: &TestCase, events: &[Event], idx: &[usize]) -> String {
 
 pub fn diagnose(tests: &[TestCase], events: &[Event], rules: &RuleSet) -> Vec<Diagnosis> {
     // Looked up only (never iterated): foldhash rather than SipHash.
-    let mut by_test: HashMap<&str, Vec<usize>, foldhash::fast::FixedState> = HashMap::default();
+    let mut by_test: FastMap<&str, Vec<usize>> = FastMap::default();
     for (i, e) in events.iter().enumerate() {
         if let Some(t) = &e.test {
             by_test.entry(t.as_str()).or_default().push(i);

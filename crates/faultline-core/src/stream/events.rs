@@ -2,7 +2,9 @@
 //! Lines are gathered in small blocks so the pattern pack runs over them exactly as over a whole log
 //! (a two-line pattern sees the next line: the last line of a block waits for the next block).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::fast_hash::FastMap;
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -35,7 +37,7 @@ const BLOCK_BYTES: usize = 4 << 20;
 /// What the events pass gives besides events and assignments.
 pub(crate) struct Read {
     /// Events the cap would drop, dropped already, counted per test ([`super::prune`]).
-    pub dropped: HashMap<Option<String>, usize>,
+    pub dropped: FastMap<Option<String>, usize>,
     pub problem: Option<Warning>,
     /// What the pass counted on the way ([`super::tally`]).
     pub counted: Counted,

@@ -7,7 +7,9 @@
 //! start; then the order found), so the events kept, their order and the cap's warning are unchanged.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use crate::fast_hash::FastMap;
 
 use crate::event::{Event, EventKind};
 
@@ -43,7 +45,7 @@ struct Alive {
 pub(crate) struct Pruner {
     head: usize,
     tail: usize,
-    tests: HashMap<Option<String>, PerTest>,
+    tests: FastMap<Option<String>, PerTest>,
     /// Events still possibly kept, by arrival.
     alive: std::collections::BTreeMap<u64, Alive>,
     seq: u64,
@@ -53,7 +55,7 @@ impl Pruner {
     /// For the cap `max` (events per test).
     pub(crate) fn new(max: usize) -> Pruner {
         let head = max / 2;
-        Pruner { head, tail: max - head, tests: HashMap::new(), alive: Default::default(), seq: 0 }
+        Pruner { head, tail: max - head, tests: FastMap::default(), alive: Default::default(), seq: 0 }
     }
 
     pub(crate) fn push(&mut self, e: Event) {
@@ -87,7 +89,7 @@ impl Pruner {
     }
 
     /// The events kept, in arrival order, and how many of each test's were dropped.
-    pub(crate) fn finish(self) -> (Vec<Event>, HashMap<Option<String>, usize>) {
+    pub(crate) fn finish(self) -> (Vec<Event>, FastMap<Option<String>, usize>) {
         let dropped =
             self.tests.into_iter().filter(|(_, t)| t.dropped > 0).map(|(k, t)| (k, t.dropped)).collect();
         (self.alive.into_values().map(|a| a.event).collect(), dropped)
