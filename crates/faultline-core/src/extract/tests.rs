@@ -19,6 +19,19 @@ fn get(evs: &[(EventKind, Fields)], kind: EventKind) -> &Fields {
     &evs.iter().find(|(k, _)| *k == kind).unwrap_or_else(|| panic!("no {kind} in {evs:?}")).1
 }
 
+/// The compiled-in pack has its comment lines blanked: it must read exactly as the source does, and
+/// keep every line where it was.
+#[test]
+fn builtin_pack_without_comments_reads_as_the_source() {
+    assert_ne!(BUILTIN, BUILTIN_SOURCE, "the comments were blanked");
+    assert!(!BUILTIN.lines().any(|l| l.trim_start().starts_with('#')));
+    assert_eq!(BUILTIN.lines().count(), BUILTIN_SOURCE.lines().count());
+    match (compile::read_debug(BUILTIN), compile::read_debug(BUILTIN_SOURCE)) {
+        (Ok(ours), Ok(source)) => assert_eq!(ours, source),
+        (ours, source) => panic!("blanked: {:?}, source: {:?}", ours.is_ok(), source.is_ok()),
+    }
+}
+
 #[test]
 fn builtin_pack_loads() {
     assert!(Pack::builtin().pattern_count() > 40);
