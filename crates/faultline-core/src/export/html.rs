@@ -14,8 +14,6 @@
 use crate::fast_hash::{FastMap, FastSet};
 use std::fmt::Write;
 
-use base64::Engine;
-use sha2::{Digest, Sha256};
 
 use crate::analyze::Analysis;
 use crate::event::{Event, EventKind};
@@ -179,9 +177,13 @@ footer{margin-top:32px;color:var(--muted);font-size:12px;border-top:1px solid va
 "#;
 
 /// The hash source of the style sheet for the Content-Security-Policy: `'sha256-<base64>'`.
+/// Written out rather than computed: the style sheet is a constant, and hashing it at run time put
+/// SHA-256 and a base64 encoder into the browser package. A test recomputes it (and prints the new
+/// value when the style sheet changes).
+pub const STYLE_HASH: &str = "'sha256-MoSLqNKzg6pdcP2tgdDdQoSBOKd/nR9yHAdPehXZ2eo='";
+
 pub fn style_hash() -> String {
-    let digest = Sha256::digest(CSS.as_bytes());
-    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+    STYLE_HASH.to_string()
 }
 
 /// The page's Content-Security-Policy: nothing may load or run; only the page's own `<style>` applies.
@@ -1396,5 +1398,12 @@ mod tests {
     fn the_style_sheet_holds_no_closing_tag() {
         assert!(!CSS.contains("</"), "the style element must not end early");
         assert!(style_hash().starts_with("'sha256-") && style_hash().ends_with("='"));
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let computed = format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CSS.as_bytes()))
+        );
+        assert_eq!(STYLE_HASH, computed, "the style sheet changed: set STYLE_HASH to {computed}");
     }
 }
