@@ -3,13 +3,13 @@
 //! logjuicer). Times, ids, hashes and pod suffixes are normalised away first, so only real differences
 //! remain; the new lines are then ranked so that errors near the failure come first.
 
-use crate::fast_hash::{FastMap, FastSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
 use crate::assign::Assignment;
 use crate::decode::decode;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::fingerprint::normalise;
 use crate::input::{self, ArtifactKind, Limits};
 use crate::logline::{self, Level, LogFile};

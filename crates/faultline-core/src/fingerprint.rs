@@ -2,12 +2,13 @@
 //! its pod hashes, volume ids, times and IPs differ. Text is normalised the way Kubernetes' own triage tool
 //! does it (volatile tokens become placeholders), then hashed with md5.
 
-use crate::fast_hash::FastMap;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+
+use crate::fast_hash::FastMap;
 
 /// Timestamps span separators (`10:15:02`), so they are replaced before the text is cut into words.
 /// Shapes: RFC 3339 / ISO (`2024-11-16T10:15:02.815Z`, `2024-11-16 10:15:02,815`), Robot

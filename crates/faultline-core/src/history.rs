@@ -3,10 +3,9 @@
 //! back. Records are plain JSON so that CI can keep them in any cache or artifact store; reading and
 //! writing them is the front end's job (the core does no I/O).
 
-use crate::fast_hash::{FastMap, FastSet};
-
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::{FastMap, FastSet};
 use crate::model::{FailureKind, TestStatus};
 use crate::report::{Report, Summary};
 

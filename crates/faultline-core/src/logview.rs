@@ -322,7 +322,8 @@ pub fn pick_from(
     let mut wanted: Vec<u32> = lines.iter().copied().filter(|&n| n >= 1 && n <= log.total).collect();
     crate::sort::sort_numbers(&mut wanted);
     wanted.dedup();
-    let mut rows: FastMap<u32, ViewLine> = FastMap::with_capacity_and_hasher(wanted.len(), Default::default());
+    let mut rows: FastMap<u32, ViewLine> =
+        FastMap::with_capacity_and_hasher(wanted.len(), Default::default());
     let mut next = 0;
     while let Some(&start) = wanted.get(next) {
         // Lines before the next mark come in this read; a later one is read from its own mark.

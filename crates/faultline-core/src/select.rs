@@ -2,7 +2,6 @@
 //! together: timeline steps point into `events`, clusters into `diagnoses`.
 
 use crate::fast_hash::{FastMap, FastSet};
-
 use crate::model::TestCase;
 use crate::report::{Report, Summary};
 

@@ -11,15 +11,14 @@
 //! other test is one table row, in closed `<details>` chunks of [`CHUNK`] rows that the browser neither
 //! lays out nor paints until opened (`content-visibility: auto`), so a 100,000-test run stays usable.
 
-use crate::fast_hash::{FastMap, FastSet};
 use std::fmt::Write;
-
 
 use crate::analyze::Analysis;
 use crate::event::{Event, EventKind};
 use crate::export::describe::{clock, describe_full as describe, phase_name};
 use crate::export::excerpt::excerpt;
 use crate::export::{clip, escape};
+use crate::fast_hash::{FastMap, FastSet};
 use crate::model::{TestCase, TestStatus};
 use crate::replay::{Existence, ObjectState, Phase, Timeline};
 use crate::report::{FileKind, Report};

@@ -3,8 +3,6 @@
 //! (a two-line pattern sees the next line: the last line of a block waits for the next block).
 
 use std::collections::VecDeque;
-
-use crate::fast_hash::FastMap;
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -15,6 +13,7 @@ use super::tally::{Counted, Digest, Tally};
 use crate::assign::{self, AssignReason, Assignment, RunBuilder, Window};
 use crate::event::Event;
 use crate::extract::Pack;
+use crate::fast_hash::FastMap;
 use crate::logline::incremental::{self, Timing, TimingScan};
 use crate::logline::{LogFile, LogLine};
 use crate::model::TestCase;

@@ -9,9 +9,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::fast_hash::FastMap;
-
 use crate::event::{Event, EventKind};
+use crate::fast_hash::FastMap;
 
 /// An event's place in the analysis's order, among events of one log.
 type Key = (bool, i64, u32, bool, u64);
