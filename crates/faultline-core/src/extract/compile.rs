@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::MatchKind;
 use regex::Regex;
 use toml::Spanned;
 
@@ -325,21 +325,9 @@ pub fn placeholders(t: &str) -> Vec<&str> {
     out
 }
 
-pub fn automaton(literals: &[String]) -> Option<AhoCorasick> {
-    if literals.is_empty() {
-        return None;
-    }
-    // A full DFA is the fastest scan for a pack-sized literal set; a huge user pack may exceed what a
-    // DFA can hold, and then the automaton picks a smaller representation itself.
-    let builder = |kind| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(kind)
-            .build(literals)
-            .ok()
-    };
-    builder(Some(AhoCorasickKind::DFA)).or_else(|| builder(None))
+/// One overlapping search for every `contains` literal (ASCII case-insensitive, as packs match).
+pub(crate) fn automaton(literals: &[String]) -> Option<super::automata::Automata> {
+    super::automata::Automata::build(literals, MatchKind::Standard, true, usize::MAX)
 }
 
 /// The raw shapes `text` reads as (for `toml_read`'s parity test against serde).

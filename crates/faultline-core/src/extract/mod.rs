@@ -35,6 +35,7 @@
 //! Aho-Corasick pass over it finds every `contains` literal, and only patterns whose literals all
 //! occurred run their regex.
 
+mod automata;
 pub(crate) mod compile;
 mod gate;
 mod lazy;
@@ -43,7 +44,6 @@ mod scan;
 
 pub(crate) use compile::regex_error;
 
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::event::{Event, EventKind, Fields, Plane};
@@ -125,7 +125,7 @@ pub struct Pack {
     kinds: Vec<(String, ObjectKind)>,
     patterns: Vec<Pattern>,
     literals: Vec<String>,
-    automaton: Option<AhoCorasick>,
+    automaton: Option<automata::Automata>,
     /// The union of the log patterns' gates, searched once over a block of log text.
     gate: Option<scan::Gate>,
     /// Longest field value kept (characters, then `…`): a capture over a 1 GB line must not copy it.
@@ -311,14 +311,13 @@ impl Pack {
 
     /// Sets in `present` (cleared first) the bit of every literal occurring in `text`; false when none
     /// does.
-    fn literals_in(&self, ac: &AhoCorasick, text: &str, present: &mut [u64]) -> bool {
+    fn literals_in(&self, ac: &automata::Automata, text: &str, present: &mut [u64]) -> bool {
         present.fill(0);
         let mut any = false;
-        for m in ac.find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
+        ac.each_overlapping(text.as_bytes(), |i| {
             present[i / 64] |= 1 << (i % 64);
             any = true;
-        }
+        });
         any
     }
 

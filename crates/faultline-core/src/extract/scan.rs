@@ -6,7 +6,9 @@
 //! prefilters, it is the automaton alone. Lines holding an escape byte (ANSI colours) are checked the
 //! straightforward way, since a literal may be split by an escape sequence in the raw text.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::MatchKind;
+
+use super::automata::Automata;
 
 use super::{Candidate, Origin, Pack, Pattern};
 use crate::event::Event;
@@ -18,7 +20,7 @@ pub(crate) struct Gate {
     /// Automata over the lowercase gate literals, case-sensitive (the text searched is lowercased).
     /// With the SIMD prefilter, one per 32 literals (see `PER_SEARCH`): a few fast passes beat one
     /// pass of the bare automaton. Without it, one.
-    searches: Vec<AhoCorasick>,
+    searches: Automata,
     /// For each gate literal (numbered across the searches), the patterns it gates.
     patterns_of: Vec<Vec<usize>>,
     #[cfg(test)]
@@ -64,16 +66,7 @@ impl Gate {
             lits.into_iter().zip(patterns_of).filter(|(_, ps)| !ps.is_empty()).unzip();
         // Even parts: Teddy's narrow (32 bytes a step) variant takes up to 32 literals, the wide one
         // (16 bytes a step) 64, so three parts of 26 search faster than 64 and 13.
-        let per = lits.len().div_ceil(lits.len().div_ceil(PER_SEARCH));
-        let searches = lits
-            .chunks(per)
-            .map(|part| {
-                let builder = |kind| {
-                    AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).kind(kind).build(part).ok()
-                };
-                builder(Some(AhoCorasickKind::DFA)).or_else(|| builder(None))
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let searches = Automata::build(&lits, MatchKind::LeftmostFirst, false, PER_SEARCH)?;
         Some(Gate {
             searches,
             patterns_of,
@@ -137,20 +130,18 @@ impl Pack {
         };
         // One run of (line, gate literal or ESCAPE) for the escapes and one for each search, each in
         // line order; merged below (a sort would add another copy of the standard sort to wasm).
-        let mut runs: Vec<Vec<(usize, u32)>> = Vec::with_capacity(gate.searches.len() + 1);
+        let mut runs: Vec<Vec<(usize, u32)>> = Vec::with_capacity(gate.searches.parts().len() + 1);
         let mut cursor = lines.start;
         runs.push(memchr::memchr_iter(0x1b, block).map(|e| (line_from(&mut cursor, e), ESCAPE)).collect());
-        let mut first = 0u32;
-        for search in &gate.searches {
+        for search in gate.searches.parts() {
             let mut cursor = lines.start;
             let mut run = Vec::new();
             let mut at = 0;
-            while let Some(m) = search.find(Input::new(&lower).range(at..)) {
-                run.push((line_from(&mut cursor, m.start()), first + m.pattern().as_u32()));
-                at = m.start() + 1;
+            while let Some((start, lit)) = search.find_from(&lower, at) {
+                run.push((line_from(&mut cursor, start), lit));
+                at = start + 1;
             }
             runs.push(run);
-            first += search.patterns_len() as u32;
         }
 
         let mut present = vec![0u64; self.literals.len().div_ceil(64)];
