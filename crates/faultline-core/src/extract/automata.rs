@@ -6,14 +6,17 @@
 //! search code out of the browser package. A literal set too large for one DFA (a huge user pack)
 //! is split in halves until each part builds, where `AhoCorasick` would have fallen back to an NFA.
 
+use std::sync::Arc;
+
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::{Builder, DFA};
 use aho_corasick::{Input, Match, MatchKind};
 
-/// One or more DFAs over consecutive runs of a literal list.
+/// One or more DFAs over consecutive runs of a literal list. Shared, not copied, when a pack is
+/// cloned (each analysis clones the built-in one).
 #[derive(Debug, Clone)]
 pub(crate) struct Automata {
-    parts: Vec<Part>,
+    parts: Arc<[Part]>,
 }
 
 /// A DFA over the literals from `first` on.
@@ -43,7 +46,7 @@ impl Automata {
         for (i, chunk) in literals.chunks(per).enumerate() {
             build_into(&builder, chunk, (i * per) as u32, &mut parts)?;
         }
-        Some(Automata { parts })
+        Some(Automata { parts: parts.into() })
     }
 
     pub(crate) fn parts(&self) -> &[Part] {
@@ -53,7 +56,7 @@ impl Automata {
     /// Calls `found(literal)` for every occurrence of every literal in `text`, overlapping ones
     /// included (needs standard matching).
     pub(crate) fn each_overlapping(&self, text: &[u8], mut found: impl FnMut(usize)) {
-        for part in &self.parts {
+        for part in self.parts.iter() {
             let Ok(matches) = part.dfa.try_find_overlapping_iter(Input::new(text)) else { continue };
             for m in matches {
                 found(part.first as usize + m.pattern().as_usize());
