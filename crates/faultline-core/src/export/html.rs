@@ -181,17 +181,13 @@ footer{margin-top:32px;color:var(--muted);font-size:12px;border-top:1px solid va
 /// value when the style sheet changes).
 pub const STYLE_HASH: &str = "'sha256-MoSLqNKzg6pdcP2tgdDdQoSBOKd/nR9yHAdPehXZ2eo='";
 
-pub fn style_hash() -> String {
-    STYLE_HASH.to_string()
-}
-
 /// The page's Content-Security-Policy: nothing may load or run; only the page's own `<style>` applies.
 pub fn content_security_policy() -> String {
     format!(
         "default-src 'none'; style-src {}; script-src 'none'; img-src 'none'; font-src 'none'; \
          connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; \
          manifest-src 'none'; base-uri 'none'; form-action 'none'",
-        style_hash()
+        STYLE_HASH
     )
 }
 
@@ -1396,7 +1392,7 @@ mod tests {
     #[test]
     fn the_style_sheet_holds_no_closing_tag() {
         assert!(!CSS.contains("</"), "the style element must not end early");
-        assert!(style_hash().starts_with("'sha256-") && style_hash().ends_with("='"));
+        assert!(STYLE_HASH.starts_with("'sha256-") && STYLE_HASH.ends_with("='"));
         use base64::Engine;
         use sha2::{Digest, Sha256};
         let computed = format!(
