@@ -20,12 +20,7 @@ const MAX_DIGITS: usize = 800;
 /// case, or decimal digits with an optional point and an optional exponent (`e` or `E`, optional
 /// sign, digits). No spaces, no underscores. `None` where the standard reader gives an error.
 pub fn parse_f64(text: &str) -> Option<f64> {
-    let b = text.as_bytes();
-    let (negative, rest) = match b.first() {
-        Some(b'-') => (true, &b[1..]),
-        Some(b'+') => (false, &b[1..]),
-        _ => (false, b),
-    };
+    let (negative, rest) = sign(text.as_bytes());
     let magnitude = if rest.eq_ignore_ascii_case(b"inf") || rest.eq_ignore_ascii_case(b"infinity") {
         f64::INFINITY
     } else if rest.eq_ignore_ascii_case(b"nan") {
@@ -76,13 +71,18 @@ impl<'a> Decimal<'a> {
     }
 }
 
-/// The exponent's value after `e`, saturated far beyond any double's range.
-fn exponent(b: &[u8]) -> Option<i64> {
-    let (negative, digits) = match b.first() {
+/// An optional leading `-` or `+`: whether it was `-`, and the rest.
+fn sign(b: &[u8]) -> (bool, &[u8]) {
+    match b.first() {
         Some(b'-') => (true, &b[1..]),
         Some(b'+') => (false, &b[1..]),
         _ => (false, b),
-    };
+    }
+}
+
+/// The exponent's value after `e`, saturated far beyond any double's range.
+fn exponent(b: &[u8]) -> Option<i64> {
+    let (negative, digits) = sign(b);
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }

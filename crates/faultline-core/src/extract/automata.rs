@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::{Builder, DFA};
-use aho_corasick::{Input, Match, MatchKind};
+use aho_corasick::{Input, MatchKind};
 
 /// One or more DFAs over consecutive runs of a literal list. Shared, not copied, when a pack is
 /// cloned (each analysis clones the built-in one).
@@ -20,7 +20,7 @@ pub(crate) struct Automata {
 }
 
 /// A DFA over the literals from `first` on.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Part {
     dfa: DFA,
     first: u32,
@@ -68,7 +68,7 @@ impl Automata {
 impl Part {
     /// The leftmost-first match in `text[from..]`, its literal numbered in the whole list.
     pub(crate) fn find_from(&self, text: &[u8], from: usize) -> Option<(usize, u32)> {
-        let m: Match = self.dfa.try_find(&Input::new(text).range(from..)).ok()??;
+        let m = self.dfa.try_find(&Input::new(text).range(from..)).ok()??;
         Some((m.start(), self.first + m.pattern().as_u32()))
     }
 }
