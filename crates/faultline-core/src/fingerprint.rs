@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use regex::Regex;
+use crate::regex_engine::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::fast_hash::FastMap;

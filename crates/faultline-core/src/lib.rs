@@ -29,6 +29,7 @@ pub mod logview;
 pub mod model;
 pub mod parallel;
 pub mod parse_float;
+pub mod regex_engine;
 pub mod replay;
 pub mod report;
 pub mod robot;

@@ -4,7 +4,7 @@
 
 use std::ops::ControlFlow;
 
-use regex::{Regex, RegexBuilder};
+use crate::regex_engine::{self, Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::Analysis;
@@ -82,7 +82,7 @@ impl Matcher {
         if query.pattern.is_empty() {
             return Ok(Matcher(None));
         }
-        let source = if query.regex { query.pattern.clone() } else { regex::escape(&query.pattern) };
+        let source = if query.regex { query.pattern.clone() } else { regex_engine::escape(&query.pattern) };
         RegexBuilder::new(&source)
             .case_insensitive(!query.case_sensitive)
             .size_limit(PATTERN_SIZE_LIMIT)

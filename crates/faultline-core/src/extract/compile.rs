@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::regex_engine::Regex;
 use aho_corasick::MatchKind;
-use regex::Regex;
 use toml::Spanned;
 
 use super::lazy::LazyRegex;
@@ -297,7 +297,7 @@ fn build_regex(loc: &Locator<'_>, src: &Spanned<String>) -> Result<Regex, PackEr
 /// One line about a regex that did not compile. A syntax error's text repeats the whole pattern with a
 /// caret under the problem, which for a 10,000-character pattern is not a message: only its `error:`
 /// line is kept (the location already points at the pattern), and any message is capped.
-pub(crate) fn regex_error(e: &regex::Error) -> String {
+pub(crate) fn regex_error(e: &crate::regex_engine::Error) -> String {
     let text = e.to_string();
     let why = text
         .lines()

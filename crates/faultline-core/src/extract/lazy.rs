@@ -8,13 +8,13 @@
 
 use std::sync::{Arc, OnceLock};
 
-use regex::{Regex, RegexBuilder};
+use crate::regex_engine::{Error, Regex, RegexBuilder};
 
 /// Compiled regexes from untrusted packs are bounded: the engine has no backtracking, and this caps the
 /// memory a pathological pattern can take (its program and its lazy DFA's cache).
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
-pub(crate) fn build(src: &str) -> Result<Regex, regex::Error> {
+pub(crate) fn build(src: &str) -> Result<Regex, Error> {
     RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build()
 }
 

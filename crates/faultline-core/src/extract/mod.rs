@@ -44,7 +44,7 @@ mod scan;
 
 pub(crate) use compile::regex_error;
 
-use regex::Regex;
+use crate::regex_engine::Regex;
 
 use crate::event::{Event, EventKind, Fields, Plane};
 use crate::source::SourceRef;
@@ -145,7 +145,7 @@ fn clip_field(text: &str, max: usize) -> String {
 }
 
 /// The built-in pack as written, comments and all (the repository's copy documents it).
-const BUILTIN_SOURCE: &str = include_str!("builtin.toml");
+pub(crate) const BUILTIN_SOURCE: &str = include_str!("builtin.toml");
 
 /// The built-in pack as compiled in: its comment lines blanked to spaces at compile time. They cost
 /// 2 KB gzipped in the browser package and no one reads them there; spaces, not removal, so every

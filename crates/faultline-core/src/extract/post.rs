@@ -2,7 +2,7 @@
 //! results classified. This is logic, not vocabulary, so it lives in code; the vocabulary (which tokens
 //! mean which kind) stays in the pack.
 
-use regex::Captures;
+use crate::regex_engine::Captures;
 
 use super::Pack;
 use crate::event::{EventKind, Fields, Plane};

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use regex::{Regex, RegexBuilder};
+use crate::regex_engine::{Regex, RegexBuilder};
 use toml::Spanned;
 
 use super::template::{self, Template};
