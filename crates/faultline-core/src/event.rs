@@ -4,14 +4,13 @@
 //! them; fields are open so a user's pattern pack can capture whatever its suite logs. The field names
 //! the built-in pack uses are listed on each kind.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::source::SourceRef;
 
-/// Field name → value. Sorted so reports and snapshots are deterministic.
-pub type Fields = BTreeMap<String, String>;
+mod fields;
+
+pub use fields::{Entry, Fields};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -2,7 +2,7 @@
 //! the run touched at any step — so a user can scrub through the run and watch the ShareManager CR vanish
 //! and come back while its pod never restarts.
 
-use std::collections::BTreeMap;
+use crate::fast_hash::FastMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -244,7 +244,8 @@ fn next_phase(current: Phase, e: &Event) -> Phase {
 }
 
 fn object_history(events: &[Event], steps: &[Step]) -> Vec<Vec<ObjectState>> {
-    let mut ids: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Looked up only, never walked: a hash map (a B-tree of this key type was only this map's).
+    let mut ids: FastMap<(&str, &str), usize> = FastMap::default();
     let mut history: Vec<Vec<ObjectState>> = Vec::new();
     for step in steps {
         let Some(e) = events.get(step.event) else { continue };
@@ -258,8 +259,7 @@ fn object_history(events: &[Event], steps: &[Step]) -> Vec<Vec<ObjectState>> {
             continue;
         }
         let (Some(kind), Some(name)) = (e.field("kind"), e.field("name")) else { continue };
-        let key = (kind.to_string(), name.to_string());
-        let slot = *ids.entry(key).or_insert_with(|| {
+        let slot = *ids.entry((kind, name)).or_insert_with(|| {
             history.push(Vec::new());
             history.len() - 1
         });

@@ -7,7 +7,7 @@
 //! the same unknown-field, missing-field, type and overflow errors at the same spans, a struct also read
 //! from an array in field order — which `tests::serde_parity` checks against the derived impls.
 
-use std::collections::BTreeMap;
+use std::fmt;
 use std::ops::Range;
 
 use toml::Spanned;
@@ -189,26 +189,47 @@ pub(crate) fn strings(v: Value<'_>) -> Result<Vec<String>, Error> {
     seq(v, string)
 }
 
-/// A table of strings with their spans (`BTreeMap<String, Spanned<String>>`).
-pub(crate) fn string_map(v: Value<'_>) -> Result<BTreeMap<String, Spanned<String>>, Error> {
+/// A table of strings with their spans, by key: what `BTreeMap<String, Spanned<String>>` read, kept
+/// as a list because it is only walked (a map type compiled another B-tree into the wasm module).
+#[derive(Default)]
+pub(crate) struct StringMap(Vec<(String, Spanned<String>)>);
+
+impl<'a> IntoIterator for &'a StringMap {
+    type Item = &'a (String, Spanned<String>);
+    type IntoIter = std::slice::Iter<'a, (String, Spanned<String>)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// As a map, so the readers' tests compare it with the derived readers' `BTreeMap`s.
+impl fmt::Debug for StringMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter().map(|(k, v)| (k, v))).finish()
+    }
+}
+
+pub(crate) fn string_map(v: Value<'_>) -> Result<StringMap, Error> {
     if !matches!(v.get_ref(), DeValue::Table(_) | DeValue::Datetime(_)) {
         return Err(refuse(&v, "a map"));
     }
     let span = v.span();
     match v.into_inner() {
+        // A TOML table's keys are unique, and toml's table walks them in key order.
         DeValue::Table(t) => {
-            let mut out = BTreeMap::new();
+            let mut out = Vec::with_capacity(t.len());
             for (k, v) in t {
-                out.insert(k.into_inner().into_owned(), spanned(v, string)?);
+                out.push((k.into_inner().into_owned(), spanned(v, string)?));
             }
-            Ok(out)
+            Ok(StringMap(out))
         }
         // toml hands a datetime to a map visitor as `{ "$__toml_private_datetime" = "<text>" }`, whose
         // value, a plain string without a span, no spanned value accepts.
         DeValue::Datetime(d) => {
             Err(err(span, format!("invalid type: string {:?}, expected a spanned value", d.to_string())))
         }
-        _ => Ok(BTreeMap::new()),
+        _ => Ok(StringMap::default()),
     }
 }
 

@@ -1,6 +1,5 @@
 //! TOML → compiled [`Pack`], with every mistake located (file, line, column).
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::regex_engine::Regex;
@@ -41,7 +40,7 @@ struct RawPattern {
     contains: Option<Spanned<Vec<String>>>,
     regex: Spanned<String>,
     lines: Spanned<u32>,
-    fields: BTreeMap<String, Spanned<String>>,
+    fields: tr::StringMap,
 }
 
 fn read_pack(v: Value<'_>) -> Result<RawPack, tr::Error> {
@@ -82,7 +81,7 @@ fn read_pattern(v: Value<'_>) -> Result<RawPattern, tr::Error> {
     let span = v.span();
     let (mut id, mut event, mut origins, mut files, mut contains, mut regex) =
         (None, None, None, None, None, None);
-    let (mut lines, mut fields) = (one(), BTreeMap::new());
+    let (mut lines, mut fields) = (one(), Default::default());
     let names = [
         ("id", Required),
         ("event", Required),

@@ -1,6 +1,5 @@
 //! Rule files: TOML → compiled rules, every mistake located (file, line, column).
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::regex_engine::{Regex, RegexBuilder};
@@ -74,14 +73,14 @@ struct RawIntent {
 struct RawMatch {
     name: Option<Spanned<String>>,
     kind: Option<Spanned<OneOrMany>>,
-    where_: BTreeMap<String, Spanned<String>>,
-    where_not: BTreeMap<String, Spanned<String>>,
+    where_: tr::StringMap,
+    where_not: tr::StringMap,
     any: Vec<RawAlt>,
     after: Option<Spanned<String>>,
     before: Option<Spanned<String>>,
     within: Option<Spanned<String>>,
     between: Option<Spanned<Vec<String>>>,
-    join: BTreeMap<String, Spanned<String>>,
+    join: tr::StringMap,
     scope: Option<Spanned<String>>,
     pick: Option<Spanned<String>>,
     optional: bool,
@@ -90,8 +89,8 @@ struct RawMatch {
 #[cfg_attr(test, derive(Debug))]
 struct RawAlt {
     kind: Spanned<OneOrMany>,
-    where_: BTreeMap<String, Spanned<String>>,
-    where_not: BTreeMap<String, Spanned<String>>,
+    where_: tr::StringMap,
+    where_not: tr::StringMap,
 }
 
 fn read_file(v: Value<'_>) -> Result<RawFile, tr::Error> {
@@ -202,14 +201,14 @@ fn read_match(v: Value<'_>) -> Result<RawMatch, tr::Error> {
     let mut m = RawMatch {
         name: None,
         kind: None,
-        where_: BTreeMap::new(),
-        where_not: BTreeMap::new(),
+        where_: Default::default(),
+        where_not: Default::default(),
         any: Vec::new(),
         after: None,
         before: None,
         within: None,
         between: None,
-        join: BTreeMap::new(),
+        join: Default::default(),
         scope: None,
         pick: None,
         optional: false,
@@ -252,7 +251,7 @@ fn read_match(v: Value<'_>) -> Result<RawMatch, tr::Error> {
 
 fn read_alt(v: Value<'_>) -> Result<RawAlt, tr::Error> {
     let span = v.span();
-    let (mut kind, mut where_, mut where_not) = (None, BTreeMap::new(), BTreeMap::new());
+    let (mut kind, mut where_, mut where_not) = (None, Default::default(), Default::default());
     let fields = [("type", Required), ("where", Defaulted), ("where_not", Defaulted)];
     tr::read_struct(v, "struct RawAlt", &fields, &mut |i, v| {
         match i {
@@ -415,7 +414,7 @@ fn parse_kinds(ctx: &mut Ctx<'_>, k: &Spanned<OneOrMany>) -> Vec<EventKind> {
     out
 }
 
-fn parse_tests(ctx: &mut Ctx<'_>, m: &BTreeMap<String, Spanned<String>>) -> Vec<(String, Test)> {
+fn parse_tests(ctx: &mut Ctx<'_>, m: &tr::StringMap) -> Vec<(String, Test)> {
     let mut out = Vec::new();
     for (field, v) in m {
         let raw = v.get_ref();

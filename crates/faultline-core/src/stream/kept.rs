@@ -1,7 +1,6 @@
 //! The last pass over a streamed log: once the diagnoses are made, only the lines the report quotes
 //! (each cited line with the context an HTML excerpt shows) are read back and kept.
 
-use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 use super::LogSource;
@@ -15,8 +14,9 @@ pub struct KeptLines {
     pub name: String,
     /// Lines in the whole log.
     pub total: u32,
-    /// 1-based line number → text.
-    pub lines: BTreeMap<u32, String>,
+    /// (1-based line number, text), by line number: read in order, so a sorted list (a map type
+    /// would compile another B-tree into the wasm module).
+    pub lines: Vec<(u32, String)>,
     /// How to read any of its lines again, for a viewer that can reach the source.
     pub index: LineIndex,
 }
@@ -50,7 +50,8 @@ impl LineIndex {
 impl KeptLines {
     /// Line `n` (1-based), if it was kept.
     pub fn line(&self, n: u32) -> Option<&str> {
-        self.lines.get(&n).map(String::as_str)
+        let i = self.lines.binary_search_by_key(&n, |(k, _)| *k).ok()?;
+        self.lines.get(i).map(|(_, text)| text.as_str())
     }
 }
 
@@ -71,7 +72,7 @@ pub(crate) fn read(
     let last_wanted = wanted.iter().map(|w| w.1).max().unwrap_or(0);
     let first_wanted = wanted.first().map_or(0, |w| w.0);
     let mark = index.mark_for(first_wanted).copied();
-    let mut kept = KeptLines { name: name.clone(), total, lines: BTreeMap::new(), index };
+    let mut kept = KeptLines { name: name.clone(), total, lines: Vec::new(), index };
     let mut n = mark.map_or(0, |m| m.line.saturating_sub(1));
     let mut next = 0usize;
     let from = mark.map(|m| m.offset);
@@ -82,7 +83,7 @@ pub(crate) fn read(
         }
         if wanted.get(next).is_some_and(|w| w.0 <= n) {
             let clean = incremental::clean(line.text);
-            kept.lines.insert(n, crate::export::clip(&clean, max_line_chars).into_owned());
+            kept.lines.push((n, crate::export::clip(&clean, max_line_chars).into_owned()));
         }
         if n >= last_wanted { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     });

@@ -45,8 +45,7 @@ pub(crate) struct Pruner {
     head: usize,
     tail: usize,
     tests: FastMap<Option<String>, PerTest>,
-    /// Events still possibly kept, by arrival.
-    alive: std::collections::BTreeMap<u64, Alive>,
+    alive: Arrivals,
     seq: u64,
 }
 
@@ -62,26 +61,26 @@ impl Pruner {
         self.seq += 1;
         let k = key(&e, seq);
         let t = self.tests.entry(e.test.clone()).or_default();
-        self.alive.insert(seq, Alive { event: e, early: true, late: true });
+        self.alive.push(seq, Alive { event: e, early: true, late: true });
         t.early.push(k);
         if t.early.len() > self.head + 1
             && let Some(gone) = t.early.pop()
-            && let Some(a) = self.alive.get_mut(&gone.4)
+            && let Some(a) = self.alive.get_mut(gone.4)
         {
             a.early = false;
             if !a.late {
-                self.alive.remove(&gone.4);
+                self.alive.remove(gone.4);
                 t.dropped += 1;
             }
         }
         t.late.push(Reverse(k));
         if t.late.len() > self.tail
             && let Some(Reverse(gone)) = t.late.pop()
-            && let Some(a) = self.alive.get_mut(&gone.4)
+            && let Some(a) = self.alive.get_mut(gone.4)
         {
             a.late = false;
             if !a.early {
-                self.alive.remove(&gone.4);
+                self.alive.remove(gone.4);
                 t.dropped += 1;
             }
         }
@@ -91,6 +90,78 @@ impl Pruner {
     pub(crate) fn finish(self) -> (Vec<Event>, FastMap<Option<String>, usize>) {
         let dropped =
             self.tests.into_iter().filter(|(_, t)| t.dropped > 0).map(|(k, t)| (k, t.dropped)).collect();
-        (self.alive.into_values().map(|a| a.event).collect(), dropped)
+        (self.alive.slots.into_iter().filter_map(|(_, a)| a.map(|a| a.event)).collect(), dropped)
+    }
+}
+
+/// Events still possibly kept, by arrival number. Numbers arrive in increasing order, so a list sorted
+/// by them takes each at its end and finds one by binary search; a removed one leaves a hole until holes
+/// are half the list. (A `BTreeMap` did the same with another B-tree compiled into the wasm module.)
+#[derive(Default)]
+struct Arrivals {
+    slots: Vec<(u64, Option<Alive>)>,
+    holes: usize,
+}
+
+impl Arrivals {
+    fn push(&mut self, seq: u64, a: Alive) {
+        self.slots.push((seq, Some(a)));
+    }
+
+    fn get_mut(&mut self, seq: u64) -> Option<&mut Alive> {
+        let i = self.slots.binary_search_by_key(&seq, |s| s.0).ok()?;
+        self.slots.get_mut(i).and_then(|s| s.1.as_mut())
+    }
+
+    fn remove(&mut self, seq: u64) {
+        if let Ok(i) = self.slots.binary_search_by_key(&seq, |s| s.0)
+            && let Some(slot) = self.slots.get_mut(i)
+            && slot.1.take().is_some()
+        {
+            self.holes += 1;
+            if self.holes * 2 > self.slots.len() {
+                self.slots.retain(|s| s.1.is_some());
+                self.holes = 0;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Alive, Arrivals};
+    use crate::event::{Event, EventKind};
+
+    fn alive(line: u32) -> Alive {
+        let event = Event {
+            kind: EventKind::Timeout,
+            time: None,
+            time_ms: None,
+            test: None,
+            source: crate::source::SourceRef::new("x.log", line, 0, 0),
+            extractor: String::new(),
+            fields: Default::default(),
+        };
+        Alive { event, early: true, late: true }
+    }
+
+    /// Removals in any order leave the others findable and in arrival order, across compactions.
+    #[test]
+    fn arrivals_keep_order_and_find_each_one_across_removals() {
+        let mut a = Arrivals::default();
+        for seq in 0..1000 {
+            a.push(seq, alive(seq as u32));
+        }
+        let gone = |seq: u64| !seq.is_multiple_of(3) || seq > 900;
+        for seq in (0..1000).rev().filter(|&s| gone(s)) {
+            a.remove(seq);
+            a.remove(seq);
+        }
+        for seq in 0..1000 {
+            assert_eq!(a.get_mut(seq).map(|x| u64::from(x.event.source.line)), (!gone(seq)).then_some(seq));
+        }
+        let left: Vec<u32> =
+            a.slots.into_iter().filter_map(|(_, x)| x.map(|x| x.event.source.line)).collect();
+        assert_eq!(left, (0..=900_u32).filter(|s| s.is_multiple_of(3)).collect::<Vec<u32>>());
     }
 }
