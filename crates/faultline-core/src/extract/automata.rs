@@ -29,9 +29,10 @@ pub(crate) struct Part {
 impl Automata {
     /// DFAs over `literals` (leftmost-first or standard matching, optionally ASCII case-insensitive)
     /// of at most `per_part` literals each, split evenly. `None` when there are no literals, or a
-    /// single literal cannot be built (the automaton's own limits; not seen in practice).
-    pub(crate) fn build<L: AsRef<[u8]>>(
-        literals: &[L],
+    /// single literal cannot be built (the automaton's own limits; not seen in practice). Byte slices
+    /// only: each literal type compiled aho-corasick's automaton builder again.
+    pub(crate) fn build(
+        literals: &[&[u8]],
         kind: MatchKind,
         ascii_case_insensitive: bool,
         per_part: usize,
@@ -74,12 +75,7 @@ impl Part {
 }
 
 /// Builds `literals` into `out` as one DFA, or as the DFAs of its halves if it is too large.
-fn build_into<L: AsRef<[u8]>>(
-    builder: &Builder,
-    literals: &[L],
-    first: u32,
-    out: &mut Vec<Part>,
-) -> Option<()> {
+fn build_into(builder: &Builder, literals: &[&[u8]], first: u32, out: &mut Vec<Part>) -> Option<()> {
     match builder.build(literals) {
         Ok(dfa) => {
             out.push(Part { dfa, first });
@@ -100,7 +96,7 @@ mod tests {
 
     #[test]
     fn overlapping_occurrences_are_numbered_across_parts() {
-        let lits = ["delete", "DELETE pod", "pod", "share", "sharemanager"];
+        let lits: [&[u8]; 5] = [b"delete", b"DELETE pod", b"pod", b"share", b"sharemanager"];
         let all = Automata::build(&lits, MatchKind::Standard, true, usize::MAX).expect("automata");
         let split = Automata::build(&lits, MatchKind::Standard, true, 2).expect("automata");
         assert_eq!(all.parts().len(), 1);
@@ -115,7 +111,7 @@ mod tests {
 
     #[test]
     fn leftmost_first_search_restarts_anywhere_and_numbers_across_parts() {
-        let lits = ["abc", "bcd", "cd"];
+        let lits: [&[u8]; 3] = [b"abc", b"bcd", b"cd"];
         let a = Automata::build(&lits, MatchKind::LeftmostFirst, false, 2).expect("automata");
         let hits: Vec<_> = a
             .parts()
@@ -135,6 +131,6 @@ mod tests {
 
     #[test]
     fn no_literals_no_automata() {
-        assert!(Automata::build::<&str>(&[], MatchKind::Standard, false, 8).is_none());
+        assert!(Automata::build(&[], MatchKind::Standard, false, 8).is_none());
     }
 }

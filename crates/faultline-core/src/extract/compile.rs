@@ -326,7 +326,8 @@ pub fn placeholders(t: &str) -> Vec<&str> {
 
 /// One overlapping search for every `contains` literal (ASCII case-insensitive, as packs match).
 pub(crate) fn automaton(literals: &[String]) -> Option<super::automata::Automata> {
-    super::automata::Automata::build(literals, MatchKind::Standard, true, usize::MAX)
+    let literals: Vec<&[u8]> = literals.iter().map(|l| l.as_bytes()).collect();
+    super::automata::Automata::build(&literals, MatchKind::Standard, true, usize::MAX)
 }
 
 /// The raw shapes `text` reads as (for `toml_read`'s parity test against serde).
