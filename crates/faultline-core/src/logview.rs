@@ -436,7 +436,9 @@ mod tests {
         let hits = search(&a, "a.log", &capped);
         assert_eq!(hits.as_ref().map(|h| (h.lines.clone(), h.total, h.truncated)), Ok((vec![1], 4, true)));
         let bad = LogQuery { regex: true, ..q("(unclosed") };
-        assert!(matches!(search(&a, "a.log", &bad), Err(QueryError::Pattern(_))));
+        // One line a search box can show, not the pattern repeated with a caret under it.
+        let why = search(&a, "a.log", &bad).err().map(|e| e.to_string());
+        assert_eq!(why.as_deref(), Some("search pattern: unclosed group"));
         let huge = LogQuery { regex: true, ..q("a{1000}{1000}") };
         assert!(matches!(search(&a, "a.log", &huge), Err(QueryError::Pattern(_))), "size limit holds");
     }

@@ -29,6 +29,12 @@ fn theirs(
         .build()
 }
 
+/// The `error:` line of the regex crate's message (the whole message when it has none).
+fn error_line(e: &regex::Error) -> String {
+    let text = e.to_string();
+    text.lines().find_map(|l| l.strip_prefix("error: ")).map_or(text.clone(), str::to_string)
+}
+
 type Groups = Vec<Option<(usize, usize)>>;
 
 /// Everything a caller can observe of one regex on one haystack.
@@ -64,7 +70,7 @@ fn same(pattern: &str, case_insensitive: bool, hays: &[&str]) {
     let (a, b) = match (a, b) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(a), Err(b)) => {
-            assert_eq!(a.to_string(), b.to_string(), "{pattern:?}");
+            assert_eq!(a.to_string(), error_line(&b), "{pattern:?}");
             return;
         }
         (a, b) => panic!("{pattern:?}: ours {:?}, regex {:?}", a.err(), b.err()),
@@ -147,17 +153,19 @@ fn long_haystacks_and_a_thrashing_lazy_dfa_fall_back_alike() {
 }
 
 #[test]
-fn errors_read_as_the_regex_crate_writes_them() {
+fn errors_read_as_the_regex_crate_states_them() {
     for (pattern, limit) in [
         ("(unclosed", LIMIT),
         (r"\w{1000}{1000}", LIMIT),
         (r"\w{50}", 100),
         ("a{2,1}", LIMIT),
         ("[z-a]", LIMIT),
+        // A translation error rather than a parse error.
+        (r"(?-u:\xFF)", LIMIT),
     ] {
         let a = ours(pattern, false, limit, LIMIT).unwrap_err();
         let b = theirs(pattern, false, limit, LIMIT).unwrap_err();
-        assert_eq!(a.to_string(), b.to_string(), "{pattern:?}");
+        assert_eq!(a.to_string(), error_line(&b), "{pattern:?}");
     }
     assert!(matches!(ours(r"\w{50}", false, 100, LIMIT), Err(Error::CompiledTooBig(100))));
     assert_eq!(escape("a.b*(c)"), regex::escape("a.b*(c)"));
