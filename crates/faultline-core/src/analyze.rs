@@ -992,10 +992,10 @@ fn push(
 
 /// Time order; ties and untimed events fall back to input file order, then line, so the order is total
 /// and the report deterministic. Untimed events go last.
-fn order_events(events: &mut [Event], files: &[FileEntry]) {
+fn order_events(events: &mut Vec<Event>, files: &[FileEntry]) {
     let file_rank: FastMap<&str, usize> =
         files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
-    events.sort_by_cached_key(|e| {
+    crate::sort::sort_by_cached_key(events, |e| {
         (
             e.time_ms.is_none(),
             e.time_ms.unwrap_or(0),

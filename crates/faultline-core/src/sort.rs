@@ -25,6 +25,20 @@ pub(crate) fn sort_by_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// `v.sort_by_cached_key(key)`: each key computed once (the standard one then sorts `(key, index)`
+/// pairs with its unstable sort, another 8 KB instantiation for the events' key type); stable, so equal
+/// keys keep their order, as the index in those pairs kept it.
+pub(crate) fn sort_by_cached_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    if v.len() < 2 {
+        return;
+    }
+    let keys: Vec<K> = v.iter().map(key).collect();
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    sort_positions(&mut order, &|a, b| keys[a].cmp(&keys[b]));
+    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+    v.extend(order.into_iter().filter_map(|i| slots[i].take()));
+}
+
 fn sort_positions(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
     order.sort_by(|&a, &b| cmp(a, b));
 }
@@ -97,9 +111,15 @@ mod tests {
                 .collect();
             let mut ours = v.clone();
             super::sort_by_key(&mut ours, |p| p.0);
+            let mut cached = v.clone();
+            super::sort_by_cached_key(&mut cached, |p| p.0);
+            let mut std_cached = v.clone();
+            std_cached.sort_by_cached_key(|p| p.0);
             let mut std = v;
             std.sort_by_key(|p| p.0);
             assert_eq!(ours, std);
+            assert_eq!(cached, std);
+            assert_eq!(std_cached, std, "the standard cached-key sort keeps equal keys in order too");
         }
     }
 }
