@@ -493,40 +493,58 @@ fn cap_events_per_test(
     dropped: &FastMap<Option<String>, usize>,
     warnings: &mut Vec<Warning>,
 ) {
-    let mut count: FastMap<Option<&str>, usize> = FastMap::default();
-    for e in events.iter() {
-        *count.entry(e.test.as_deref()).or_default() += 1;
-    }
-    // Per test over the cap: (events here, events in all).
-    let over: FastMap<Option<String>, (usize, usize)> = count
-        .into_iter()
-        .map(|(t, n)| {
-            let t = t.map(str::to_string);
-            let all = n + dropped.get(&t).copied().unwrap_or(0);
-            (t, (n, all))
+    // Each test (or the run) gets a slot, and each event its test's slot; the per-test tallies are then
+    // lists by slot (maps keyed by test with each value type compiled their own table code).
+    let mut slots: FastMap<Option<&str>, usize> = FastMap::default();
+    let mut count: Vec<usize> = Vec::new();
+    let slot_of: Vec<usize> = events
+        .iter()
+        .map(|e| {
+            let s = *slots.entry(e.test.as_deref()).or_insert(count.len());
+            if s == count.len() {
+                count.push(0);
+            }
+            if let Some(n) = count.get_mut(s) {
+                *n += 1;
+            }
+            s
         })
-        .filter(|&(_, (_, all))| all > max)
         .collect();
-    if over.is_empty() {
+    let mut test_of: Vec<Option<String>> = vec![None; count.len()];
+    for (t, &s) in &slots {
+        if let Some(slot) = test_of.get_mut(s) {
+            *slot = t.map(str::to_string);
+        }
+    }
+    drop(slots);
+    // Events in all, those dropped while reading included.
+    let all: Vec<usize> =
+        test_of.iter().zip(&count).map(|(t, &n)| n + dropped.get(t).copied().unwrap_or(0)).collect();
+    if all.iter().all(|&a| a <= max) {
         return;
     }
     let head = max / 2;
     let tail = max - head;
-    let mut seen: FastMap<Option<String>, usize> = FastMap::default();
-    let mut first_dropped: FastMap<Option<String>, SourceRef> = FastMap::default();
+    let mut seen = vec![0_usize; count.len()];
+    let mut first_dropped: Vec<Option<SourceRef>> = vec![None; count.len()];
+    let mut slot_at = slot_of.iter();
     events.retain(|e| {
-        let Some(&(n, _)) = over.get(&e.test) else { return true };
-        let i = seen.entry(e.test.clone()).or_default();
+        let Some(&s) = slot_at.next() else { return true };
+        if all.get(s).is_none_or(|&a| a <= max) {
+            return true;
+        }
+        let (Some(i), Some(&n)) = (seen.get_mut(s), count.get(s)) else { return true };
         *i += 1;
-        let keep = *i <= head || *i > n - tail;
-        if !keep {
-            first_dropped.entry(e.test.clone()).or_insert_with(|| e.source.clone());
+        let keep = *i <= head || *i > n.saturating_sub(tail);
+        if !keep && let Some(first @ None) = first_dropped.get_mut(s) {
+            *first = Some(e.source.clone());
         }
         keep
     });
-    let mut cut: Vec<(Option<String>, usize)> = over.into_iter().map(|(t, (_, all))| (t, all)).collect();
+    let mut cut: Vec<(Option<String>, usize, usize)> =
+        (0..count.len()).filter(|&s| all[s] > max).map(|s| (test_of[s].clone(), all[s], s)).collect();
     crate::sort::sort_by(&mut cut, Ord::cmp);
-    for (test, n) in cut {
+    for (test, n, s) in cut {
         let what = match &test {
             Some(id) => format!("test {id:?} has"),
             None => "the run has".to_string(),
@@ -539,7 +557,7 @@ fn cap_events_per_test(
             .as_deref()
             .and_then(|id| tests.iter().find(|t| t.id == id))
             .map(|t| t.source.clone())
-            .or_else(|| first_dropped.get(&test).cloned());
+            .or_else(|| first_dropped.get_mut(s).and_then(Option::take));
         let w = match at {
             Some(src) => Warning::new(WarningKind::LimitExceeded, src.file, message).at_line(src.line),
             None => Warning::new(WarningKind::LimitExceeded, "", message),
@@ -958,14 +976,18 @@ fn test_boundary_events(tests: &[TestCase], robot: &[RobotTest], out: &mut Vec<E
             })
             .collect()
     };
-    let robot_end: FastMap<&str, Option<i64>> =
-        robot.iter().map(|r| (r.case.id.as_str(), r.end_ms)).collect();
+    let robot_end: FastMap<&str, usize> =
+        robot.iter().enumerate().map(|(i, r)| (r.case.id.as_str(), i)).collect();
     for (t, _) in tests.iter().zip(shown).filter(|(_, shown)| *shown) {
         let mut fields = Fields::new();
         fields.insert("name".into(), t.name.clone());
         push(out, EventKind::TestStarted, t.start_ms, &t.id, &t.source, "test", fields.clone());
         fields.insert("status".into(), t.status.as_str().into());
-        let end = robot_end.get(t.id.as_str()).copied().flatten().or_else(|| t.end_ms());
+        let end = robot_end
+            .get(t.id.as_str())
+            .and_then(|&i| robot.get(i))
+            .and_then(|r| r.end_ms)
+            .or_else(|| t.end_ms());
         push(out, EventKind::TestFinished, end, &t.id, &t.source, "test", fields);
     }
 }

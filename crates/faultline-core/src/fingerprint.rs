@@ -141,10 +141,11 @@ pub fn cluster(texts: &[String]) -> Vec<Cluster> {
     let normalised: Vec<Vec<char>> = full.iter().map(|n| n.chars().take(COMPARE_CHARS).collect()).collect();
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut heads: Vec<usize> = Vec::new();
-    let mut by_fingerprint: FastMap<String, usize> = FastMap::default();
+    // u32 values: the map type the JUnit reader and archives already compile (clusters are failures).
+    let mut by_fingerprint: FastMap<String, u32> = FastMap::default();
     for (i, n) in normalised.iter().enumerate() {
         let fp = format!("{:x}", md5::compute(full[i].as_bytes()));
-        let found = by_fingerprint.get(&fp).copied().or_else(|| {
+        let found = by_fingerprint.get(&fp).map(|&c| c as usize).or_else(|| {
             heads.iter().position(|&h| {
                 let a = &normalised[h];
                 let bound = a.len().max(n.len()) / 10;
@@ -154,7 +155,7 @@ pub fn cluster(texts: &[String]) -> Vec<Cluster> {
         match found {
             Some(c) => clusters[c].members.push(i),
             None => {
-                by_fingerprint.insert(fp.clone(), clusters.len());
+                by_fingerprint.insert(fp.clone(), clusters.len() as u32);
                 clusters.push(Cluster { fingerprint: fp, members: vec![i], sample: texts[i].clone() });
                 heads.push(i);
             }

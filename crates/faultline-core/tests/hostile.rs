@@ -509,6 +509,25 @@ fn too_many_events_keep_both_ends_and_name_the_test() {
     assert_eq!(r.timeline[0].steps.len(), 100);
 }
 
+/// Events tied to no test are capped as one group, and the warning points at the first one dropped.
+#[test]
+fn too_many_run_level_events_name_the_first_line_dropped() {
+    let text: String =
+        (1..=30).map(|i| format!("md5sum: can't open '/data/f{i}': Connection timed out\n")).collect();
+    let limits = Limits { max_events_per_test: 10, ..Limits::default() };
+    let r = analyze(
+        vec![faultline_core::source::InputFile::new("run.log", text.into_bytes())],
+        &AnalyzeOptions { limits, ..AnalyzeOptions::default() },
+    )
+    .report;
+    assert_eq!(r.events.len(), 10);
+    let lines: Vec<u32> = r.events.iter().map(|e| e.source.line).collect();
+    assert_eq!(lines, [1, 2, 3, 4, 5, 26, 27, 28, 29, 30]);
+    let w = r.warnings.iter().find(|w| w.kind == WarningKind::LimitExceeded).expect("warning");
+    assert!(w.message.starts_with("the run has 30 events not tied to any test"), "{}", w.message);
+    assert_eq!((w.file.as_str(), w.line), ("run.log", Some(6)));
+}
+
 #[test]
 fn rule_and_pattern_files_are_refused_where_they_go_wrong() {
     for &(f, expected) in RULE_FILES {

@@ -71,7 +71,20 @@ struct Results<'a> {
 
 struct Tests<'a> {
     groups: Vec<Group<'a>>,
-    diagnoses: FastMap<&'a str, &'a Diagnosis>,
+    diagnoses: Diagnoses<'a>,
+}
+
+/// Each failed test's diagnosis by test id (positions in the report's list: a map whose values are
+/// references compiled its own table code into the module).
+struct Diagnoses<'a> {
+    all: &'a [Diagnosis],
+    by_test: FastMap<&'a str, usize>,
+}
+
+impl<'a> Diagnoses<'a> {
+    fn get(&self, id: &str) -> Option<&'a Diagnosis> {
+        self.by_test.get(id).and_then(|&i| self.all.get(i))
+    }
 }
 
 impl serde::Serialize for Tests<'_> {
@@ -92,8 +105,10 @@ impl<'a> Document<'a> {
     /// Counts and the run's window are taken in a first pass over the attempts (cheap: no JSON), so the
     /// summary can precede the tests in the document.
     fn of(report: &'a Report) -> Document<'a> {
-        let diagnoses: FastMap<&str, &Diagnosis> =
-            report.diagnoses.iter().map(|d| (d.test.id.as_str(), d)).collect();
+        let diagnoses = Diagnoses {
+            all: &report.diagnoses,
+            by_test: report.diagnoses.iter().enumerate().map(|(i, d)| (d.test.id.as_str(), i)).collect(),
+        };
         let groups = group_repeats(&report.tests);
         let mut counts = Counts::default();
         let mut suites: Vec<&str> = Vec::new();
@@ -550,7 +565,7 @@ fn test_object<'a>(
     last: &'a Attempt<'a>,
     earlier: &'a [Attempt<'a>],
     flaky: bool,
-    diagnoses: &FastMap<&str, &'a Diagnosis>,
+    diagnoses: &Diagnoses<'a>,
 ) -> AttemptObject<'a> {
     let case = last.case;
     let mut extra = case_extra(case, diagnoses);
@@ -576,11 +591,7 @@ fn test_object<'a>(
     obj
 }
 
-fn retry_attempt<'a>(
-    number: usize,
-    a: &'a Attempt<'a>,
-    diagnoses: &FastMap<&str, &'a Diagnosis>,
-) -> AttemptObject<'a> {
+fn retry_attempt<'a>(number: usize, a: &'a Attempt<'a>, diagnoses: &Diagnoses<'a>) -> AttemptObject<'a> {
     let mut extra = if a.last_of_case {
         // A repeated case's last attempt: its faultline status and diagnosis.
         let mut e = case_extra(a.case, diagnoses);
@@ -596,7 +607,7 @@ fn retry_attempt<'a>(
 }
 
 /// faultline's id for the case and, when it failed, its diagnosis.
-fn case_extra<'a>(case: &'a TestCase, diagnoses: &FastMap<&str, &'a Diagnosis>) -> CaseExtra<'a> {
+fn case_extra<'a>(case: &'a TestCase, diagnoses: &Diagnoses<'a>) -> CaseExtra<'a> {
     let mut extra = CaseExtra { id: &case.id, ..CaseExtra::default() };
     let Some(d) = diagnoses.get(case.id.as_str()) else { return extra };
     extra.rule = Some(&d.rule);

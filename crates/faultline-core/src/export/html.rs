@@ -392,14 +392,17 @@ fn failures(out: &mut Out<'_>, analysis: &Analysis) {
     let failed: Vec<&TestCase> = report.tests.iter().filter(|t| t.status.is_failure()).collect();
     let by_test: FastMap<&str, usize> =
         report.diagnoses.iter().enumerate().map(|(i, d)| (d.test.id.as_str(), i)).collect();
-    let timelines: FastMap<&str, &Timeline> = report.timeline.iter().map(|t| (t.test.as_str(), t)).collect();
+    // Positions, not references: a map per value type is another copy of its table code in the module.
+    let timelines: FastMap<&str, usize> =
+        report.timeline.iter().enumerate().map(|(i, t)| (t.test.as_str(), i)).collect();
     let _ = writeln!(out, "<section id=\"failures\">\n<h2>Failed tests ({})</h2>", num(failed.len()));
     if failed.is_empty() {
         out.push_str("<p class=\"empty\">No test failed.</p>\n");
     }
     for (n, t) in failed.iter().take(FULL_CARDS).enumerate() {
         let diagnosis = by_test.get(t.id.as_str()).map(|&i| (i, &report.diagnoses[i]));
-        test_card(out, analysis, n, t, diagnosis, timelines.get(t.id.as_str()).copied());
+        let timeline = timelines.get(t.id.as_str()).and_then(|&i| report.timeline.get(i));
+        test_card(out, analysis, n, t, diagnosis, timeline);
     }
     if failed.len() > FULL_CARDS {
         let rest = &failed[FULL_CARDS..];
@@ -760,10 +763,11 @@ fn object_states(out: &mut Out<'_>, tl: &Timeline, objects: &[ObjectState], last
         out.push_str("<p class=\"empty\">No object was created, deleted or changed.</p>\n");
         return;
     }
-    let histories: FastMap<(&str, &str), &Vec<ObjectState>> = tl
+    let histories: FastMap<(&str, &str), usize> = tl
         .histories()
         .iter()
-        .filter_map(|h| h.first().map(|o| ((o.kind.as_str(), o.name.as_str()), h)))
+        .enumerate()
+        .filter_map(|(i, h)| h.first().map(|o| ((o.kind.as_str(), o.name.as_str()), i)))
         .collect();
     out.push_str("<table class=\"objects\">");
     out.push_str(&table_head(&[
@@ -798,7 +802,9 @@ fn object_states(out: &mut Out<'_>, tl: &Timeline, objects: &[ObjectState], last
         out.push_str("</td><td>");
         state_badge(out, o);
         out.push_str("</td><td class=\"hist\">");
-        if let Some(h) = histories.get(&(o.kind.as_str(), o.name.as_str())) {
+        if let Some(h) =
+            histories.get(&(o.kind.as_str(), o.name.as_str())).and_then(|&i| tl.histories().get(i))
+        {
             for (i, change) in h.iter().take(MAX_HISTORY).enumerate() {
                 if i > 0 {
                     out.push_str(" → ");
