@@ -8,7 +8,6 @@ use crate::regex_engine::{self, Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::Analysis;
-use crate::fast_hash::FastMap;
 use crate::logline::incremental;
 use crate::logline::{Level, LogFile};
 use crate::stream::{self, KeptLines, LogSource};
@@ -322,8 +321,8 @@ pub fn pick_from(
     let mut wanted: Vec<u32> = lines.iter().copied().filter(|&n| n >= 1 && n <= log.total).collect();
     crate::sort::sort_numbers(&mut wanted);
     wanted.dedup();
-    let mut rows: FastMap<u32, ViewLine> =
-        FastMap::with_capacity_and_hasher(wanted.len(), Default::default());
+    // Read in line order, so a sorted list (a map of this value type was its own table code).
+    let mut rows: Vec<(u32, ViewLine)> = Vec::with_capacity(wanted.len());
     let mut next = 0;
     while let Some(&start) = wanted.get(next) {
         // Lines before the next mark come in this read; a later one is read from its own mark.
@@ -331,7 +330,7 @@ pub fn pick_from(
         read_rows(source, log, start, true, &mut |row| {
             let Some(&want) = wanted.get(next) else { return ControlFlow::Break(()) };
             if row.line == want {
-                rows.insert(want, row.view(analysis.limits.max_line_chars, marker.as_ref()));
+                rows.push((want, row.view(analysis.limits.max_line_chars, marker.as_ref())));
                 next += 1;
                 let further = wanted.get(next).is_none_or(|&w| log.index.mark_for(w).map(|m| m.line) != mark);
                 if further {
@@ -345,7 +344,9 @@ pub fn pick_from(
             break;
         }
     }
-    Ok(lines.iter().filter_map(|n| rows.get(n).cloned()).collect())
+    let row =
+        |n: &u32| rows.binary_search_by_key(n, |r| r.0).ok().and_then(|i| rows.get(i)).map(|r| r.1.clone());
+    Ok(lines.iter().filter_map(row).collect())
 }
 
 /// [`excerpt`](crate::export::excerpt::excerpt) over a log read as a stream, from `source`: any radius,
