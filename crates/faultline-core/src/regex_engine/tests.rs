@@ -37,31 +37,33 @@ fn error_line(e: &regex::Error) -> String {
 
 type Groups = Vec<Option<(usize, usize)>>;
 
-/// Everything a caller can observe of one regex on one haystack.
-fn observe_ours(re: &Regex, hay: &str) -> (bool, Option<Groups>, Vec<(usize, usize)>, String) {
-    let names: Vec<Option<String>> = re.capture_names().map(|n| n.map(str::to_string)).collect();
-    let caps = re.captures(hay).map(|c| {
-        let mut groups: Groups = (0..names.len()).map(|i| c.get(i).map(|m| (m.start(), m.end()))).collect();
-        for n in names.iter().flatten() {
-            groups.push(c.name(n).map(|m| (m.start(), m.end())));
-        }
-        groups
-    });
-    let found = re.find_iter(hay).map(|m| (m.start(), m.end())).collect();
-    (re.is_match(hay), caps, found, re.replace_all(hay, "<x>").into_owned())
+type Observed = (bool, Option<Groups>, Vec<(usize, usize)>, String);
+
+/// Everything a caller can observe of one regex on one haystack: the two crates' types share method
+/// names but no trait, so one macro reads both.
+macro_rules! observe {
+    ($re:expr, $hay:expr, $replacement:expr) => {{
+        let (re, hay) = ($re, $hay);
+        let names: Vec<Option<String>> = re.capture_names().map(|n| n.map(str::to_string)).collect();
+        let caps = re.captures(hay).map(|c| {
+            let mut groups: Groups =
+                (0..names.len()).map(|i| c.get(i).map(|m| (m.start(), m.end()))).collect();
+            for n in names.iter().flatten() {
+                groups.push(c.name(n).map(|m| (m.start(), m.end())));
+            }
+            groups
+        });
+        let found = re.find_iter(hay).map(|m| (m.start(), m.end())).collect();
+        (re.is_match(hay), caps, found, re.replace_all(hay, $replacement).into_owned())
+    }};
 }
 
-fn observe_theirs(re: &regex::Regex, hay: &str) -> (bool, Option<Groups>, Vec<(usize, usize)>, String) {
-    let names: Vec<Option<String>> = re.capture_names().map(|n| n.map(str::to_string)).collect();
-    let caps = re.captures(hay).map(|c| {
-        let mut groups: Groups = (0..names.len()).map(|i| c.get(i).map(|m| (m.start(), m.end()))).collect();
-        for n in names.iter().flatten() {
-            groups.push(c.name(n).map(|m| (m.start(), m.end())));
-        }
-        groups
-    });
-    let found = re.find_iter(hay).map(|m| (m.start(), m.end())).collect();
-    (re.is_match(hay), caps, found, re.replace_all(hay, regex::NoExpand("<x>")).into_owned())
+fn observe_ours(re: &Regex, hay: &str) -> Observed {
+    observe!(re, hay, "<x>")
+}
+
+fn observe_theirs(re: &regex::Regex, hay: &str) -> Observed {
+    observe!(re, hay, regex::NoExpand("<x>"))
 }
 
 fn same(pattern: &str, case_insensitive: bool, hays: &[&str]) {
