@@ -182,6 +182,9 @@ impl Engines {
     }
 
     fn is_match(&self, cache: &mut Cache, input: &Input<'_>) -> bool {
+        if self.is_impossible(input) {
+            return false;
+        }
         if let (Some(dfa), Some(c)) = (&self.hybrid, &mut cache.hybrid)
             && let Ok(found) = dfa.forward().try_search_fwd(c.as_parts_mut().0, input)
         {
@@ -379,11 +382,7 @@ impl Regex {
     }
 
     pub fn is_match(&self, haystack: &str) -> bool {
-        let input = Input::new(haystack).earliest(true);
-        if self.engines.is_impossible(&input) {
-            return false;
-        }
-        self.engines.is_match(&mut self.pool.get(), &input)
+        self.engines.is_match(&mut self.pool.get(), &Input::new(haystack).earliest(true))
     }
 
     /// The leftmost-first match's groups, or `None` when there is no match.

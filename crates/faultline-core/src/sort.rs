@@ -14,10 +14,8 @@ pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
     if v.len() < 2 {
         return;
     }
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    sort_positions(&mut order, &|a, b| cmp(&v[a], &v[b]));
-    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
-    v.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    let order = positions(v.len(), &|a, b| cmp(&v[a], &v[b]));
+    permute(v, order);
 }
 
 /// `v.sort_by_key(key)`: stable.
@@ -33,14 +31,21 @@ pub(crate) fn sort_by_cached_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> 
         return;
     }
     let keys: Vec<K> = v.iter().map(key).collect();
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    sort_positions(&mut order, &|a, b| keys[a].cmp(&keys[b]));
-    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
-    v.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    let order = positions(v.len(), &|a, b| keys[a].cmp(&keys[b]));
+    permute(v, order);
 }
 
-fn sort_positions(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
+/// `0..len` in the stable order `cmp` gives positions: the one instantiation of the standard sort.
+fn positions(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|&a, &b| cmp(a, b));
+    order
+}
+
+/// Moves each element once, to where `order` puts it.
+fn permute<T>(v: &mut Vec<T>, order: Vec<usize>) {
+    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+    v.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
 /// `v.sort_unstable()` for line ranges: each pair packed into a `u64` (first in the high half, so the
