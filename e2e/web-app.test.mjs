@@ -481,7 +481,12 @@ test('an evidence link lands on its log line, highlighted', async () => {
   // A half-typed regex is an error; the rows and their marks stay as they were.
   await page.fill('input[aria-label="Search the log"]', 'Connection timed out|(');
   await page.waitForSelector('.fl-logs .fl-error[role=alert]');
+  // One line saying what is wrong, not the pattern repeated with a caret under it.
+  const why = await page.locator('.fl-logs .fl-error[role=alert]').innerText();
+  assert.match(why, /^search pattern: unclosed group$/m, why);
+  assert.ok(!why.includes('^'), why);
   assert.ok((await page.locator('.fl-log-row:not(.fl-loading) .fl-text mark').count()) > 0, 'rows and marks stay');
+  await shot(page, 'logs-search-error');
   // Every line again, with the matching ones still marked.
   await page.fill('input[aria-label="Search the log"]', 'timed out');
   await page.uncheck('label:has-text("Regex") input');
