@@ -1,6 +1,6 @@
 //! Recursive, bounded expansion of zip, tar, tar.gz/tgz and gz.
 
-use std::io::{Cursor, Read};
+use std::io::{self, Read};
 
 use super::Limits;
 use crate::fast_hash::{FastMap, FastSet};
@@ -103,11 +103,16 @@ fn push_unique(mut file: InputFile, ctx: &mut Ctx<'_>) {
 }
 
 /// Reads at most what the limits allow from one member; the rest is dropped with a warning.
-fn read_capped(reader: &mut dyn Read, name: &str, compressed: u64, ctx: &mut Ctx<'_>) -> Option<Vec<u8>> {
+fn read_capped(
+    read: &mut dyn FnMut(&mut [u8]) -> io::Result<usize>,
+    name: &str,
+    compressed: u64,
+    ctx: &mut Ctx<'_>,
+) -> Option<Vec<u8>> {
     let by_ratio = compressed.saturating_mul(ctx.limits.max_ratio).max(RATIO_FLOOR_BYTES);
     let cap = ctx.remaining.min(by_ratio);
     let mut buf = Vec::new();
-    let result = reader.take(cap.saturating_add(1)).read_to_end(&mut buf);
+    let result = read_up_to(read, cap.saturating_add(1), &mut buf);
     if let Err(e) = result {
         ctx.warnings.push(Warning::new(
             WarningKind::BadArchive,
@@ -130,6 +135,33 @@ fn read_capped(reader: &mut dyn Read, name: &str, compressed: u64, ctx: &mut Ctx
     }
     ctx.remaining = ctx.remaining.saturating_sub(buf.len() as u64);
     if buf.is_empty() && ctx.remaining == 0 { None } else { Some(buf) }
+}
+
+/// Reads until `read` ends or `limit` bytes are in `buf`, keeping what was read before an error, as
+/// `take(limit).read_to_end` does. Through a closure, not `dyn Read`: a reader made into a `dyn Read`
+/// links every provided method of `Read` for its type (about 2 KB each) into the browser package.
+fn read_up_to(
+    read: &mut dyn FnMut(&mut [u8]) -> io::Result<usize>,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<()> {
+    /// Bytes asked for per call: a deflate stream is inflated into the caller's buffer, so this is
+    /// also how much is zeroed ahead of it.
+    const CHUNK: usize = 64 * 1024;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    while buf.len() < limit {
+        let start = buf.len();
+        buf.resize(start + CHUNK.min(limit - start), 0);
+        let result = read(&mut buf[start..]);
+        buf.truncate(start + *result.as_ref().unwrap_or(&0));
+        match result {
+            Ok(0) => return Ok(()),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Member names are labels only (nothing is ever written to disk), but `../` and absolute paths are
@@ -236,7 +268,7 @@ fn zip_members(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
         let data = entry.data();
         let Some(decoder) = decoder(record.method, data, &name, ctx) else { continue };
         let mut verified = Verified::new(decoder, entry.claim_verifier());
-        if let Some(bytes) = read_capped(&mut verified, &name, data.len() as u64, ctx) {
+        if let Some(bytes) = read_capped(&mut |b| verified.read(b), &name, data.len() as u64, ctx) {
             visit(InputFile::new(name, bytes), depth + 1, ctx);
         }
     }
@@ -290,9 +322,7 @@ impl<R: Read> Verified<R> {
     fn new(inner: R, claimed: rawzip::ZipVerification) -> Self {
         Verified { inner, crc: flate2::Crc::new(), claimed }
     }
-}
 
-impl<R: Read> Read for Verified<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.crc.update(&buf[..n]);
@@ -316,12 +346,28 @@ impl<R: Read> Read for Verified<R> {
     }
 }
 
-/// A reader of a member's content: stored and deflated are what CI tools write. Any other method is
-/// reported and the member skipped.
-fn decoder<'a>(method: u16, data: &'a [u8], name: &str, ctx: &mut Ctx<'_>) -> Option<Box<dyn Read + 'a>> {
+/// A member's content as stored or deflated, what CI tools write. An enum rather than a boxed
+/// `dyn Read`, for the reason `read_up_to` gives.
+enum Decoder<'a> {
+    Stored(&'a [u8]),
+    Deflated(flate2::read::DeflateDecoder<&'a [u8]>),
+}
+
+impl Read for Decoder<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoder::Stored(data) => data.read(buf),
+            Decoder::Deflated(d) => d.read(buf),
+        }
+    }
+}
+
+/// A reader of a member's content. Any method but stored and deflated is reported and the member
+/// skipped.
+fn decoder<'a>(method: u16, data: &'a [u8], name: &str, ctx: &mut Ctx<'_>) -> Option<Decoder<'a>> {
     match method {
-        0 => Some(Box::new(data)),
-        8 => Some(Box::new(flate2::read::DeflateDecoder::new(data))),
+        0 => Some(Decoder::Stored(data)),
+        8 => Some(Decoder::Deflated(flate2::read::DeflateDecoder::new(data))),
         m => {
             ctx.warnings.push(Warning::new(
                 WarningKind::BadArchive,
@@ -406,7 +452,7 @@ fn zip_stream_members(file: &InputFile, start: usize, depth: u32, ctx: &mut Ctx<
             ));
         }
         let content = decoder(header.method, data, &name, ctx)
-            .and_then(|mut r| read_capped(&mut r, &name, header.compressed.max(1) as u64, ctx));
+            .and_then(|mut r| read_capped(&mut |b| r.read(b), &name, header.compressed.max(1) as u64, ctx));
         if let Some(content) = content {
             visit(InputFile::new(name, content), depth + 1, ctx);
         }
@@ -454,7 +500,7 @@ impl LocalHeader {
 }
 
 fn tar_members(archive_name: &str, bytes: &[u8], depth: u32, ctx: &mut Ctx<'_>) {
-    let mut archive = tar::Archive::new(Cursor::new(bytes));
+    let mut archive = tar::Archive::new(bytes);
     let entries = match archive.entries() {
         Ok(e) => e,
         Err(e) => {
@@ -492,7 +538,7 @@ fn tar_members(archive_name: &str, bytes: &[u8], depth: u32, ctx: &mut Ctx<'_>) 
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let name = member_label(archive_name, &raw, ctx);
         let size = entry.header().size().unwrap_or(0);
-        if let Some(data) = read_capped(&mut entry, &name, size.max(1), ctx) {
+        if let Some(data) = read_capped(&mut |b| entry.read(b), &name, size.max(1), ctx) {
             visit(InputFile::new(name, data), depth + 1, ctx);
         }
     }
@@ -504,7 +550,9 @@ fn gzip_member(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
     let mut decoder = flate2::read::MultiGzDecoder::new(&file.bytes[..]);
     let inner = file.name.strip_suffix(".gz").or_else(|| file.name.strip_suffix(".GZ")).map(str::to_string);
     let label = inner.clone().unwrap_or_else(|| format!("{}!/data", file.name));
-    let Some(bytes) = read_capped(&mut decoder, &label, file.bytes.len() as u64, ctx) else { return };
+    let Some(bytes) = read_capped(&mut |b| decoder.read(b), &label, file.bytes.len() as u64, ctx) else {
+        return;
+    };
     if detect(&bytes) == Some(Format::Tar) {
         tar_members(&file.name, &bytes, depth + 1, ctx);
     } else {
@@ -515,7 +563,7 @@ fn gzip_member(file: &InputFile, depth: u32, ctx: &mut Ctx<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
+    use std::io::{Cursor, Write};
 
     use super::*;
 
@@ -782,5 +830,41 @@ mod tests {
         for bytes in [b"PK\x03\x04garbage".to_vec(), vec![0x1f, 0x8b, 0, 1, 2], b"PK\x05\x06".to_vec()] {
             let _ = run("g", bytes, Limits::default());
         }
+    }
+
+    /// `read_up_to` keeps `take(limit).read_to_end`'s contract: it stops at the limit or the end,
+    /// retries an interrupted read, and keeps what came before an error.
+    #[test]
+    fn read_up_to_stops_at_the_limit_and_keeps_bytes_read_before_an_error() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        for limit in [0u64, 1, 65_536, 65_537, 199_999, 200_000, 200_001, u64::MAX] {
+            let mut src = &data[..];
+            let mut buf = Vec::new();
+            read_up_to(&mut |b| src.read(b), limit, &mut buf).expect("reads");
+            let mut want = Vec::new();
+            (&data[..]).take(limit).read_to_end(&mut want).expect("reads");
+            assert_eq!(buf, want, "limit {limit}");
+        }
+        // Small reads, an interruption, then a failure: the bytes before it are kept.
+        let mut calls = 0;
+        let mut buf = Vec::new();
+        let err = read_up_to(
+            &mut |b| {
+                calls += 1;
+                match calls {
+                    2 => Err(io::ErrorKind::Interrupted.into()),
+                    1 | 3 => {
+                        b[..3].copy_from_slice(b"abc");
+                        Ok(3)
+                    }
+                    _ => Err(io::Error::other("corrupt")),
+                }
+            },
+            u64::MAX,
+            &mut buf,
+        )
+        .expect_err("the failure is returned");
+        assert_eq!(err.to_string(), "corrupt");
+        assert_eq!(buf, b"abcabc");
     }
 }
