@@ -125,7 +125,10 @@ pub fn impossible_stamp(line: &str) -> Option<&str> {
 
 /// The rest of a line after its timestamp is kubectl output: a watch row or an event row.
 fn is_kubectl(rest: &str) -> bool {
-    let r = rest.trim_start();
+    // `trim_start`, with ASCII whitespace (nearly always all there is) trimmed by bytes first: it runs
+    // on every stamped line.
+    let r = rest.trim_ascii_start();
+    let r = if r.as_bytes().first().is_some_and(|c| !c.is_ascii()) { r.trim_start() } else { r };
     r.starts_with("ADDED") || r.starts_with("MODIFIED") || r.starts_with("DELETED") || is_event_row(r)
 }
 
@@ -238,7 +241,13 @@ fn is_space(c: u8) -> bool {
 }
 
 fn level_token(w: &str) -> Option<Level> {
-    let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic());
+    // Trims what is not an ASCII letter, by bytes: every byte of a non-ASCII character is such a byte,
+    // so this cuts where trimming by characters does, without decoding them (it runs on the first
+    // words of nearly every line).
+    let b = w.as_bytes();
+    let start = b.iter().position(u8::is_ascii_alphabetic)?;
+    let end = b.iter().rposition(u8::is_ascii_alphabetic).map_or(start, |i| i + 1);
+    let w = w.get(start..end)?;
     if w.len() >= 3 && w.len() <= 8 && w.bytes().all(|c| c.is_ascii_uppercase()) {
         level_word(w)
     } else {
@@ -342,6 +351,53 @@ mod tests {
     use super::*;
 
     const T: i64 = 1_731_752_103_123; // 2024-11-16T10:15:03.123Z
+
+    /// The byte-wise trims give what the character-wise ones they replace gave, non-ASCII text included.
+    #[test]
+    fn byte_trims_cut_where_character_trims_cut() {
+        let by_chars = |w: &str| {
+            let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic());
+            if w.len() >= 3 && w.len() <= 8 && w.bytes().all(|c| c.is_ascii_uppercase()) {
+                level_word(w)
+            } else {
+                None
+            }
+        };
+        let words = [
+            "",
+            "INFO",
+            "[INFO]",
+            "WARNING:",
+            "éERRORé",
+            "«ERROR»",
+            "ERROR\u{a0}",
+            "1ERROR2",
+            "E",
+            "::",
+            "é",
+            "日本INFO日本",
+            "Info",
+            "ERRORS",
+            "TRACE…",
+            "\u{2003}DEBUG",
+            "ab",
+            "[",
+            "x]",
+            "FATAL!",
+        ];
+        for w in words {
+            assert_eq!(level_token(w), by_chars(w), "{w:?}");
+        }
+        let kubectl_by_chars = |r: &str| {
+            let r = r.trim_start();
+            r.starts_with("ADDED") || r.starts_with("MODIFIED") || r.starts_with("DELETED") || is_event_row(r)
+        };
+        for r in
+            ["  ADDED x", "\u{a0}ADDED x", " \u{2003} DELETED", "\tMODIFIED", "é ADDED", "", "   ", "ADDED"]
+        {
+            assert_eq!(is_kubectl(r), kubectl_by_chars(r), "{r:?}");
+        }
+    }
 
     fn p(s: &str) -> Parsed {
         parse(s, Some(2024))
