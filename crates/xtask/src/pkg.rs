@@ -26,12 +26,13 @@ const PROFILE: &str = "wasm-release";
 /// build gets it (the target-specific variable), so the web app and the wasm tests are built as before.
 ///
 /// LLVM's threshold for inlining a function marked `#[inline]` (the standard library marks most of its
-/// small generic functions so) is lowered from 325 to 125: the module is 13.8 KB gzipped smaller, for
-/// a few percent of speed. In Chromium, medians of 40 interleaved runs: a 100 MB log 985 -> 1032 ms
-/// (5 %), a 10 MB JUnit 405 -> 412 ms (2 %); a 60 MB log where every line is an event showed no
-/// difference in 18. Measured again at 150 (8 KB saved) the series disagreed (0-6 %), so the
-/// difference between those two is noise; at 50 the module is 11 KB smaller again but 20 % slower on
-/// events. It is the budget (`MAX_GZIP_BYTES`) that pays for this; remove the flag to trade back.
+/// small generic functions so) is lowered from 325 to 125: the module is 13.8 KB gzipped smaller. At
+/// first a 100 MB log was 5 % slower in Chromium (985 -> 1032 ms, medians of 40 interleaved runs):
+/// character-wise trims on every log line had become calls. With those trimmed by bytes
+/// (`logline::stamp`), the log takes 1077 against 1080 ms and a 10 MB JUnit 510 against 519 ms
+/// (medians of 40); a 60 MB log where every line is an event showed no difference in 18. At 50 the
+/// module is 11 KB smaller again but 20 % slower on events. If a hot path slows down, profile the
+/// module for a standard-library helper that stopped being inlined before raising this again.
 const MODULE_RUSTFLAGS: &str = "-C target-feature=+simd128 -C llvm-args=-inlinehint-threshold=125";
 
 fn build_module() -> Result<()> {
