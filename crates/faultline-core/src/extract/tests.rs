@@ -555,6 +555,7 @@ fn checksum_results_classified() {
     assert_eq!(checksum_result(Some("md5sum: /data/x: Input/output error"), None), "read_failed");
     let empty = format!("{:x}", md5::compute(b""));
     assert_eq!(checksum_result(Some(&empty), Some(md5)), "empty_input");
+    assert_eq!(checksum_result(Some(&empty.to_uppercase()), None), "empty_input");
     assert_eq!(checksum_result(Some(md5), Some(&empty)), "mismatch");
 }
 
