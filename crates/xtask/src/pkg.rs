@@ -46,15 +46,15 @@ fn module_build_args() -> [&'static str; 10] {
 /// build gets it (the target-specific variable), so the web app and the wasm tests are built as before.
 ///
 /// LLVM's threshold for inlining a function marked `#[inline]` (the standard library marks most of its
-/// small generic functions so) is lowered from 325 to 125: the module is 13.8 KB gzipped smaller. At
-/// first a 100 MB log was 5 % slower in Chromium (985 -> 1032 ms, medians of 40 interleaved runs):
-/// character-wise trims on every log line had become calls. With those trimmed by bytes
-/// (`logline::stamp`), the log takes 1077 against 1080 ms and a 10 MB JUnit 510 against 519 ms
-/// (medians of 40); a 60 MB log where every line is an event showed no difference in 18. At 50 the
-/// module is 11 KB smaller again but 20 % slower on events. If a hot path slows down, profile the
-/// module for a standard-library helper that stopped being inlined before raising this again. (Those
-/// numbers are from before LTO applied; under LTO the threshold saves 19 KB: 494.8 -> 475.5 KB.)
-const MODULE_RUSTFLAGS: &str = "-C target-feature=+simd128 -C llvm-args=-inlinehint-threshold=125";
+/// small generic functions so) is lowered from 325 to 100: under LTO the module is 23 KB gzipped
+/// smaller (494.8 -> 475.3 KB at 125, 472.1 KB at 100). At 125 a 100 MB log was at first 5 % slower in
+/// Chromium: character-wise trims on every log line had become calls; trimmed by bytes
+/// (`logline::stamp`), it was as fast as before. 125 -> 100 (2026-12-04, interleaved runs in Chromium):
+/// the 100 MB log 919 against 921 ms (medians of 18), a 10 MB JUnit 291 against 297 ms (18), a 60 MB
+/// log where every line is an event 2235 against 2260 ms (12). At 50 the module was 11 KB smaller but
+/// 20 % slower on events. If a hot path slows down, profile the module for a standard-library helper
+/// that stopped being inlined before raising this again.
+const MODULE_RUSTFLAGS: &str = "-C target-feature=+simd128 -C llvm-args=-inlinehint-threshold=100";
 
 fn build_module() -> Result<()> {
     cargo_with_env(
