@@ -446,7 +446,14 @@ test('an evidence link lands on its log line, highlighted', async () => {
   // Regex first: typed first, the query runs as a literal and its "0 matching lines" would satisfy the wait.
   await page.check('label:has-text("Regex") input');
   await page.fill('input[aria-label="Search the log"]', 'Connection timed out|not responding');
-  await page.waitForFunction(() => /\b[1-9]\d* matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent));
+  // The count comes with the search's answer; the matching rows are fetched after it, so wait for them
+  // too (read at once, the rows were sometimes all still loading).
+  await page.waitForFunction(
+    () =>
+      /\b[1-9]\d* matching line/.test(document.querySelector('.fl-toolbar [aria-live]').textContent) &&
+      document.querySelector('.fl-log-row') &&
+      !document.querySelector('.fl-log-row.fl-loading'),
+  );
   const rows = await page.locator('.fl-log-row:not(.fl-loading) .fl-text').allInnerTexts();
   assert.ok(rows.length > 0 && rows.every((t) => /Connection timed out|not responding/.test(t)), rows.join('\n'));
   // Each row marks what the engine matched (a regex, which the page could not redo itself).
