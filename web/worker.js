@@ -1,9 +1,10 @@
 // The analysis engine of the web app, in a module worker: the faultline-wasm package (built by `cargo
 // xtask pkg`, staged into dist/pkg by Trunk's pre-build hook) reads the artifacts and keeps the finished
 // analysis, logs included, so the page only ever holds the report and the log rows on screen.
-import { Analyzer, FaultlineError, builtinRules, checkRules, load, memoryBytes, warmUp } from './pkg/index.js';
+import { Analyzer, FaultlineError, builtinRules, checkRules, load, memoryBytes, viewerModule, warmUp } from './pkg/index.js';
 
-const ready = load(new URL('./pkg/faultline_wasm_bg.wasm', import.meta.url));
+// The viewer module: the Logs view's queries and the exports are in it, not in the package's default one.
+const ready = load(viewerModule);
 // While the page waits for files the worker warms the engine up (the package's `warmUp`: the first
 // analysis then runs optimised code); an analysis asked for first stops it. `pending` until it ends,
 // then `done`, or `skipped` when an analysis came first or it failed (it is only an optimisation).

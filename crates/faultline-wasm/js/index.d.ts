@@ -50,7 +50,8 @@ export interface AnalyzeOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-export type ErrorKind = 'options' | 'rules' | 'patterns' | 'input' | 'state' | 'panic' | 'memory';
+/** `module`: a viewer method called on the default module (see `viewerModule`). */
+export type ErrorKind = 'options' | 'rules' | 'patterns' | 'input' | 'state' | 'panic' | 'memory' | 'module';
 
 export class FaultlineError extends Error {
   readonly name: 'FaultlineError';
@@ -116,15 +117,24 @@ export class Analysis {
   stateAt(testId: string, step: number): ObjectState[];
   /** Lines `line` ± `radius` of a log the analysis read; null when `file` is not a log. */
   excerpt(file: string, line: number, radius: number): ExcerptLine[] | null;
-  /** Lines `first .. first + count` (1-based) of a log, clamped to it: what a virtualised viewer shows. */
+  /**
+   * The methods below are in the viewer module only (`load(viewerModule)`); the default module throws a
+   * FaultlineError of kind `module` from them.
+   *
+   * Lines `first .. first + count` (1-based) of a log, clamped to it: what a virtualised viewer shows.
+   */
   lines(file: string, first: number, count: number, query?: LogQuery): ViewLine[];
   /** The given lines (1-based) of a log, as `search` returns them; numbers past its end are skipped. */
   pickLines(file: string, lines: Uint32Array | number[], query?: LogQuery): ViewLine[];
   /** Lines of a log matching the query; an empty pattern with `levels` is a level filter. */
   search(file: string, query?: LogQuery): SearchHits;
+  /** GitHub-flavoured Markdown, as `faultline analyze --format markdown`. Viewer module only. */
   markdown(): string;
+  /** The self-contained HTML report, as `--format html`. Viewer module only. */
   html(): string;
+  /** Common Test Report Format JSON, as `--format ctrf`. Viewer module only. */
   ctrf(): string;
+  /** GitHub workflow commands, as `--format github`. Viewer module only. */
   github(): string;
 }
 
@@ -172,6 +182,9 @@ export class Analyzer {
 }
 
 export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
+
+/** The URL of the package's viewer module: the default module plus the exports and the log viewer's queries. */
+export const viewerModule: URL;
 
 export function load(source?: WasmSource | Promise<WasmSource>): Promise<void>;
 export function loadSync(module: BufferSource | WebAssembly.Module): void;

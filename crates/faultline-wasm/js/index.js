@@ -55,8 +55,17 @@ function guard(fn) {
 }
 
 /**
- * Loads the wasm module: by default from `faultline_wasm_bg.wasm` next to this file; or pass a URL,
- * a Response, bytes or a compiled WebAssembly.Module. Call once before anything else.
+ * The package's viewer module: the default module's analysis, plus the exports (`html()`, `markdown()`,
+ * `ctrf()`, `github()`) and the log viewer's queries (`lines`, `pickLines`, `search`), for a page that
+ * shows logs or offers downloads. `load(viewerModule)` loads it instead of the default module, which
+ * is smaller and throws a FaultlineError of kind `module` from those methods.
+ */
+export const viewerModule = new URL('./faultline_wasm_viewer_bg.wasm', import.meta.url);
+
+/**
+ * Loads the wasm module: by default the default module, `faultline_wasm_bg.wasm` next to this file;
+ * or pass a URL (`viewerModule`), a Response, bytes or a compiled WebAssembly.Module. Call once before
+ * anything else.
  */
 export async function load(source) {
   void sweep();

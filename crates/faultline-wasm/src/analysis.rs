@@ -102,6 +102,7 @@ impl Analysis {
     /// asks for as it scrolls; the log itself stays here. With a `search` query, `marks` holds where it
     /// matches each line's text (`[start, end)` in UTF-16 units), for highlighting.
     pub fn lines(&self, file: &str, first: u32, count: u32, query: JsValue) -> Result<JsValue, JsValue> {
+        viewer_only("lines()")?;
         let query = log_query(query)?;
         let rows = match self.blob(file) {
             Some(mut blob) => logview::window_from(&self.inner, &mut blob, first, count, query.as_ref()),
@@ -114,6 +115,7 @@ impl Analysis {
     /// end; `query` as for `lines`.
     #[wasm_bindgen(js_name = pickLines)]
     pub fn pick_lines(&self, file: &str, lines: &[u32], query: JsValue) -> Result<JsValue, JsValue> {
+        viewer_only("pickLines()")?;
         let query = log_query(query)?;
         let rows = match self.blob(file) {
             Some(mut blob) => logview::pick_from(&self.inner, &mut blob, lines, query.as_ref()),
@@ -125,6 +127,7 @@ impl Analysis {
     /// The lines of a log matching `{ pattern, regex, caseSensitive, levels, limit }` (all optional; an
     /// empty pattern with `levels` is a level filter): `{ lines: Uint32Array, total, truncated }`.
     pub fn search(&self, file: &str, query: JsValue) -> Result<JsValue, JsValue> {
+        viewer_only("search()")?;
         let query = log_query(query)?.unwrap_or_default();
         let hits = match self.blob(file) {
             Some(mut blob) => logview::search_from(&self.inner, &mut blob, &query),
@@ -139,24 +142,42 @@ impl Analysis {
     }
 
     /// GitHub-flavoured Markdown, as `--format markdown`.
-    pub fn markdown(&self) -> String {
-        markdown::render(&self.inner, &markdown::MarkdownOptions::default())
+    pub fn markdown(&self) -> Result<String, JsValue> {
+        viewer_only("markdown()")?;
+        Ok(markdown::render(&self.inner, &markdown::MarkdownOptions::default()))
     }
 
     /// The self-contained HTML report, as `--format html`.
-    pub fn html(&self) -> String {
-        html::render(&self.inner)
+    pub fn html(&self) -> Result<String, JsValue> {
+        viewer_only("html()")?;
+        Ok(html::render(&self.inner))
     }
 
     /// Common Test Report Format JSON, as `--format ctrf`.
-    pub fn ctrf(&self) -> String {
-        ctrf::to_string(&self.inner)
+    pub fn ctrf(&self) -> Result<String, JsValue> {
+        viewer_only("ctrf()")?;
+        Ok(ctrf::to_string(&self.inner))
     }
 
     /// GitHub workflow commands, as `--format github`.
-    pub fn github(&self) -> String {
-        github::render(&self.inner)
+    pub fn github(&self) -> Result<String, JsValue> {
+        viewer_only("github()")?;
+        Ok(github::render(&self.inner))
     }
+}
+
+/// The exports and the log viewer's queries are in the package's viewer module only (the crate's `viewer`
+/// feature). The default module keeps these methods, so that both modules share one JavaScript glue, but
+/// each throws a `module` error at once; `cfg!` is a constant, so the code after it is left out.
+#[inline(always)]
+fn viewer_only(method: &str) -> Result<(), JsValue> {
+    if cfg!(feature = "viewer") {
+        return Ok(());
+    }
+    let message = format!(
+        "{method} is in faultline's viewer module, which this page did not load: load(viewerModule) loads it"
+    );
+    Err(FaultlineError::new("module", message).into())
 }
 
 fn query_error(e: QueryError) -> JsValue {

@@ -1,6 +1,6 @@
 //! Errors as JavaScript sees them: an `Error` whose `name` is `FaultlineError` and which carries
-//! `kind` (`options`, `rules`, `patterns`, `input`, `state`, `panic`), and `file`, `line`, `column` when
-//! the problem has a place. Portals switch on `kind` and show the place next to the user's text.
+//! `kind` (`options`, `rules`, `patterns`, `input`, `state`, `panic`, `memory`, `module`), and `file`,
+//! `line`, `column` when the problem has a place. Portals switch on `kind` and show the place next to the user's text.
 
 use wasm_bindgen::JsValue;
 

@@ -4,7 +4,8 @@
 //! The API is deliberately small and JSON-shaped: [`analyze`] for one shot, [`Analyzer`] for files that
 //! arrive in chunks (a 500 MB log streamed from `fetch` is copied into wasm memory once, never held twice
 //! in JavaScript), [`Analysis`] for what a viewer needs after the report (the replay's object states at
-//! any step, evidence in context, the Markdown/HTML/CTRF exports), and the rule tools. Reports cross the
+//! any step, evidence in context, and with the `viewer` feature the Markdown/HTML/CTRF exports and the
+//! log viewer's queries), and the rule tools. Reports cross the
 //! boundary as the exact `faultline.report/v1` JSON the CLI writes, parsed by the engine's own
 //! `JSON.parse`, so a portal sees byte-for-byte the same field names and numbers.
 //!

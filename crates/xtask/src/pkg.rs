@@ -15,18 +15,39 @@ const JS_DIR: &str = "crates/faultline-wasm/js";
 /// The package's hand-written files, copied from `JS_DIR` beside what wasm-bindgen makes.
 const JS_FILES: [&str; 6] = ["index.js", "spool.js", "warmup.js", "index.d.ts", "package.json", "README.md"];
 const SCHEMA: &str = "schema/faultline.report.v1.schema.json";
-/// The release size budget of the wasm module, gzipped.
+/// The release size budget of the package's default module, gzipped.
 pub const MAX_GZIP_BYTES: u64 = 400 * 1024;
-/// The cargo profile for the shipped module: release, with whole-program LTO.
-const PROFILE: &str = "wasm-release";
 
-/// The shipped module is built with `cargo rustc --crate-type cdylib`, not `cargo build`: the crate is
-/// also an `rlib` (its wasm tests link it), and for a crate with an `rlib` among its types cargo does
-/// not pass `-C lto`, silently, so the profile's `lto = true` did nothing and every dependency was
-/// linked as compiled on its own. Building the one crate type LTO can apply to gives the whole-program
-/// build the profile asks for: 32.2 KB gzipped smaller on 2026-12-04 (507.6 -> 475.4 KB), as fast.
-fn module_build_args() -> [&'static str; 10] {
-    [
+/// One of the package's two wasm modules. Both are faultline-wasm with the same exports, so they share
+/// one JavaScript glue; they differ in the crate's `viewer` feature and in the cargo profile.
+pub struct Module {
+    /// What `cargo xtask pkg` calls it.
+    pub label: &'static str,
+    /// Its file in the package.
+    pub file: &'static str,
+    /// The cargo profile it is built with.
+    profile: &'static str,
+    /// With the `viewer` feature (the crate's default) or without any feature.
+    viewer: bool,
+}
+
+/// What a portal embeds: the analysis, the replay, evidence in context and the rule tools, at
+/// opt-level "z" but for the hot crates (profile `wasm-lean`), under the size budget. `load()` loads it.
+pub const DEFAULT_MODULE: Module =
+    Module { label: "default", file: "faultline_wasm_bg.wasm", profile: "wasm-lean", viewer: false };
+/// The same and the exports and the log viewer's queries, at opt-level "s": what the web app's worker
+/// loads (`load(viewerModule)`).
+pub const VIEWER_MODULE: Module =
+    Module { label: "viewer", file: "faultline_wasm_viewer_bg.wasm", profile: "wasm-release", viewer: true };
+const MODULES: [&Module; 2] = [&DEFAULT_MODULE, &VIEWER_MODULE];
+
+/// A module is built with `cargo rustc --crate-type cdylib`, not `cargo build`: the crate is also an
+/// `rlib` (its wasm tests link it), and for a crate with an `rlib` among its types cargo does not pass
+/// `-C lto`, silently, so the profile's `lto = true` did nothing and every dependency was linked as
+/// compiled on its own. Building the one crate type LTO can apply to gives the whole-program build the
+/// profile asks for: 32.2 KB gzipped smaller on 2026-12-04 (507.6 -> 475.4 KB), as fast.
+fn module_build_args(module: &Module) -> Vec<&'static str> {
+    let mut args = vec![
         "rustc",
         "-p",
         "faultline-wasm",
@@ -36,14 +57,18 @@ fn module_build_args() -> [&'static str; 10] {
         "--target",
         WASM_TARGET,
         "--profile",
-        PROFILE,
-    ]
+        module.profile,
+    ];
+    if !module.viewer {
+        args.push("--no-default-features");
+    }
+    args
 }
 
-/// The module is built with wasm's 128-bit SIMD, which every current browser and Node.js runs (Chrome
+/// The modules are built with wasm's 128-bit SIMD, which every current browser and Node.js runs (Chrome
 /// 91, Firefox 89, Safari 16.4, Node 16.4): memchr and the line scans use it, and the analysis of a
-/// 100 MB log in Chromium took 851–880 ms instead of 926–958 ms, with a module 2 KB smaller. Only this
-/// build gets it (the target-specific variable), so the web app and the wasm tests are built as before.
+/// 100 MB log in Chromium took 851–880 ms instead of 926–958 ms, with a module 2 KB smaller. Only these
+/// builds get it (the target-specific variable), so the web app and the wasm tests are built as before.
 ///
 /// LLVM's threshold for inlining a function marked `#[inline]` (the standard library marks most of its
 /// small generic functions so) is lowered from 325 to 100: under LTO the module is 23 KB gzipped
@@ -56,52 +81,109 @@ fn module_build_args() -> [&'static str; 10] {
 /// that stopped being inlined before raising this again.
 const MODULE_RUSTFLAGS: &str = "-C target-feature=+simd128 -C llvm-args=-inlinehint-threshold=100";
 
-fn build_module() -> Result<()> {
+fn build_module(module: &Module) -> Result<()> {
     cargo_with_env(
-        &module_build_args(),
+        &module_build_args(module),
         &[("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", MODULE_RUSTFLAGS)],
     )
 }
+
+fn build_modules() -> Result<()> {
+    for module in MODULES {
+        step(&format!("wasm32 release build of faultline-wasm, {} module", module.label), || {
+            build_module(module)
+        })?;
+    }
+    Ok(())
+}
+
+/// What cargo built for `module`.
+fn built(module: &Module) -> std::path::PathBuf {
+    crate::e2e::target_dir().join(WASM_TARGET).join(module.profile).join("faultline_wasm.wasm")
+}
+
+/// The wasm-bindgen glue files the package ships: the viewer module's, which also serve the default one.
+const GLUE: [&str; 3] = ["faultline_wasm.js", "faultline_wasm.d.ts", "faultline_wasm_bg.wasm.d.ts"];
 
 pub fn pkg() -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen_cli()?;
     crate::e2e::ensure_npm_packages()?;
-    step("wasm32 release build of faultline-wasm", build_module)?;
+    build_modules()?;
     let out = Path::new(PKG_DIR);
     if out.exists() {
         std::fs::remove_dir_all(out).with_context(|| format!("clearing {}", out.display()))?;
     }
-    let wasm = crate::e2e::target_dir().join(WASM_TARGET).join(PROFILE).join("faultline_wasm.wasm");
-    let wasm = wasm.to_string_lossy();
-    step("wasm-bindgen", || {
-        run("wasm-bindgen", &["--target", "web", "--out-dir", PKG_DIR, "--out-name", "faultline_wasm", &wasm])
-    })?;
-    let module = out.join("faultline_wasm_bg.wasm");
-    let before = size(&module)?;
-    // Read now: wasm-opt drops the name section that says which crate each function comes from.
-    let contents = std::fs::read(&module)
-        .with_context(|| format!("reading {}", module.display()))
-        .and_then(|bytes| crate::size::read(&bytes))?;
-    step("wasm-opt -Oz (binaryen from package-lock.json)", || {
-        let m = module.to_string_lossy();
-        run(
-            "node_modules/.bin/wasm-opt",
-            &[
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-mutable-globals",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                "--enable-simd",
-                &m,
-                "-o",
-                &m,
-            ],
-        )
-    })?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let mut bound = Vec::new();
+    for module in MODULES {
+        let dir = crate::e2e::target_dir().join("pkg-bindgen").join(module.label);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
+        }
+        let wasm = built(module);
+        step(&format!("wasm-bindgen, {} module", module.label), || {
+            run(
+                "wasm-bindgen",
+                &[
+                    "--target",
+                    "web",
+                    "--out-dir",
+                    &dir.to_string_lossy(),
+                    "--out-name",
+                    "faultline_wasm",
+                    &wasm.to_string_lossy(),
+                ],
+            )
+        })?;
+        bound.push((module, dir));
+    }
+    let (_, viewer_dir) = &bound[1];
+    let (_, default_dir) = &bound[0];
+    let glue_imports = |dir: &Path| -> Result<Vec<(String, String)>> {
+        let wasm = dir.join("faultline_wasm_bg.wasm");
+        imports(&std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?)
+    };
+    let provided = glue_imports(viewer_dir)?;
+    let missing: Vec<_> = glue_imports(default_dir)?.into_iter().filter(|i| !provided.contains(i)).collect();
+    if !missing.is_empty() {
+        bail!(
+            "the default module imports what the viewer module's glue does not provide: {missing:?}; \
+             both modules must keep the same exports (see faultline-wasm's `viewer` feature)"
+        );
+    }
+    for file in GLUE {
+        copy(&viewer_dir.join(file), &out.join(file))?;
+    }
+    let mut sizes = Vec::new();
+    for (module, dir) in &bound {
+        let bindgen = dir.join("faultline_wasm_bg.wasm");
+        let before = size(&bindgen)?;
+        // Read now: wasm-opt drops the name section that says which crate each function comes from.
+        let contents = std::fs::read(&bindgen)
+            .with_context(|| format!("reading {}", bindgen.display()))
+            .and_then(|bytes| crate::size::read(&bytes))?;
+        let shipped = out.join(module.file);
+        step(&format!("wasm-opt -Oz, {} module (binaryen from package-lock.json)", module.label), || {
+            run(
+                "node_modules/.bin/wasm-opt",
+                &[
+                    "-Oz",
+                    "--enable-bulk-memory",
+                    "--enable-mutable-globals",
+                    "--enable-nontrapping-float-to-int",
+                    "--enable-sign-ext",
+                    "--enable-reference-types",
+                    "--enable-multivalue",
+                    "--enable-simd",
+                    &bindgen.to_string_lossy(),
+                    "-o",
+                    &shipped.to_string_lossy(),
+                ],
+            )
+        })?;
+        sizes.push((*module, shipped, before, contents));
+    }
     step("report types from the JSON Schema", || {
         run(
             "node_modules/.bin/json2ts",
@@ -112,23 +194,39 @@ pub fn pkg() -> Result<()> {
         copy(&Path::new(JS_DIR).join(file), &out.join(file))?;
     }
     copy(Path::new(SCHEMA), &out.join("faultline.report.v1.schema.json"))?;
-    let after = size(&module)?;
-    let gz = gzip_size(&module)?;
-    eprintln!(
-        "xtask: {}: {} bytes ({} before wasm-opt), {} bytes gzipped (budget {MAX_GZIP_BYTES})",
-        module.display(),
-        after,
-        before,
-        gz
-    );
-    if gz > MAX_GZIP_BYTES {
-        // Reported, not fatal: the package works; the budget is tracked in the README and the notes.
+    for (module, shipped, before, contents) in &sizes {
+        let gz = gzip_size(shipped)?;
+        let budget =
+            if module.viewer { String::from("no budget") } else { format!("budget {MAX_GZIP_BYTES}") };
         eprintln!(
-            "xtask: warning: the wasm module is {gz} bytes gzipped, over the {MAX_GZIP_BYTES}-byte budget\nxtask: {}",
-            crate::size::report(&contents, 10)
+            "xtask: {} module, {}: {} bytes ({before} before wasm-opt), {gz} bytes gzipped ({budget})",
+            module.label,
+            shipped.display(),
+            size(shipped)?,
         );
+        if !module.viewer && gz > MAX_GZIP_BYTES {
+            // Reported, not fatal: the package works; the budget is tracked in the README and the notes.
+            eprintln!(
+                "xtask: warning: the default module is {gz} bytes gzipped, over the {MAX_GZIP_BYTES}-byte budget\nxtask: {}",
+                crate::size::report(contents, 10)
+            );
+        }
     }
     Ok(())
+}
+
+/// A module's function imports as (module, name): what its JavaScript glue must provide.
+fn imports(wasm: &[u8]) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::ImportSection(section) = payload.context("reading the wasm module")? {
+            for import in section.into_imports() {
+                let import = import.context("reading an import")?;
+                out.push((import.module.to_string(), import.name.to_string()));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The `wasm-bindgen` crate version Cargo.lock resolved: the CLI must match it exactly.
@@ -178,20 +276,20 @@ pub fn gzip_size(p: &Path) -> Result<u64> {
     Ok(out.stdout.len() as u64)
 }
 
-/// Builds the package unless it is newer than everything it is made from (the wasm build is checked by
-/// cargo itself; wasm-opt, which takes most of the time, reruns only when the module changed).
+/// Builds the package unless it is newer than everything it is made from (the wasm builds are checked by
+/// cargo itself; wasm-opt, which takes most of the time, reruns only when a module changed).
 pub fn pkg_unless_fresh() -> Result<()> {
     ensure_wasm_target()?;
-    step("wasm32 release build of faultline-wasm", build_module)?;
-    let built = crate::e2e::target_dir().join(WASM_TARGET).join(PROFILE).join("faultline_wasm.wasm");
-    let module = Path::new(PKG_DIR).join("faultline_wasm_bg.wasm");
+    build_modules()?;
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let mut inputs = vec![built, Path::new(SCHEMA).to_path_buf()];
+    let mut inputs: Vec<_> = MODULES.iter().map(|m| built(m)).collect();
+    inputs.push(Path::new(SCHEMA).to_path_buf());
     inputs.extend(JS_FILES.map(|f| Path::new(JS_DIR).join(f)));
     let sources = inputs.iter().filter_map(|p| modified(p)).max();
-    match (modified(&module), sources) {
+    let shipped = MODULES.iter().map(|m| modified(&Path::new(PKG_DIR).join(m.file))).min().flatten();
+    match (shipped, sources) {
         (Some(pkg), Some(src)) if pkg >= src => {
-            eprintln!("xtask: npm package: up to date ({})", module.display());
+            eprintln!("xtask: npm package: up to date ({PKG_DIR})");
             Ok(())
         }
         _ => step("npm package (cargo xtask pkg)", pkg),
@@ -200,16 +298,30 @@ pub fn pkg_unless_fresh() -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::module_build_args;
+    use super::{DEFAULT_MODULE, MODULES, VIEWER_MODULE, module_build_args};
 
     /// `cargo build` of a crate that is also an `rlib` drops the profile's LTO without a word; the
-    /// shipped module must be built as the `cdylib` alone (see `module_build_args`).
+    /// shipped modules must be built as the `cdylib` alone (see `module_build_args`).
     #[test]
-    fn the_module_is_built_as_a_cdylib_alone_so_lto_applies() {
-        let args = module_build_args();
-        assert_eq!(args[0], "rustc", "`cargo build` would build the rlib too, without LTO");
-        let types: Vec<_> = args.windows(2).filter(|w| w[0] == "--crate-type").map(|w| w[1]).collect();
-        assert_eq!(types, ["cdylib"]);
-        assert!(args.windows(2).any(|w| w == ["--profile", super::PROFILE]));
+    fn the_modules_are_built_as_a_cdylib_alone_so_lto_applies() {
+        for module in MODULES {
+            let args = module_build_args(module);
+            assert_eq!(args[0], "rustc", "`cargo build` would build the rlib too, without LTO");
+            let types: Vec<_> = args.windows(2).filter(|w| w[0] == "--crate-type").map(|w| w[1]).collect();
+            assert_eq!(types, ["cdylib"]);
+            assert!(args.windows(2).any(|w| w == ["--profile", module.profile]));
+        }
+    }
+
+    /// The default module leaves the viewer out and is built for size; the viewer module has it.
+    #[test]
+    fn the_default_module_is_built_without_the_viewer_and_the_viewer_module_with_it() {
+        assert!(module_build_args(&DEFAULT_MODULE).contains(&"--no-default-features"));
+        assert_eq!(DEFAULT_MODULE.profile, "wasm-lean");
+        assert!(!module_build_args(&VIEWER_MODULE).contains(&"--no-default-features"));
+        assert_eq!(
+            DEFAULT_MODULE.file, "faultline_wasm_bg.wasm",
+            "what wasm-bindgen's glue loads by default"
+        );
     }
 }

@@ -1,5 +1,5 @@
 // Type-checked with `tsc --noEmit` by `cargo xtask test`: the package's types describe real use.
-import { Analyzer, FaultlineError, analyze, checkRules, load, memoryBytes, warmUp } from '../../pkg/index.js';
+import { Analyzer, FaultlineError, analyze, analyzeToAnalysis, checkRules, load, memoryBytes, viewerModule, warmUp } from '../../pkg/index.js';
 import type { Diagnosis, InputFile, ObjectState, Report, SearchHits, ViewLine } from '../../pkg/index.js';
 
 export async function diagnose(files: File[]): Promise<string[]> {
@@ -96,4 +96,18 @@ export async function warmWhileWaiting(artifacts: Promise<InputFile[]>): Promise
   arrived.abort();
   await warming;
   return analyze(files);
+}
+
+/** A page that offers the HTML report for download loads the viewer module; the default one says so. */
+export async function htmlReport(files: InputFile[]): Promise<string | null> {
+  await load(viewerModule);
+  const analysis = analyzeToAnalysis(files);
+  try {
+    return analysis.html();
+  } catch (e) {
+    if (e instanceof FaultlineError && e.kind === 'module') return null;
+    throw e;
+  } finally {
+    analysis.free();
+  }
 }
