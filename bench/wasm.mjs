@@ -1,6 +1,7 @@
 // The npm package (crates/faultline-wasm/pkg, built by `cargo xtask pkg`) in headless Chromium: times
 // `analyze()` on a log's bytes, fetched before the clock starts, so it compares with the native CLI.
-// Run by `cargo xtask bench`: node bench/wasm.mjs LOG RUNS OUT.json (LOG under the repository).
+// Run by `cargo xtask bench`: node bench/wasm.mjs LOG RUNS OUT.json [MODULE] (LOG under the repository;
+// MODULE, a module file of the package, is its default module when left out).
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +10,9 @@ import { launch } from '../e2e/lib/browser.mjs';
 import { serve } from '../e2e/lib/server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const [log, runs = '5', out] = process.argv.slice(2);
+const [log, runs = '5', out, module = 'faultline_wasm_bg.wasm'] = process.argv.slice(2);
 if (!log || !out) {
-  console.error('usage: node bench/wasm.mjs LOG RUNS OUT.json');
+  console.error('usage: node bench/wasm.mjs LOG RUNS OUT.json [MODULE]');
   process.exit(2);
 }
 const path = '/' + relative(ROOT, resolve(log)).split('\\').join('/');
@@ -24,9 +25,9 @@ try {
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.url}/bench/wasm.html`);
   const result = await page.evaluate(
-    async ({ path, name, runs }) => {
+    async ({ path, name, runs, module }) => {
       const m = await import('/crates/faultline-wasm/pkg/index.js');
-      await m.load();
+      await m.load(new URL(`/crates/faultline-wasm/pkg/${module}`, location.href));
       const bytes = new Uint8Array(await (await fetch(path)).arrayBuffer());
       const ms = [];
       let report;
@@ -38,11 +39,11 @@ try {
       }
       return { ms, bytes: bytes.length, events: report.events.length, lines: report.files[0]?.lines ?? null };
     },
-    { path, name: basename(log), runs: Number(runs) },
+    { path, name: basename(log), runs: Number(runs), module },
   );
   if (errors.length) throw new Error(errors.join('\n'));
   writeFileSync(out, JSON.stringify(result, null, 2));
-  console.log(`wasm: ${basename(log)}: ${result.ms.map((m) => m.toFixed(0)).join(', ')} ms (${result.events} events)`);
+  console.log(`wasm (${module}): ${basename(log)}: ${result.ms.map((m) => m.toFixed(0)).join(', ')} ms (${result.events} events)`);
 } finally {
   await browser.close();
   await server.close();

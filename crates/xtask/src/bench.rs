@@ -59,7 +59,8 @@ struct Results {
     junit: Vec<(generate::JunitStats, Vec<Timed>, Vec<Timed>)>,
     log: Option<(generate::LogStats, Vec<Timed>)>,
     /// Native CLI on the 100 MB log, and the wasm package in Chromium (timings in seconds).
-    wasm: Option<(generate::LogStats, Timed, Timed)>,
+    /// The native CLI, then the package's default module and its viewer module in Chromium.
+    wasm: Option<(generate::LogStats, Timed, Timed, Timed)>,
     web: Vec<WebCase>,
     /// The CLI's peak memory and wall time on logs streamed from disk.
     memory: Vec<MemoryRun>,
@@ -135,8 +136,8 @@ pub fn run(args: Vec<String>) -> Result<()> {
     }
     if wants("wasm") {
         let stats = inputs.log_100m.context("the 100 MB log was not generated")?;
-        let (native, wasm) = step("wasm in Chromium against native, 100 MB log", bench_wasm)?;
-        res.wasm = Some((stats, native, wasm));
+        let (native, wasm, viewer) = step("wasm in Chromium against native, 100 MB log", bench_wasm)?;
+        res.wasm = Some((stats, native, wasm, viewer));
     }
     if wants("memory") {
         for (name, stats) in &inputs.memory {
@@ -154,8 +155,8 @@ pub fn run(args: Vec<String>) -> Result<()> {
         for (label, path) in [
             ("web app module (dist/)", Path::new(crate::web::DIST).join(crate::web::APP_WASM)),
             (
-                "analysis worker module (the npm package)",
-                Path::new(crate::pkg::PKG_DIR).join("faultline_wasm_bg.wasm"),
+                "analysis worker module (the npm package's viewer module)",
+                Path::new(crate::pkg::PKG_DIR).join(crate::pkg::VIEWER_MODULE.file),
             ),
         ] {
             let raw = std::fs::metadata(&path).with_context(|| format!("reading {}", path.display()))?.len();
@@ -617,7 +618,8 @@ fn bench_cores(one: generate::LogStats, big: generate::LogStats) -> Result<Vec<(
     Ok(cases)
 }
 
-fn bench_wasm() -> Result<(Timed, Timed)> {
+/// The native CLI on one thread, then `analyze()` in Chromium with each of the package's modules.
+fn bench_wasm() -> Result<(Timed, Timed, Timed)> {
     let file = input("k8s_100MB.log");
     let native = hyperfine(
         "log_100MB_native",
@@ -626,22 +628,26 @@ fn bench_wasm() -> Result<(Timed, Timed)> {
         &[Cmd::faultline("faultline (native CLI)", &file, Some("1"), "json", "fl_log_100MB.json")],
     )?
     .remove(0);
-    let json = bench_dir("results").join("wasm.json");
-    crate::run("node", &["bench/wasm.mjs", &file, "5", &json.to_string_lossy()])?;
-    let v = read_json(&json)?;
-    let secs: Vec<f64> = v["ms"]
-        .as_array()
-        .context("wasm.json has no ms")?
-        .iter()
-        .filter_map(Value::as_f64)
-        .map(|m| m / 1000.0)
-        .collect();
-    let wasm = timed_from(
-        "faultline-wasm in Chromium",
-        "bench/wasm.mjs: analyze() on the bytes, JSON report",
-        &secs,
-    )?;
-    Ok((native, wasm))
+    let in_chromium = |module: &crate::pkg::Module| -> Result<Timed> {
+        let json = bench_dir("results").join(format!("wasm-{}.json", module.label));
+        crate::run("node", &["bench/wasm.mjs", &file, "5", &json.to_string_lossy(), module.file])?;
+        let v = read_json(&json)?;
+        let secs: Vec<f64> = v["ms"]
+            .as_array()
+            .with_context(|| format!("{} has no ms", json.display()))?
+            .iter()
+            .filter_map(Value::as_f64)
+            .map(|m| m / 1000.0)
+            .collect();
+        timed_from(
+            &format!("faultline-wasm in Chromium, {} module", module.label),
+            &format!("bench/wasm.mjs: analyze() on the bytes, JSON report ({})", module.file),
+            &secs,
+        )
+    };
+    let wasm = in_chromium(&crate::pkg::DEFAULT_MODULE)?;
+    let viewer = in_chromium(&crate::pkg::VIEWER_MODULE)?;
+    Ok((native, wasm, viewer))
 }
 
 fn bench_web() -> Result<Vec<WebCase>> {
@@ -922,14 +928,14 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
             }
         }
     }
-    if let Some((s, native, wasm)) = &r.wasm {
+    if let Some((s, native, wasm, viewer)) = &r.wasm {
         let _ = writeln!(
             md,
-            "## wasm in Chromium against native: 100 MB log\n\n{:.0} MB, {} lines. Native: the release CLI writing the JSON report on one thread (`--jobs 1`). wasm: the npm package's `analyze()`\nin headless Chromium on the log's bytes (fetched before the clock starts), returning the same report.\n",
+            "## wasm in Chromium against native: 100 MB log\n\n{:.0} MB, {} lines. Native: the release CLI writing the JSON report on one thread (`--jobs 1`). wasm: the npm package's `analyze()`\nin headless Chromium on the log's bytes (fetched before the clock starts), returning the same report, with the\npackage's default module (what `load()` loads; the target is read on it) and with its viewer module (the web app's).\n",
             s.bytes as f64 / 1e6,
             s.lines
         );
-        timing_table(&mut md, &[native.clone(), wasm.clone()], s.bytes);
+        timing_table(&mut md, &[native.clone(), wasm.clone(), viewer.clone()], s.bytes);
         md.push('\n');
         let share = native.median / wasm.median;
         targets.push(Target {
@@ -985,8 +991,8 @@ fn report(r: &Results, only: &[String], elapsed: f64, load: (&str, &str)) -> Str
     if let Some((_, rows)) = &r.log {
         all.extend(rows);
     }
-    if let Some((_, native, wasm)) = &r.wasm {
-        all.extend([native, wasm]);
+    if let Some((_, native, wasm, viewer)) = &r.wasm {
+        all.extend([native, wasm, viewer]);
     }
     for (_, _, rows) in &r.cores {
         all.extend(rows);
