@@ -175,7 +175,7 @@ fn viewer_only(method: &str) -> Result<(), JsValue> {
         return Ok(());
     }
     let message = format!(
-        "{method} is in faultline's viewer module, which this page did not load: load(viewerModule) loads it"
+        "{method} is in faultline's viewer module, not in the default one loaded here: load(viewerModule) loads it"
     );
     Err(FaultlineError::new("module", message).into())
 }
