@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 
 import { launch } from './lib/browser.mjs';
+import { artifactPaths } from './lib/fixtures.mjs';
 import { serve } from './lib/server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,13 +65,6 @@ after(async () => {
   await server?.close();
   for (const dir of TEMP_DIRS) rmSync(dir, { recursive: true, force: true });
 });
-
-function artifacts(dir) {
-  return readdirSync(dir)
-    .filter((f) => !['expected.toml', 'README.md'].includes(f))
-    .sort()
-    .map((f) => join(dir, f));
-}
 
 /** A page that records what it does: errors, dialogs, and every request outside the app's origin. */
 async function open(path, { colorScheme = 'light' } = {}) {
@@ -232,7 +226,7 @@ test('the worker warms up while idle, and leaves it to an analysis asked for at 
   await waitUntil(async () => (await inWorker(page, () => self.faultlineWarmUp)) === 'done', 'the warm-up ran');
   // Nothing of it shows, and what is dropped next is analysed as ever.
   assert.equal(await page.locator('.fl-root[data-state=empty]').count(), 1);
-  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(FOUNDING));
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifactPaths(FOUNDING));
   await ready(page);
   assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
   assert.doesNotMatch(await page.innerText('.fl-root'), /warm-up/);
@@ -260,7 +254,7 @@ test('a dropped zip bundle of the run gives the same root cause', async () => {
   const { page, seen } = await open('/');
   await page.waitForSelector('.fl-root[data-state=empty]');
   await shot(page, 'landing');
-  const bundle = zip(artifacts(FOUNDING).map((p) => ({ name: `run-4127/${p.split('/').pop()}`, bytes: readFileSync(p) })));
+  const bundle = zip(artifactPaths(FOUNDING).map((p) => ({ name: `run-4127/${p.split('/').pop()}`, bytes: readFileSync(p) })));
   await drop(page, [{ name: 'run-4127.zip', bytes: bundle }]);
   await ready(page);
   assert.match(await page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);
@@ -527,7 +521,7 @@ test('an evidence link lands on its log line, highlighted', async () => {
 test('a cause another test left behind is named on the card, and its replay link opens that test', async () => {
   const { page, seen } = await open('/');
   await page.waitForSelector('.fl-root[data-state=empty]');
-  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(CASCADE));
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifactPaths(CASCADE));
   await ready(page);
   const card = page.locator('.fl-card:has(.fl-test-name:text-is("Replica Rebuilding After Replica Deletion"))');
   assert.match(await card.innerText(), /node-left-down-by-earlier-test/);
@@ -768,7 +762,7 @@ test('pasted log text and ?src= URLs are analysed; a URL that cannot be read say
 test('artifact text is shown as text and never runs, in every view', async () => {
   const { page, seen } = await open('/');
   await page.waitForSelector('.fl-root[data-state=empty]');
-  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(XSS));
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifactPaths(XSS));
   await ready(page);
   // Each view checked while it shows the artifacts' text (the Logs view once its rows are in).
   for (const name of ['Summary', 'Replay', 'Logs', 'Tests', 'Rules']) {
@@ -895,7 +889,7 @@ test('files dropped while others are read replace them: the newer run is shown, 
   await page.setInputFiles('input[type=file]:not([webkitdirectory])', first.path);
   // The first drop is being read (some bytes in) when the user drops the run they meant.
   await page.waitForFunction(() => /Reading noise-dropped-first\.log: [1-9]/.test(document.querySelector('#fl-progress-label')?.textContent ?? ''));
-  await drop(page, artifacts(FOUNDING).map((p) => ({ name: p.split('/').pop(), bytes: readFileSync(p) })));
+  await drop(page, artifactPaths(FOUNDING).map((p) => ({ name: p.split('/').pop(), bytes: readFileSync(p) })));
   await ready(page);
   await page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
   // Long enough for the first file to have been read and analysed, had it not been given up.
@@ -919,7 +913,7 @@ test('a 200 MB log goes through the page, in the worker, to the diagnosis', asyn
   const { page, seen } = await open('/');
   await page.waitForSelector('.fl-root[data-state=empty]');
   const started = Date.now();
-  await page.setInputFiles('input[type=file]:not([webkitdirectory])', [...artifacts(FOUNDING), big]);
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', [...artifactPaths(FOUNDING), big]);
   await page.waitForSelector('.fl-root[data-state=working]');
   await shot(page, 'progress-200mb');
   // The page must stay responsive while the worker reads: the longest wait for an animation frame.
@@ -947,7 +941,7 @@ test('a 200 MB log goes through the page, in the worker, to the diagnosis', asyn
   assert.equal(engines(page).length, 1);
   const old = engines(page)[0];
   const closed = new Promise((resolve) => old.once('close', resolve));
-  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(FOUNDING));
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', artifactPaths(FOUNDING));
   await closed;
   await page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
   await ready(page);
@@ -970,7 +964,7 @@ test('a log over 256 MiB is read from its File, and by URL from the spool, not h
   try {
     const dropped = await open('/');
     await dropped.page.waitForSelector('.fl-root[data-state=empty]');
-    await dropped.page.setInputFiles('input[type=file]:not([webkitdirectory])', [log, ...artifacts(FOUNDING)]);
+    await dropped.page.setInputFiles('input[type=file]:not([webkitdirectory])', [log, ...artifactPaths(FOUNDING)]);
     const url = `${server.url}/e2e-300mb-${process.pid}/longhorn-manager-300mb.log`;
     const fetched = await open(`/?src=${encodeURIComponent(url)}`);
     for (const [how, { page, seen }] of [['dropped', dropped], ['by URL', fetched]]) {
@@ -1003,7 +997,7 @@ test('a log past the held budget is analysed whole, dropped as a File or fetched
   appendFileSync(big, '2024-11-16T10:16:00.000Z level=error msg="the needle at the end of the huge log"\n');
   const { page, seen } = await open('/');
   await page.waitForSelector('.fl-root[data-state=empty]');
-  await page.setInputFiles('input[type=file]:not([webkitdirectory])', [big, ...artifacts(FOUNDING)]);
+  await page.setInputFiles('input[type=file]:not([webkitdirectory])', [big, ...artifactPaths(FOUNDING)]);
   // While the worker reads the File in passes, the bar moves through the analysis's stages.
   await page.waitForFunction(() => /^Reading the logs/.test(document.querySelector('#fl-progress-label')?.textContent ?? ''), null, {
     timeout: 120_000,
@@ -1067,7 +1061,7 @@ test('a log past the held budget is analysed whole, dropped as a File or fetched
     await inView(fetched.page, `.fl-log-row[data-line="${total}"]`);
     await shot(fetched.page, 'logs-huge-from-url');
     // The spool file goes with its analysis.
-    await fetched.page.setInputFiles('input[type=file]:not([webkitdirectory])', artifacts(FOUNDING));
+    await fetched.page.setInputFiles('input[type=file]:not([webkitdirectory])', artifactPaths(FOUNDING));
     await fetched.page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
     await ready(fetched.page);
     await waitUntil(async () => (await spooled(fetched.page)).length === 0, 'the spool file was removed');
@@ -1229,7 +1223,7 @@ test('a URL body of unknown length goes through the spool: whole when the disk t
     // Names only: a file being written cannot be opened from the page until it is closed.
     assert.equal((await spooled(given.page, { sizes: false })).length, 1, 'the body is being spooled');
     // Dropped on the page: while it works there is no file input.
-    await drop(given.page, artifacts(FOUNDING).map((p) => ({ name: p.split('/').pop(), bytes: readFileSync(p) })));
+    await drop(given.page, artifactPaths(FOUNDING).map((p) => ({ name: p.split('/').pop(), bytes: readFileSync(p) })));
     await given.page.waitForFunction(() => /Logs\s*6/.test(document.querySelector('.fl-tabs')?.innerText ?? ''));
     await ready(given.page);
     assert.match(await given.page.innerText('.fl-card'), /deleted-cr-instead-of-pod/);

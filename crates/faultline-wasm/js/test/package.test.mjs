@@ -2,22 +2,14 @@
 // its own files, analyses the founding case like the CLI, and every failure is a FaultlineError.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+import { ROOT, scenario } from '../../../../e2e/lib/fixtures.mjs';
+
 const PKG = join(ROOT, 'crates/faultline-wasm/pkg');
 const pkg = await import(join(PKG, 'index.js'));
 pkg.loadSync(readFileSync(join(PKG, 'faultline_wasm_bg.wasm')));
-
-function scenario(name) {
-  const dir = join(ROOT, 'fixtures', name);
-  return readdirSync(dir)
-    .filter((f) => !['expected.toml', 'README.md'].includes(f))
-    .sort()
-    .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
-}
 
 test('the founding case: deleted-cr-instead-of-pod, blame test, with its evidence', () => {
   const report = pkg.analyze(scenario('rwx-recovery-cr-deleted'));

@@ -1,23 +1,15 @@
 // The package's viewer module (`load(viewerModule)`, what the web app's worker runs) in Node.js: the
 // exports and the log viewer's queries, which the default module (package.test.mjs) leaves out.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+import { ROOT, scenario } from '../../../../e2e/lib/fixtures.mjs';
+
 const PKG = join(ROOT, 'crates/faultline-wasm/pkg');
 const pkg = await import(join(PKG, 'index.js'));
 pkg.loadSync(readFileSync(pkg.viewerModule));
-
-function scenario(name) {
-  const dir = join(ROOT, 'fixtures', name);
-  return readdirSync(dir)
-    .filter((f) => !['expected.toml', 'README.md'].includes(f))
-    .sort()
-    .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
-}
 
 test('the exports, as the CLI writes them', () => {
   const analysis = pkg.analyzeToAnalysis(scenario('rwx-recovery-cr-deleted'));
