@@ -138,20 +138,15 @@ pub fn pkg() -> Result<()> {
         })?;
         bound.push((module, dir));
     }
-    let (_, viewer_dir) = &bound[1];
-    let (_, default_dir) = &bound[0];
-    let glue_imports = |dir: &Path| -> Result<Vec<(String, String)>> {
-        let wasm = dir.join("faultline_wasm_bg.wasm");
-        imports(&std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?)
+    let dir_of = |viewer: bool| bound.iter().find(|(m, _)| m.viewer == viewer).map(|(_, d)| d.as_path());
+    let (Some(default_dir), Some(viewer_dir)) = (dir_of(false), dir_of(true)) else {
+        bail!("the package needs a default module and a viewer module");
     };
-    let provided = glue_imports(viewer_dir)?;
-    let missing: Vec<_> = glue_imports(default_dir)?.into_iter().filter(|i| !provided.contains(i)).collect();
-    if !missing.is_empty() {
-        bail!(
-            "the default module imports what the viewer module's glue does not provide: {missing:?}; \
-             both modules must keep the same exports (see faultline-wasm's `viewer` feature)"
-        );
-    }
+    let shape_of = |dir: &Path| -> Result<Shape> {
+        let wasm = dir.join("faultline_wasm_bg.wasm");
+        shape(&std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?)
+    };
+    shares_glue(&shape_of(default_dir)?, &shape_of(viewer_dir)?)?;
     for file in GLUE {
         copy(&viewer_dir.join(file), &out.join(file))?;
     }
@@ -215,18 +210,58 @@ pub fn pkg() -> Result<()> {
     Ok(())
 }
 
-/// A module's function imports as (module, name): what its JavaScript glue must provide.
-fn imports(wasm: &[u8]) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
+/// What a module's JavaScript glue depends on: the imports it must provide, as (module, name), and the
+/// exports it calls.
+#[derive(Debug, Default)]
+struct Shape {
+    imports: Vec<(String, String)>,
+    exports: Vec<String>,
+}
+
+fn shape(wasm: &[u8]) -> Result<Shape> {
+    let mut out = Shape::default();
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        if let wasmparser::Payload::ImportSection(section) = payload.context("reading the wasm module")? {
-            for import in section.into_imports() {
-                let import = import.context("reading an import")?;
-                out.push((import.module.to_string(), import.name.to_string()));
+        match payload.context("reading the wasm module")? {
+            wasmparser::Payload::ImportSection(section) => {
+                for import in section.into_imports() {
+                    let import = import.context("reading an import")?;
+                    out.imports.push((import.module.to_string(), import.name.to_string()));
+                }
             }
+            wasmparser::Payload::ExportSection(section) => {
+                for export in section {
+                    out.exports.push(export.context("reading an export")?.name.to_string());
+                }
+            }
+            _ => {}
         }
     }
+    out.exports.sort();
     Ok(out)
+}
+
+/// The package ships the viewer module's glue for both modules: that holds when the default module
+/// has the same exports and imports nothing the glue does not provide (it may import less).
+fn shares_glue(default: &Shape, viewer: &Shape) -> Result<()> {
+    let missing: Vec<_> = default.imports.iter().filter(|i| !viewer.imports.contains(i)).collect();
+    if !missing.is_empty() {
+        bail!(
+            "the default module imports what the viewer module's glue does not provide: {missing:?}; \
+             both modules must keep the same exports (see faultline-wasm's `viewer` feature)"
+        );
+    }
+    if default.exports != viewer.exports {
+        let only = |a: &Shape, b: &Shape| -> Vec<String> {
+            a.exports.iter().filter(|e| !b.exports.contains(e)).cloned().collect()
+        };
+        bail!(
+            "the two modules export different functions (only the default module: {:?}; only the viewer \
+             module: {:?}), so one glue cannot serve both (see faultline-wasm's `viewer` feature)",
+            only(default, viewer),
+            only(viewer, default)
+        );
+    }
+    Ok(())
 }
 
 /// The `wasm-bindgen` crate version Cargo.lock resolved: the CLI must match it exactly.
@@ -298,7 +333,7 @@ pub fn pkg_unless_fresh() -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{DEFAULT_MODULE, MODULES, VIEWER_MODULE, module_build_args};
+    use super::{DEFAULT_MODULE, MODULES, Shape, VIEWER_MODULE, module_build_args, shares_glue};
 
     /// `cargo build` of a crate that is also an `rlib` drops the profile's LTO without a word; the
     /// shipped modules must be built as the `cdylib` alone (see `module_build_args`).
@@ -323,5 +358,22 @@ mod tests {
             DEFAULT_MODULE.file, "faultline_wasm_bg.wasm",
             "what wasm-bindgen's glue loads by default"
         );
+    }
+
+    fn shape(imports: &[&str], exports: &[&str]) -> Shape {
+        Shape {
+            imports: imports.iter().map(|i| ("wbg".to_string(), i.to_string())).collect(),
+            exports: exports.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn one_glue_serves_both_modules_only_when_the_exports_match_and_the_imports_are_the_viewers() {
+        let viewer = shape(&["a", "b"], &["analyze", "html"]);
+        assert!(shares_glue(&shape(&["a"], &["analyze", "html"]), &viewer).is_ok(), "fewer imports are fine");
+        let extra = shares_glue(&shape(&["a", "c"], &["analyze", "html"]), &viewer).unwrap_err();
+        assert!(extra.to_string().contains("\"c\""), "{extra}");
+        let fewer = shares_glue(&shape(&["a"], &["analyze"]), &viewer).unwrap_err();
+        assert!(fewer.to_string().contains("only the viewer module: [\"html\"]"), "{fewer}");
     }
 }
