@@ -136,28 +136,24 @@ pub fn pkg() -> Result<()> {
                 ],
             )
         })?;
-        bound.push((module, dir));
+        let bindgen = dir.join("faultline_wasm_bg.wasm");
+        let bytes = std::fs::read(&bindgen).with_context(|| format!("reading {}", bindgen.display()))?;
+        bound.push((module, dir, bytes));
     }
-    let dir_of = |viewer: bool| bound.iter().find(|(m, _)| m.viewer == viewer).map(|(_, d)| d.as_path());
-    let (Some(default_dir), Some(viewer_dir)) = (dir_of(false), dir_of(true)) else {
+    let find = |viewer: bool| bound.iter().find(|(m, ..)| m.viewer == viewer);
+    let (Some((_, _, default_bytes)), Some((_, viewer_dir, viewer_bytes))) = (find(false), find(true)) else {
         bail!("the package needs a default module and a viewer module");
     };
-    let shape_of = |dir: &Path| -> Result<Shape> {
-        let wasm = dir.join("faultline_wasm_bg.wasm");
-        shape(&std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?)
-    };
-    shares_glue(&shape_of(default_dir)?, &shape_of(viewer_dir)?)?;
+    shares_glue(&shape(default_bytes)?, &shape(viewer_bytes)?)?;
     for file in GLUE {
         copy(&viewer_dir.join(file), &out.join(file))?;
     }
     let mut sizes = Vec::new();
-    for (module, dir) in &bound {
+    for (module, dir, bytes) in &bound {
         let bindgen = dir.join("faultline_wasm_bg.wasm");
-        let before = size(&bindgen)?;
+        let before = bytes.len() as u64;
         // Read now: wasm-opt drops the name section that says which crate each function comes from.
-        let contents = std::fs::read(&bindgen)
-            .with_context(|| format!("reading {}", bindgen.display()))
-            .and_then(|bytes| crate::size::read(&bytes))?;
+        let contents = crate::size::read(bytes)?;
         let shipped = out.join(module.file);
         step(&format!("wasm-opt -Oz, {} module (binaryen from package-lock.json)", module.label), || {
             run(

@@ -83,7 +83,8 @@ pub fn stage() -> Result<()> {
     let staging = PathBuf::from(std::env::var_os("TRUNK_STAGING_DIR").context(
         "`cargo xtask web-stage` is Trunk's post-build hook (TRUNK_STAGING_DIR unset); run `cargo xtask web`",
     )?);
-    if !Path::new(crate::pkg::PKG_DIR).join("faultline_wasm_bg.wasm").is_file() {
+    // The worker loads the viewer module: a package built before there were two modules lacks it.
+    if !Path::new(crate::pkg::PKG_DIR).join(crate::pkg::VIEWER_MODULE.file).is_file() {
         crate::pkg::pkg_unless_fresh()?;
     }
     copy_dir(Path::new(crate::pkg::PKG_DIR), &staging.join("pkg"))?;
